@@ -1,0 +1,44 @@
+// JSON values: the currency of field values, events and persisted register state. Field values are
+// compared structurally (equal values never conflict and never emit events), so equality lives
+// here, once.
+
+/** Any value that survives JSON.stringify/JSON.parse unchanged. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** True when `value` is a JSON value (finite numbers, plain objects and arrays only). */
+export function isJsonValue(value: unknown): value is JsonValue {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (Array.isArray(value)) return value.every(isJsonValue);
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      return Object.values(value).every(isJsonValue);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Structural equality of two JSON values; object key order does not matter. */
+export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => jsonEquals(item, b[i] as JsonValue));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => key in b && jsonEquals(a[key] as JsonValue, b[key] as JsonValue));
+}
+
+/** A deep copy, so stored state never aliases a caller's object. */
+export function cloneJson<T extends JsonValue>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,52 @@
+// Hybrid logical clock, as pure functions. Causality between writes comes from version vectors;
+// the HLC only orders writes that are causally concurrent (`newest_wins`) and stamps origins
+// with a time that is close to wall-clock yet never goes backwards on one ticket, even when the
+// machine clock does. Ties are broken by node (replica) id, so every replica picks the same winner.
+
+import type { ReplicaId } from './version-vector.ts';
+
+/** A timestamp: wall-clock milliseconds, a logical counter within that millisecond, the issuer. */
+export interface Hlc {
+  readonly wall: number;
+  readonly logical: number;
+  readonly node: ReplicaId;
+}
+
+/** The clock before any event, for `node`. */
+export function initialHlc(node: ReplicaId): Hlc {
+  return { wall: 0, logical: 0, node };
+}
+
+/** A local event at `nowMs`: strictly after `last`, issued by `node` (defaults to last.node). */
+export function tick(last: Hlc, nowMs: number, node: ReplicaId = last.node): Hlc {
+  if (nowMs > last.wall) return { wall: nowMs, logical: 0, node };
+  return { wall: last.wall, logical: last.logical + 1, node };
+}
+
+/** Receiving `remote` at `nowMs`: strictly after both `last` and `remote`. */
+export function receive(last: Hlc, remote: Hlc, nowMs: number, node: ReplicaId = last.node): Hlc {
+  const wall = Math.max(last.wall, remote.wall, nowMs);
+  let logical = 0;
+  if (wall === last.wall && wall === remote.wall) logical = Math.max(last.logical, remote.logical) + 1;
+  else if (wall === last.wall) logical = last.logical + 1;
+  else if (wall === remote.wall) logical = remote.logical + 1;
+  return { wall, logical, node };
+}
+
+/** Total order: wall, then logical, then node id. Negative when a < b. */
+export function compareHlc(a: Hlc, b: Hlc): number {
+  if (a.wall !== b.wall) return a.wall < b.wall ? -1 : 1;
+  if (a.logical !== b.logical) return a.logical < b.logical ? -1 : 1;
+  if (a.node === b.node) return 0;
+  return a.node < b.node ? -1 : 1;
+}
+
+/** The later of two timestamps by `compareHlc`. */
+export function maxHlc(a: Hlc, b: Hlc): Hlc {
+  return compareHlc(a, b) >= 0 ? a : b;
+}
+
+/** ISO-8601 rendering of the wall-clock part (for events and GraphQL). */
+export function hlcToIso(hlc: Hlc): string {
+  return new Date(hlc.wall).toISOString();
+}
