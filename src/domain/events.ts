@@ -1,0 +1,82 @@
+// Domain events: what happened to the hub's records, as plain JSON. They are written to the
+// outbox in the same transaction as the state change and relayed to JetStream, so every field is
+// JSON-serialisable (ISO strings, not Dates). New kinds (SyncStarted, ExternalTicketUpdated...)
+// join the `DomainEvent` union; consumers switch on `type` exhaustively.
+
+import type { JsonValue } from './json.ts';
+import type { Origin } from './merge/register.ts';
+import type { FieldKey, TicketValues } from './ticket/fields.ts';
+
+/** A ticket's values, as carried by `ticket.created`. */
+export type TicketSnapshot = { readonly id: string; readonly version: string } & Readonly<TicketValues>;
+
+/** One field's change in a `ticket.updated` event. */
+export interface FieldChange {
+  readonly field: FieldKey;
+  readonly from: JsonValue;
+  readonly to: JsonValue;
+  readonly origin: Origin;
+}
+
+/** A ticket was created on the hub (or imported from a project). */
+export interface TicketCreated {
+  readonly type: 'ticket.created';
+  readonly ticketId: string;
+  readonly at: string;
+  readonly version: string;
+  readonly origin: Origin;
+  readonly snapshot: TicketSnapshot;
+}
+
+/** Field values of a ticket changed; never emitted for equal values. */
+export interface TicketUpdated {
+  readonly type: 'ticket.updated';
+  readonly ticketId: string;
+  readonly at: string;
+  readonly version: string;
+  readonly changes: readonly FieldChange[];
+}
+
+/** Concurrent values of a field were kept side by side for a reviewer. */
+export interface ConflictDetected {
+  readonly type: 'conflict.detected';
+  readonly ticketId: string;
+  readonly at: string;
+  readonly conflictId: string;
+  /** The external project involved; null when two writers on the hub collided. */
+  readonly projectId: string | null;
+  readonly field: FieldKey;
+}
+
+/** A reviewer (or a later rule) settled a conflict. */
+export interface ConflictResolved {
+  readonly type: 'conflict.resolved';
+  readonly ticketId: string;
+  readonly at: string;
+  readonly conflictId: string;
+  readonly projectId: string | null;
+  readonly field: FieldKey;
+  readonly value: JsonValue;
+  readonly by: string;
+  readonly version: string;
+}
+
+/** Every event the domain emits. */
+export type DomainEvent = TicketCreated | TicketUpdated | ConflictDetected | ConflictResolved;
+
+/** The event type names, for subscribers that route by name. */
+export type DomainEventType = DomainEvent['type'];
+
+/** The subject suffix an event is published under (exhaustive over the union). */
+export function eventSubject(event: DomainEvent): string {
+  switch (event.type) {
+    case 'ticket.created':
+    case 'ticket.updated':
+      return `ticket.${event.ticketId}`;
+    case 'conflict.detected':
+    case 'conflict.resolved':
+      return `conflict.${event.conflictId}`;
+    default:
+      return event satisfies never;
+  }
+}
