@@ -1,0 +1,48 @@
+// The one Pothos schema builder. Plugins: scope-auth (roles), relay (connections), complexity
+// (depth, breadth and cost limits so one query cannot take the server down).
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { isRoleAtLeast } from '#infra/auth/roles.ts';
+import type { GraphQLContext } from './context.ts';
+
+/** Query limits; a request above any of them is refused before it runs. */
+export const queryLimits = { depth: 10, breadth: 60, complexity: 2_000 } as const;
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: { viewer: boolean; editor: boolean; reviewer: boolean; admin: boolean };
+  Scalars: {
+    JSON: { Input: unknown; Output: unknown };
+    DateTime: { Input: Date; Output: Date };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, ComplexityPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (context) => ({
+      viewer: isRoleAtLeast(context.caller.role, 'viewer'),
+      editor: isRoleAtLeast(context.caller.role, 'editor'),
+      reviewer: isRoleAtLeast(context.caller.role, 'reviewer'),
+      admin: isRoleAtLeast(context.caller.role, 'admin'),
+    }),
+    unauthorizedError: (_parent, context, info) =>
+      new GraphQLError(`Not allowed: ${info.parentType.name}.${info.fieldName} needs a higher role than ${context.caller.role}`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+  },
+  relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 10, limit: queryLimits },
+});
+
+builder.addScalarType('JSON', JSONResolver);
+builder.addScalarType('DateTime', DateTimeResolver);
+
+builder.queryType({ authScopes: { viewer: true } });
+builder.mutationType({ authScopes: { editor: true } });
+builder.subscriptionType({ authScopes: { viewer: true } });

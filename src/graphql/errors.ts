@@ -1,0 +1,62 @@
+// Turns the typed errors thrown below the API into GraphQL errors a client can act on: a stable
+// `extensions.code` and a message naming the problem. Anything unexpected stays masked.
+import { GraphQLError } from 'graphql';
+import { ZodError } from 'zod';
+import { DomainError } from '#domain/errors.ts';
+
+/** An error whose message is safe and useful to show to the API caller. */
+export interface PublicError {
+  readonly message: string;
+  readonly code: string;
+}
+
+/** Raised by services for a request that names something that does not exist. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  readonly code = 'NOT_FOUND';
+}
+
+/** Raised by services for input that cannot be accepted. */
+export class BadInputError extends Error {
+  override readonly name = 'BadInputError';
+  readonly code = 'BAD_USER_INPUT';
+}
+
+function describeZod(error: ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Domain refusals with a code of their own; every other DomainError is bad user input. */
+const domainCodes: Record<string, string> = {
+  ConflictAlreadyResolved: 'CONFLICT_ALREADY_RESOLVED',
+  FieldHeldByConflict: 'FIELD_HELD_BY_CONFLICT',
+};
+
+/** Maps a thrown error to what the caller may see, or undefined to mask it. */
+export function toPublicError(error: unknown): PublicError | undefined {
+  if (error instanceof ZodError) return { message: describeZod(error), code: 'BAD_USER_INPUT' };
+  if (error instanceof DomainError) return { message: error.message, code: domainCodes[error.name] ?? 'BAD_USER_INPUT' };
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^[A-Z_]+$/.test(error.code)) {
+    return { message: error.message, code: error.code };
+  }
+  return undefined;
+}
+
+/** yoga's maskError hook: keep GraphQL and public errors, mask the rest. */
+export function maskError(error: unknown, fallback: string): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  if (original instanceof GraphQLError) return original;
+  const shown = toPublicError(original);
+  if (shown) {
+    const graphQLError = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(shown.message, {
+      ...(graphQLError?.nodes ? { nodes: graphQLError.nodes } : {}),
+      ...(graphQLError?.path ? { path: graphQLError.path } : {}),
+      extensions: { code: shown.code },
+    });
+  }
+  return new GraphQLError(fallback, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

@@ -1,0 +1,15 @@
+// Assembles the schema from one Pothos file per feature. Importing a feature registers it.
+import type { GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './roles.ts';
+import './tickets.ts';
+import './conflicts.ts';
+
+let schema: GraphQLSchema | undefined;
+
+/** The executable schema (built once per process). */
+export function buildSchema(): GraphQLSchema {
+  schema ??= lexicographicSortSchema(builder.toSchema());
+  return schema;
+}

@@ -1,0 +1,104 @@
+// The composition root: builds Lockstep from its configuration and returns it as a disposable
+// app, so `main.ts`, the tests and the bench all start and stop the very same thing.
+import type { AddressInfo } from 'node:net';
+import { buildSchema } from '#graphql/schema.ts';
+import { startOutboxRelay } from './bus/outbox-relay.ts';
+import { createNatsLink } from './bus/nats-link.ts';
+import { ensureStreams, streamNames } from './bus/streams.ts';
+import type { Config } from './config.ts';
+import { createTokenStore } from './auth/tokens.ts';
+import { createGraphQLServer } from './http/graphql-server.ts';
+import { checkHealth } from './http/health.ts';
+import { createHttpServer, sendJson } from './http/server.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { openDatabase } from './persistence/orm.ts';
+import { readOutboxLag } from './persistence/outbox-lag.ts';
+import { createEventFeed } from './services/event-feed.ts';
+import { createTicketService } from './services/tickets.ts';
+import { createConflictService } from './services/conflicts.ts';
+import type { Services } from './services/services.ts';
+import { loadHubReplicaId } from './persistence/hub-identity.ts';
+import { createUnitOfWork } from './persistence/unit-of-work.ts';
+
+/** A started Lockstep process. */
+export interface Lockstep {
+  /** Base URL it listens on, e.g. `http://127.0.0.1:4000`. */
+  readonly url: string;
+  /** The admin token generated on this start, if one was (print it once). */
+  readonly generatedAdminToken: string | undefined;
+  /** Stops accepting, finishes in-flight work, drains the relay and closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Migrates, connects and starts serving; resolves once the port is bound. */
+export async function startLockstep(config: Config, logger: Logger): Promise<Lockstep> {
+  const orm = await openDatabase(config.databaseUrl, logger);
+  const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
+  const names = streamNames(config.natsPrefix);
+  nats.onConnected((nc) => ensureStreams(nc, names));
+  const relay = startOutboxRelay(orm, nats, logger.child({ module: 'outbox-relay' }));
+  const shutdown = new AbortController();
+
+  const tokens = createTokenStore(orm);
+  const generatedAdminToken = await tokens.bootstrapAdmin(config.adminToken);
+  const replica = await loadHubReplicaId(orm);
+  const uow = createUnitOfWork(orm, names.prefix, () => relay.kick());
+  const services: Services = {
+    tokens,
+    tickets: createTicketService(uow, replica),
+    conflicts: createConflictService(uow, replica),
+    feed: createEventFeed(nats, names, shutdown.signal),
+  };
+  const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
+  const graphql = createGraphQLServer(buildSchema(), services, metrics);
+
+  const server = createHttpServer(
+    {
+      '/graphql': (request, response) => graphql.yoga(request, response),
+      '/healthz': async (_request, response) => {
+        const report = await checkHealth(orm, nats);
+        sendJson(response, report.status === 'ok' ? 200 : 503, report);
+      },
+      '/metrics': async (_request, response) => {
+        const text = await metrics.registry.metrics();
+        response.writeHead(200, { 'content-type': metrics.registry.contentType });
+        response.end(text);
+      },
+    },
+    metrics,
+  );
+  const closeWebSockets = graphql.attachWebSocket(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '0.0.0.0', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ url, publicUrl: config.publicUrl ?? url }, 'Lockstep is listening');
+
+  let stopping: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    logger.info('shutting down');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    shutdown.abort();
+    await closeWebSockets();
+    // Requests still running get a grace period; streams ended through `shutdown` above.
+    const grace = setTimeout(() => server.closeAllConnections(), 5_000);
+    await closed;
+    clearTimeout(grace);
+    await relay.drain(5_000);
+    await relay.stop();
+    await nats.close();
+    await orm.close();
+    logger.info('stopped');
+  }
+
+  return {
+    url,
+    generatedAdminToken,
+    stop: () => (stopping ??= stop()),
+  };
+}

@@ -1,0 +1,113 @@
+// Publishes committed outbox rows to JetStream, oldest first, with the row id as the message id:
+// a crash between publish and mark re-publishes, and JetStream's duplicate window drops the copy.
+// While NATS is down the relay waits and retries; rows stay in the outbox, so nothing is lost.
+// Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of processes can relay at once.
+import { LockMode } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { jetstream } from '@nats-io/jetstream';
+import type { Logger } from '#infra/logger.ts';
+import { OutboxMessage } from '#infra/persistence/outbox-message.ts';
+import type { NatsLink } from './nats-link.ts';
+
+const BATCH = 200;
+const IDLE_POLL_MS = 250;
+const MAX_BACKOFF_MS = 2_000;
+
+/** A running relay. */
+export interface OutboxRelay {
+  /** Wakes the relay at once (after this process committed events). */
+  kick(): void;
+  /** Publishes what is pending right now; resolves when the outbox is empty or NATS is down. */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Stops after the batch in flight. */
+  stop(): Promise<void>;
+  /** Number of rows published by this relay since start (metrics). */
+  published(): number;
+}
+
+/** Starts relaying outbox rows to JetStream. */
+export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger): OutboxRelay {
+  let running = true;
+  let publishedCount = 0;
+  let wake: (() => void) | undefined;
+  let idleWaiters: Array<() => void> = [];
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  /** Publishes one batch; returns how many rows it published. */
+  async function publishBatch(): Promise<number> {
+    const nc = nats.current();
+    if (!nc || !nats.isConnected()) return -1;
+    const js = jetstream(nc, { timeout: 5_000 });
+    return orm.em.fork().transactional(async (em) => {
+      const rows = await em.find(
+        OutboxMessage,
+        { publishedAt: null },
+        { orderBy: { seq: 'asc' }, limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+      );
+      if (rows.length === 0) return 0;
+      // Sent in commit order on one connection, so the stream keeps that order; awaited together.
+      await Promise.all(rows.map((row) => js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id })));
+      const now = new Date();
+      for (const row of rows) row.publishedAt = now;
+      return rows.length;
+    });
+  }
+
+  const loop = (async () => {
+    let failures = 0;
+    while (running) {
+      let count: number;
+      try {
+        count = await publishBatch();
+        if (count > 0) {
+          publishedCount += count;
+          failures = 0;
+        }
+      } catch (error) {
+        failures += 1;
+        if (failures === 1 || failures % 20 === 0) logger.warn({ err: error, failures }, 'outbox relay: publish failed; will retry');
+        count = -1;
+      }
+      if (count === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+      if (!running) break;
+      if (count === BATCH) continue;
+      await sleep(count < 0 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : IDLE_POLL_MS);
+    }
+  })();
+
+  return {
+    kick: () => wake?.(),
+    published: () => publishedCount,
+    async drain(timeoutMs = 5_000) {
+      if (!nats.isConnected()) return;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          idleWaiters.push(resolve);
+          wake?.();
+        }),
+        new Promise<void>((resolve) => setTimeout(resolve, timeoutMs)),
+      ]);
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// Lockstep's configuration, read once from the environment and validated with zod, so that a bad
+// value stops the start with one line naming the variable instead of failing later, deep inside.
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be an integer between 0 and 65535' })
+  .int('must be an integer between 0 and 65535')
+  .min(0, 'must be an integer between 0 and 65535')
+  .max(65535, 'must be an integer between 0 and 65535');
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/lockstep'),
+  NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  PORT: port.default(4000),
+  LOCKSTEP_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  LOCKSTEP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOCKSTEP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOCKSTEP_NATS_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _ (at most 32), starting with a letter')
+    .default('lockstep'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Everything Lockstep reads from its environment, validated and defaulted. */
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly databaseUrl: string;
+  readonly natsUrl: string;
+  /** 0 asks the operating system for a free port (tests). */
+  readonly port: number;
+  /** Base of the webhook URLs handed out; derived from the bound port when not given. */
+  readonly publicUrl: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly secretKey: string | undefined;
+  /** Namespace of JetStream streams and subjects, so deployments can share one NATS. */
+  readonly natsPrefix: string;
+  readonly logLevel: string;
+}
+
+/** The start refused because of one bad variable; the message is the one line to print. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const got = environment[variable];
+    const shown = variable.includes('TOKEN') || variable.includes('KEY') ? '' : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(`invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && env.LOCKSTEP_SECRET_KEY === undefined) {
+    throw new ConfigError(
+      'invalid configuration: LOCKSTEP_SECRET_KEY is required when NODE_ENV=production (it encrypts stored credentials)',
+    );
+  }
+  return {
+    env: env.NODE_ENV,
+    databaseUrl: env.DATABASE_URL,
+    natsUrl: env.NATS_URL,
+    port: env.PORT,
+    publicUrl: env.LOCKSTEP_PUBLIC_URL?.replace(/\/+$/, ''),
+    adminToken: env.LOCKSTEP_ADMIN_TOKEN,
+    secretKey: env.LOCKSTEP_SECRET_KEY,
+    natsPrefix: env.LOCKSTEP_NATS_PREFIX,
+    logLevel: env.LOG_LEVEL,
+  };
+}

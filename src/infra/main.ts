@@ -1,0 +1,47 @@
+// `npm start`: one process serving the API and the worker. Exits non-zero with one clear line on
+// bad configuration; on SIGTERM or SIGINT it stops accepting, finishes in-flight work, drains the
+// outbox relay, closes its connections and exits 0.
+import { ConfigError, loadConfig } from './config.ts';
+import { startLockstep } from './app.ts';
+import { createLogger } from './logger.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`lockstep: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+try {
+  const lockstep = await startLockstep(config, logger);
+  if (lockstep.generatedAdminToken) {
+    process.stdout.write(
+      `\nLockstep generated an admin token (shown once; store it now):\n\n  ${lockstep.generatedAdminToken}\n\n` +
+        `Use it as "Authorization: Bearer <token>" at ${lockstep.url}/graphql\n\n`,
+    );
+  }
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'signal received');
+    lockstep.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+} catch (error) {
+  logger.fatal({ err: error }, 'Lockstep could not start');
+  process.stderr.write(`lockstep: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,6 @@
+// Every migration, in order. Listed explicitly (not discovered from disk) so they run the same
+// under Node's type stripping, in tests and in the container image.
+import { Migration20261122000100_foundation } from './Migration20261122000100_foundation.ts';
+import { Migration20261122000200_tickets } from './Migration20261122000200_tickets.ts';
+
+export const migrations = [Migration20261122000100_foundation, Migration20261122000200_tickets];

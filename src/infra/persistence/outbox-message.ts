@@ -1,0 +1,30 @@
+// The transactional outbox: every state change writes its events here in the same transaction,
+// and the relay publishes them to JetStream afterwards, so a crash never loses or invents one.
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** One event waiting to be (or already) published to JetStream. */
+export class OutboxMessage {
+  /** Globally unique; doubles as the JetStream message id, so a re-publish is deduplicated. */
+  id!: string;
+  /** Commit order within this database; the relay publishes in this order. */
+  seq!: string;
+  subject!: string;
+  type!: string;
+  payload!: Record<string, unknown>;
+  createdAt!: Date;
+  publishedAt!: Date | null;
+}
+
+export const OutboxMessageSchema = defineEntity({
+  class: OutboxMessage,
+  tableName: 'outbox',
+  properties: {
+    id: p.uuid().primary(),
+    seq: p.bigint().autoincrement().unique(),
+    subject: p.text(),
+    type: p.text(),
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().columnType('timestamptz'),
+    publishedAt: p.datetime().columnType('timestamptz').nullable(),
+  },
+});

@@ -1,0 +1,20 @@
+// Writes events into the outbox inside the caller's transaction. This is the only way events
+// leave a state change: never from an ORM hook, never straight from a resolver.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { subjectFor, type RoutableEvent } from '#infra/bus/subjects.ts';
+import { OutboxMessage } from './outbox-message.ts';
+
+/** Persists each event as an outbox row; flushed with the rest of the unit of work. */
+export function appendToOutbox(em: EntityManager, prefix: string, events: readonly RoutableEvent[]): void {
+  for (const event of events) {
+    const message = new OutboxMessage();
+    message.id = randomUUID();
+    message.subject = subjectFor(prefix, event);
+    message.type = event.type;
+    message.payload = { ...event, eventId: message.id };
+    message.createdAt = new Date();
+    message.publishedAt = null;
+    em.persist(message);
+  }
+}

@@ -1,0 +1,34 @@
+// One use case, one transaction: the aggregate changes and the events they raised are committed
+// together (transactional outbox), and the relay is woken once the commit is durable.
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { DomainEvent } from '#domain/events.ts';
+import { appendToOutbox } from './outbox.ts';
+
+/** What a unit of work returns: its result, and the events to publish. */
+export interface Committed<T> {
+  readonly result: T;
+  readonly events: readonly DomainEvent[];
+}
+
+/** Runs use cases in transactions that also write their events to the outbox. */
+export interface UnitOfWork {
+  run<T>(work: (em: EntityManager) => Promise<Committed<T>>): Promise<T>;
+  /** A fresh EntityManager for reads outside any transaction. */
+  reader(): EntityManager;
+}
+
+/** Unit of work over `orm`; `afterCommit` runs after each commit that wrote events. */
+export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: () => void): UnitOfWork {
+  return {
+    async run(work) {
+      const { result, events } = await orm.em.fork().transactional(async (em) => {
+        const committed = await work(em);
+        appendToOutbox(em, prefix, committed.events);
+        return committed;
+      });
+      if (events.length > 0) afterCommit();
+      return result;
+    },
+    reader: () => orm.em.fork(),
+  };
+}

@@ -1,0 +1,79 @@
+// The conflict inbox: list conflicts, and let a reviewer settle one. Resolution locks the ticket,
+// applies the chosen value as a write that dominates every candidate, and commits ticket,
+// conflict and events together.
+import { LockMode } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { Conflict, type ConflictStatus } from '#domain/conflict/conflict.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { NotFoundError } from '#graphql/errors.ts';
+import type { Caller } from '#infra/auth/tokens.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { isHubId } from './ids.ts';
+
+/** Filters of the conflict list. `projectId: null` selects conflicts between hub writers. */
+export interface ConflictFilter {
+  readonly status?: ConflictStatus;
+  readonly projectId?: string | null;
+  readonly ticketId?: string;
+}
+
+/** Keyset page over conflicts, newest first. */
+export interface ConflictPage {
+  readonly after?: { at: Date; id: string };
+  readonly before?: { at: Date; id: string };
+  readonly limit: number;
+  readonly inverted: boolean;
+}
+
+/** The conflict use cases. */
+export interface ConflictService {
+  get(id: string): Promise<Conflict | null>;
+  list(filter: ConflictFilter, page: ConflictPage): Promise<Conflict[]>;
+  openForTicket(ticketId: string): Promise<Conflict[]>;
+  resolve(conflictId: string, value: unknown, caller: Caller): Promise<{ conflict: Conflict; ticket: Ticket }>;
+}
+
+/** Conflict service writing through `uow`; `replica` is the hub's own replica id. */
+export function createConflictService(uow: UnitOfWork, replica: string): ConflictService {
+  return {
+    get: async (id) => (isHubId(id) ? uow.reader().findOne(Conflict, { id }) : null),
+
+    async list(filter, page) {
+      const where: FilterQuery<Conflict>[] = [];
+      if (filter.status) where.push({ status: filter.status });
+      if (filter.projectId !== undefined) {
+        if (filter.projectId !== null && !isHubId(filter.projectId)) return [];
+        where.push({ projectId: filter.projectId });
+      }
+      if (filter.ticketId !== undefined) {
+        if (!isHubId(filter.ticketId)) return [];
+        where.push({ ticketId: filter.ticketId });
+      }
+      if (page.after) {
+        const { at, id } = page.after;
+        where.push({ $or: [{ detectedAt: { $lt: at } }, { detectedAt: at, id: { $lt: id } }] });
+      }
+      if (page.before) {
+        const { at, id } = page.before;
+        where.push({ $or: [{ detectedAt: { $gt: at } }, { detectedAt: at, id: { $gt: id } }] });
+      }
+      const direction = page.inverted ? 'asc' : 'desc';
+      return uow.reader().find(Conflict, { $and: where }, { orderBy: [{ detectedAt: direction }, { id: direction }], limit: page.limit });
+    },
+
+    openForTicket: (ticketId) =>
+      uow.reader().find(Conflict, { ticketId, status: 'open' }, { orderBy: [{ detectedAt: 'asc' }, { id: 'asc' }] }),
+
+    resolve: (conflictId, value, caller) =>
+      uow.run(async (em) => {
+        const found = isHubId(conflictId) ? await em.findOne(Conflict, { id: conflictId }) : null;
+        if (!found) throw new NotFoundError(`No conflict with id "${conflictId}"`);
+        const ticket = await em.findOne(Ticket, { id: found.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!ticket) throw new NotFoundError(`The ticket of conflict "${conflictId}" no longer exists`);
+        // Re-read under the ticket lock so two reviewers cannot both resolve it.
+        await em.refresh(found);
+        const { events } = ticket.resolveConflict(found, value, { replica, actor: caller.name, nowMs: Date.now() });
+        return { result: { conflict: found, ticket }, events };
+      }),
+  };
+}

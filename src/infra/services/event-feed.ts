@@ -1,0 +1,25 @@
+// Subscriptions' view of the event stream: follows JetStream subjects from the moment of
+// subscribing and stops when the client leaves or the process shuts down.
+import { followEvents } from '#infra/bus/event-feed.ts';
+import type { NatsLink } from '#infra/bus/nats-link.ts';
+import type { StreamNames } from '#infra/bus/streams.ts';
+import { conflictDetectedSubjects, ticketSubjects } from '#infra/bus/subjects.ts';
+
+/** Live domain events, as JSON payloads. */
+export interface EventFeed {
+  /** Every event about one ticket, from now on. */
+  ticketEvents(ticketId: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
+  /** Conflicts detected for a project (or for the hub's own writers when null), from now on. */
+  conflictsDetected(projectId: string | null, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
+}
+
+/** Feed over the JetStream events stream; `shutdown` ends every subscription. */
+export function createEventFeed(nats: NatsLink, names: StreamNames, shutdown: AbortSignal): EventFeed {
+  const combined = (signal?: AbortSignal) => (signal ? AbortSignal.any([signal, shutdown]) : shutdown);
+  return {
+    ticketEvents: (ticketId, signal) =>
+      followEvents(nats, names.events, ticketSubjects(names.prefix, ticketId), new Date(), combined(signal)),
+    conflictsDetected: (projectId, signal) =>
+      followEvents(nats, names.events, conflictDetectedSubjects(names.prefix, projectId), new Date(), combined(signal)),
+  };
+}

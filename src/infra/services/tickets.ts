@@ -1,0 +1,116 @@
+// Ticket use cases: create, edit (optionally against the version the caller read), read, list.
+// Each loads the aggregate under a row lock, lets the domain decide, and commits the ticket, any
+// new conflicts and the events in one transaction.
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { Conflict } from '#domain/conflict/conflict.ts';
+import type { TicketInput, TicketKind, TicketPatch, TicketStatus, Priority } from '#domain/ticket/fields.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { NotFoundError } from '#graphql/errors.ts';
+import type { Caller } from '#infra/auth/tokens.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { isHubId, newHubId } from './ids.ts';
+
+/** Filters of the ticket list; absent means "any". */
+export interface TicketFilter {
+  readonly status?: readonly TicketStatus[];
+  readonly kind?: readonly TicketKind[];
+  readonly priority?: readonly Priority[];
+  readonly assignee?: string;
+  readonly label?: string;
+  /** Case-insensitive substring of title or description. */
+  readonly text?: string;
+}
+
+/** Keyset page: tickets newest first, strictly after/before the given cursor position. */
+export interface TicketPage {
+  readonly after?: TicketCursor;
+  readonly before?: TicketCursor;
+  readonly limit: number;
+  /** True when paginating backwards (`last`). */
+  readonly inverted: boolean;
+}
+
+/** A position in the newest-first order. */
+export interface TicketCursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** The ticket use cases. */
+export interface TicketService {
+  create(input: TicketInput, caller: Caller): Promise<Ticket>;
+  update(id: string, patch: TicketPatch, expectedVersion: string | undefined, caller: Caller): Promise<{ ticket: Ticket; conflicts: Conflict[] }>;
+  get(id: string): Promise<Ticket | null>;
+  /** Throws NotFoundError when there is no such ticket. */
+  require(id: string, em?: EntityManager): Promise<Ticket>;
+  list(filter: TicketFilter, page: TicketPage): Promise<Ticket[]>;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Ticket service writing through `uow`; `replica` is the hub's own replica id. */
+export function createTicketService(uow: UnitOfWork, replica: string): TicketService {
+  const context = (caller: Caller) => ({ replica, actor: caller.name, nowMs: Date.now(), newId: newHubId });
+
+  async function require(id: string, em: EntityManager = uow.reader(), lock = false): Promise<Ticket> {
+    const ticket = isHubId(id)
+      ? await em.findOne(Ticket, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {})
+      : null;
+    if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
+    return ticket;
+  }
+
+  return {
+    create: (input, caller) =>
+      uow.run(async (em) => {
+        const { ticket, events } = Ticket.create(input, context(caller));
+        em.persist(ticket);
+        return { result: ticket, events };
+      }),
+
+    update: (id, patch, expectedVersion, caller) =>
+      uow.run(async (em) => {
+        const ticket = await require(id, em, true);
+        const { events, conflicts } = ticket.edit(patch, {
+          ...context(caller),
+          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        });
+        for (const conflict of conflicts) em.persist(conflict);
+        return { result: { ticket, conflicts }, events };
+      }),
+
+    get: async (id) => (isHubId(id) ? uow.reader().findOne(Ticket, { id }) : null),
+
+    require: (id, em) => require(id, em),
+
+    async list(filter, page) {
+      const where: FilterQuery<Ticket>[] = [];
+      if (filter.status?.length) where.push({ status: { $in: [...filter.status] } });
+      if (filter.kind?.length) where.push({ kind: { $in: [...filter.kind] } });
+      if (filter.priority?.length) where.push({ priority: { $in: [...filter.priority] } });
+      if (filter.assignee !== undefined) where.push({ assignee: filter.assignee });
+      if (filter.label !== undefined) where.push({ labels: { $contains: [filter.label] } });
+      if (filter.text !== undefined && filter.text.trim() !== '') {
+        const pattern = `%${escapeLike(filter.text.trim())}%`;
+        where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
+      }
+      // Newest first; `after` moves towards older tickets, `before` towards newer ones.
+      if (page.after) {
+        const { createdAt, id } = page.after;
+        where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
+      }
+      if (page.before) {
+        const { createdAt, id } = page.before;
+        where.push({ $or: [{ createdAt: { $gt: createdAt } }, { createdAt, id: { $gt: id } }] });
+      }
+      const direction = page.inverted ? 'asc' : 'desc';
+      const rows = await uow.reader().find(
+        Ticket,
+        { $and: where },
+        { orderBy: [{ createdAt: direction }, { id: direction }], limit: page.limit },
+      );
+      return rows;
+    },
+  };
+}
