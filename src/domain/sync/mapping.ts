@@ -1,0 +1,112 @@
+// Replica bookkeeping for one link between a hub ticket and an item in an external project. Per
+// field it records the side's *base* (the value and version the side is known to hold and to have
+// seen), the push in flight (sent, not yet acknowledged) and the newest external ordering key seen.
+// Everything the classifier and the push planner decide follows from these three. Plain public
+// properties (the per-field state is one JSON object) so MikroORM can map the class directly.
+
+import { cloneJson, jsonEquals, type JsonValue } from '../json.ts';
+import type { VersionVector } from '../merge/version-vector.ts';
+import type { FieldKey } from '../ticket/fields.ts';
+import type { Ticket } from '../ticket/ticket.ts';
+import { compareOrderingKeys, type KeyComparator, type OrderingKey } from './policy.ts';
+
+/** What the side holds for a field and which writes it has seen. */
+export interface SideBase {
+  readonly value: JsonValue;
+  readonly version: VersionVector;
+}
+
+/** A push sent to the side and not yet acknowledged. */
+export interface PendingPush {
+  readonly value: JsonValue;
+  readonly version: VersionVector;
+}
+
+/** The per-field replica state of one mapping. */
+export interface FieldSide {
+  readonly base: SideBase;
+  readonly pending: PendingPush | null;
+  readonly orderingKey: OrderingKey | null;
+}
+
+/** A field the side has never reported nor received. */
+export const unknownSide: FieldSide = { base: { value: null, version: {} }, pending: null, orderingKey: null };
+
+/** What linking needs; `externalValues` are the item's values when it already existed. */
+export interface LinkInput {
+  readonly id: string;
+  readonly ticket: Ticket;
+  readonly projectId: string;
+  readonly externalId: string;
+  readonly fields: readonly FieldKey[];
+  readonly nowMs: number;
+  readonly orderingKey?: OrderingKey;
+  readonly externalValues?: Readonly<Partial<Record<FieldKey, JsonValue>>>;
+}
+
+/** Ticket <-> external item in one project, with per-field replica state. */
+export class SyncMapping {
+  id!: string;
+  ticketId!: string;
+  projectId!: string;
+  externalId!: string;
+  fields!: Record<string, FieldSide>;
+  linkedAt!: Date;
+
+  /**
+   * A new link. Fields whose external value equals the ticket's (or with no external value given,
+   * for an item the hub just created with the ticket's values) start in sync at the ticket's
+   * version; differing fields start at an empty version, so the planner pushes the hub's value.
+   */
+  static link(input: LinkInput): SyncMapping {
+    const mapping = new SyncMapping();
+    mapping.id = input.id;
+    mapping.ticketId = input.ticket.id;
+    mapping.projectId = input.projectId;
+    mapping.externalId = input.externalId;
+    mapping.linkedAt = new Date(input.nowMs);
+    mapping.fields = {};
+    for (const field of input.fields) {
+      const hub = input.ticket.fieldValue(field);
+      const external = input.externalValues?.[field];
+      const value = external === undefined ? hub : cloneJson(external);
+      const version = external === undefined || jsonEquals(external, hub) ? input.ticket.clock.vector : {};
+      mapping.fields[field] = { base: { value, version }, pending: null, orderingKey: input.orderingKey ?? null };
+    }
+    return mapping;
+  }
+
+  /** The replica state of `field`. */
+  side(field: FieldKey): FieldSide {
+    return this.fields[field] ?? unknownSide;
+  }
+
+  /** Replaces the replica state of `field` (used by the classifier's outcomes). */
+  setSide(field: FieldKey, side: FieldSide): void {
+    this.fields[field] = side;
+  }
+
+  /** Records that `value` at `version` was sent to the side. */
+  recordPushSent(field: FieldKey, value: JsonValue, version: VersionVector): void {
+    this.setSide(field, { ...this.side(field), pending: { value: cloneJson(value), version } });
+  }
+
+  /** The side confirmed the push: it now holds and has seen the pushed state. */
+  recordPushAcknowledged(field: FieldKey, orderingKey?: OrderingKey, compareKeys: KeyComparator = compareOrderingKeys): void {
+    const side = this.side(field);
+    if (side.pending === null) return;
+    this.setSide(field, { base: side.pending, pending: null, orderingKey: newerKey(side.orderingKey, orderingKey, compareKeys) });
+  }
+
+  /** The push did not land (refused, or failed before the side applied it); it will be planned again. */
+  recordPushFailed(field: FieldKey): void {
+    this.setSide(field, { ...this.side(field), pending: null });
+  }
+}
+
+/** The newer of a known key and an optional new one. */
+export function newerKey(known: OrderingKey | null, next: OrderingKey | undefined, compareKeys: KeyComparator): OrderingKey | null {
+  if (next === undefined) return known;
+  if (known === null) return next;
+  return compareKeys(next, known) > 0 ? next : known;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { planPushes, pushVerdict, startPushes } from '#domain/sync/push-plan.ts';
+import { mayLeave } from '#domain/sync/policy.ts';
+import { linked } from './fixture.ts';
+
+describe('push planner', () => {
+  it('pushes exactly the fields changed since the side base, once while in flight', () => {
+    const { ticket, mapping, jira, hub } = linked();
+    expect(planPushes(ticket, mapping, jira)).toEqual([]);
+    ticket.edit({ status: 'in_progress', assignee: 'ada' }, hub());
+    expect(startPushes(ticket, mapping, jira).map((p) => [p.field, p.value])).toEqual([['status', 'in_progress'], ['assignee', 'ada']]);
+    expect(planPushes(ticket, mapping, jira)).toEqual([]);
+    mapping.recordPushFailed('status');
+    expect(planPushes(ticket, mapping, jira).map((p) => p.field)).toEqual(['status']);
+    mapping.recordPushAcknowledged('assignee', 3);
+    expect(mapping.side('assignee')).toMatchObject({ base: { value: 'ada' }, pending: null, orderingKey: 3 });
+  });
+
+  it('a field changed back to the value the side holds is not pushed', () => {
+    const { ticket, mapping, jira, hub } = linked();
+    ticket.edit({ priority: 'p1' }, hub());
+    ticket.edit({ priority: 'p3' }, hub());
+    expect(pushVerdict(ticket, mapping, jira, 'priority')).toBe('up_to_date');
+  });
+
+  it('respects direction', () => {
+    const { ticket, mapping, jira, hub } = linked();
+    ticket.edit({ title: 'changed' }, hub());
+    expect(planPushes(ticket, mapping, { ...jira, direction: 'pull' })).toEqual([]);
+    expect(planPushes(ticket, mapping, { ...jira, direction: 'disabled' })).toEqual([]);
+    expect(planPushes(ticket, mapping, { ...jira, direction: 'push' })).toHaveLength(1);
+  });
+
+  it('privacy: local_only never leaves, shareable only where allowed, public always', () => {
+    expect(mayLeave('local_only', { allowsShareable: true })).toBe(false);
+    expect(mayLeave('shareable', { allowsShareable: false })).toBe(false);
+    expect(mayLeave('shareable', { allowsShareable: true })).toBe(true);
+    expect(mayLeave('public', { allowsShareable: false })).toBe(true);
+    const { ticket, mapping, jira, hub } = linked();
+    ticket.edit({ title: 'secret', privacy: 'local_only' }, hub());
+    expect(pushVerdict(ticket, mapping, jira, 'title')).toBe('privacy');
+    ticket.edit({ privacy: 'shareable' }, hub());
+    expect(planPushes(ticket, mapping, { ...jira, allowsShareable: false })).toEqual([]);
+    ticket.edit({ privacy: 'public' }, hub());
+    expect(planPushes(ticket, mapping, { ...jira, allowsShareable: false }).map((p) => p.field)).toEqual(['title']);
+  });
+});
