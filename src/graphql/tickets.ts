@@ -30,6 +30,8 @@ export const TicketRef = builder.objectRef<Ticket>('Ticket').implement({
     openConflicts: t.field({
       type: [ConflictRef],
       description: 'Conflicts on this ticket waiting for a reviewer.',
+      // At most one open conflict per field, so the list is short.
+      complexity: { field: 1, multiplier: 2 },
       resolve: (ticket, _args, { services }) => services.conflicts.openForTicket(ticket.id),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

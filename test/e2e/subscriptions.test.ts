@@ -1,0 +1,136 @@
+// Live changes: ticketChanged over WebSocket (graphql-transport-ws) and over SSE, and across
+// processes: a subscriber on one Lockstep process sees a change made through another, because
+// subscriptions are fed from JetStream, not from process memory.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestEnvironment,
+  startChild,
+  startInProcess,
+  type ChildLockstep,
+  type RunningLockstep,
+  type TestEnvironment,
+} from '#test/support/lockstep.ts';
+
+const CREATE = `mutation($title: String!) { createTicket(input: { title: $title }) { ticket { id version } } }`;
+const UPDATE = `mutation($id: ID!, $title: String!) { updateTicket(input: { id: $id, title: $title }) { ticket { id } } }`;
+const CHANGED = `subscription($id: ID!) { ticketChanged(id: $id) { id title } }`;
+
+let env: TestEnvironment;
+let lockstep: RunningLockstep;
+
+beforeAll(async () => {
+  env = createTestEnvironment();
+  lockstep = await startInProcess(env);
+});
+
+afterAll(async () => {
+  await lockstep?.stop();
+  await env?.cleanup();
+});
+
+async function createTicket(client: RunningLockstep, title: string): Promise<string> {
+  const data = await client.admin.run<{ createTicket: { ticket: { id: string } } }>(CREATE, { title });
+  return data.createTicket.ticket.id;
+}
+
+/** Edits until the subscriber has seen the edit (the subscription may still be starting). */
+async function editUntilSeen(
+  writer: RunningLockstep,
+  id: string,
+  title: string,
+  seen: () => boolean,
+): Promise<void> {
+  for (let attempt = 0; attempt < 40 && !seen(); attempt += 1) {
+    await writer.admin.run(UPDATE, { id, title: `${title} #${attempt}` });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('ticketChanged', () => {
+  it('delivers changes over WebSocket', async () => {
+    const id = await createTicket(lockstep, 'Watch me');
+    const subscription = lockstep.admin.subscribe<{ ticketChanged: { id: string; title: string } }>(CHANGED, { id });
+    try {
+      await editUntilSeen(lockstep, id, 'Renamed', () => subscription.events.length > 0);
+      const event = await subscription.next((e) => e.ticketChanged.title.startsWith('Renamed'));
+      expect(event.ticketChanged.id).toBe(id);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('delivers changes over SSE', async () => {
+    const id = await createTicket(lockstep, 'Watch me over SSE');
+    const aborter = new AbortController();
+    const response = await fetch(`${lockstep.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${env.adminToken}` },
+      body: JSON.stringify({ query: CHANGED, variables: { id } }),
+      signal: aborter.signal,
+    });
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    let text = '';
+    const reader = response.body!.getReader();
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })().catch(() => undefined);
+    await editUntilSeen(lockstep, id, 'Seen over SSE', () => text.includes('Seen over SSE'));
+    aborter.abort();
+    await reading;
+    expect(text).toMatch(/event: next\ndata: \{"data":\{"ticketChanged":\{"id":"[^"]+","title":"Seen over SSE/);
+  });
+
+  it('refuses a WebSocket connection without a valid token', async () => {
+    const subscription = createAnonymousSubscription(lockstep.url);
+    await expect(subscription).rejects.toThrow(/4403|Forbidden/);
+  });
+
+  it('tells the subscriber when the ticket does not exist', async () => {
+    const subscription = lockstep.admin.subscribe(CHANGED, { id: '00000000-0000-4000-8000-000000000000' });
+    try {
+      await expect(subscription.next(() => true, 5_000)).rejects.toThrow(/No ticket with id/);
+    } finally {
+      await subscription.close();
+    }
+  });
+});
+
+async function createAnonymousSubscription(url: string): Promise<void> {
+  const { createClient } = await import('graphql-ws');
+  const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, retryAttempts: 0, lazy: false });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: '{ __typename }' },
+        { next: () => undefined, error: (error) => reject(new Error(String((error as CloseEvent).code ?? error) + ' ' + String((error as CloseEvent).reason ?? ''))), complete: resolve },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe('two Lockstep processes on one database and NATS', () => {
+  let other: ChildLockstep | undefined;
+
+  afterAll(async () => {
+    await other?.kill('SIGTERM');
+  });
+
+  it('a subscriber on one process sees a mutation made through the other', async () => {
+    other = await startChild(env);
+    const id = await createTicket(lockstep, 'Shared between processes');
+    const subscription = lockstep.admin.subscribe<{ ticketChanged: { id: string; title: string } }>(CHANGED, { id });
+    try {
+      await editUntilSeen(other, id, 'Changed in the other process', () => subscription.events.length > 0);
+      const event = await subscription.next((e) => e.ticketChanged.title.startsWith('Changed in the other process'));
+      expect(event.ticketChanged.id).toBe(id);
+    } finally {
+      await subscription.close();
+    }
+  });
+});
