@@ -27,7 +27,7 @@ export interface OutboxRelay {
 
 /** Starts relaying outbox rows to JetStream. */
 export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger): OutboxRelay {
-  let running = true;
+  const stopped = new AbortController();
   let publishedCount = 0;
   let wake: (() => void) | undefined;
   let idleWaiters: Array<() => void> = [];
@@ -65,7 +65,7 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
 
   const loop = (async () => {
     let failures = 0;
-    while (running) {
+    while (!stopped.signal.aborted) {
       let count: number;
       try {
         count = await publishBatch();
@@ -83,7 +83,7 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
         idleWaiters = [];
         for (const resolve of waiters) resolve();
       }
-      if (!running) break;
+      if (stopped.signal.aborted) break;
       if (count === BATCH) continue;
       await sleep(count < 0 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : IDLE_POLL_MS);
     }
@@ -103,7 +103,7 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
       ]);
     },
     async stop() {
-      running = false;
+      stopped.abort();
       wake?.();
       await loop;
       for (const resolve of idleWaiters) resolve();
