@@ -80,7 +80,11 @@ describe('first start without LOCKSTEP_ADMIN_TOKEN', () => {
     const first = await startChild(env, variables);
     let token: string | undefined;
     try {
-      token = /generated an admin token[^\n]*\n\n\s+(lst_\S+)/.exec(first.output())?.[1];
+      // Printed right after the "listening" line, so it may still be on its way.
+      for (let i = 0; i < 50 && token === undefined; i += 1) {
+        token = /generated an admin token[^\n]*\n\n\s+(lst_\S+)/.exec(first.output())?.[1];
+        if (token === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       expect(token).toBeDefined();
       const viewer = await first.client(token ?? '').run<{ viewer: { role: string } }>('{ viewer { role } }');
       expect(viewer.viewer.role).toBe('ADMIN');
