@@ -1,0 +1,110 @@
+// Lockstep started inside the bench process, on the servers DATABASE_URL and NATS_URL name but in
+// a database and a JetStream namespace of its own, both removed when it is disposed: after a
+// failed run and on Ctrl-C too, so benches never leave `lockstep_bench_*` databases behind.
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+import { startLockstep, type Lockstep } from '#infra/app.ts';
+import { streamNames } from '#infra/bus/streams.ts';
+import { loadConfig } from '#infra/config.ts';
+import { createLogger } from '#infra/logger.ts';
+
+/** A running Lockstep with its own state; dispose it to stop it and delete that state. */
+export interface BenchLockstep extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** Bearer token holding the admin role. */
+  readonly adminToken: string;
+  /** Outbox rows committed but not yet published to JetStream, as GET /metrics reports them. */
+  outboxPending(): Promise<number>;
+}
+
+/** `base` with only its database name replaced. */
+function withDatabase(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(databaseUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function deleteStream(natsUrl: string, stream: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl, timeout: 2_000, reconnect: false });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(stream).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
+
+const PENDING = /^lockstep_outbox_pending(?:\{[^}]*\})? (\S+)$/m;
+
+/** Starts Lockstep on a fresh database and NATS prefix; cleans up itself if the start fails. */
+export async function startBenchLockstep(): Promise<BenchLockstep> {
+  const suffix = randomBytes(5).toString('hex');
+  const databaseName = `lockstep_bench_${suffix}`;
+  const databaseUrl = withDatabase(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lockstep', databaseName);
+  const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+  const prefix = `b${suffix}`;
+  const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
+
+  let app: Lockstep | undefined;
+  async function cleanup(stopApp: boolean): Promise<void> {
+    const steps: Array<[string, () => Promise<void>]> = [
+      ['stop Lockstep', async () => (stopApp ? app?.stop() : undefined)],
+      [`drop database ${databaseName}`, () => dropDatabase(databaseUrl, databaseName)],
+      [`delete stream ${streamNames(prefix).events}`, () => deleteStream(natsUrl, streamNames(prefix).events)],
+    ];
+    for (const [step, action] of steps) {
+      await action().catch((error: unknown) => console.warn(`bench cleanup: could not ${step}: ${String(error)}`));
+    }
+  }
+  // Ctrl-C skips `finally`; the database and stream are removed here instead.
+  const onInterrupt = () => {
+    void cleanup(false).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onInterrupt);
+
+  try {
+    const config = loadConfig({
+      DATABASE_URL: databaseUrl,
+      NATS_URL: natsUrl,
+      PORT: '0',
+      LOCKSTEP_ADMIN_TOKEN: adminToken,
+      LOCKSTEP_NATS_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+    });
+    app = await startLockstep(config, createLogger('silent'));
+  } catch (error) {
+    process.off('SIGINT', onInterrupt);
+    await cleanup(false);
+    throw error;
+  }
+  const { url } = app;
+
+  return {
+    url,
+    adminToken,
+    async outboxPending() {
+      const response = await fetch(`${url}/metrics`);
+      const match = PENDING.exec(await response.text());
+      if (!response.ok || !match?.[1]) throw new Error(`GET /metrics: ${response.status}, no lockstep_outbox_pending`);
+      return Number(match[1]);
+    },
+    async [Symbol.asyncDispose]() {
+      process.off('SIGINT', onInterrupt);
+      await cleanup(true);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Before any load: a few plain requests whose answers are read in full, so a server that answers
+// 200 with the wrong thing (an auth error, a null ticket) stops the bench instead of being timed.
+import { dataOf, createTicketOperation, readTicketOperation, type GraphQLOperation } from './ticket-operations.ts';
+
+/** A GraphQL endpoint and the headers every request to it carries. */
+export interface Endpoint {
+  readonly endpoint: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const SAMPLES = 3;
+
+async function send(target: Endpoint, operation: GraphQLOperation): Promise<Record<string, unknown>> {
+  const response = await fetch(target.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers },
+    body: JSON.stringify(operation),
+  });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${target.endpoint}: HTTP ${response.status}: ${body.slice(0, 300)}`);
+  try {
+    return dataOf(body);
+  } catch (error) {
+    throw new Error(`${target.endpoint}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+interface TicketShape {
+  readonly id?: unknown;
+  readonly title?: unknown;
+  readonly labels?: unknown;
+}
+
+function expectBenchTicket(target: Endpoint, ticket: TicketShape | undefined, id?: string): string {
+  if (typeof ticket?.id !== 'string' || ticket.title !== 'Bench ticket' || (id !== undefined && ticket.id !== id)) {
+    throw new Error(`${target.endpoint}: unexpected ticket ${JSON.stringify(ticket)}`);
+  }
+  if (ticket.labels !== undefined && JSON.stringify(ticket.labels) !== '["bench"]') {
+    throw new Error(`${target.endpoint}: unexpected labels ${JSON.stringify(ticket.labels)}`);
+  }
+  return ticket.id;
+}
+
+/** Creates a few tickets and reads one back a few times; returns its id for the read load. */
+export async function checkTicketRoundTrip(target: Endpoint): Promise<string> {
+  const ids: string[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) {
+    const data = await send(target, createTicketOperation);
+    const payload = data['createTicket'] as { ticket?: TicketShape } | undefined;
+    ids.push(expectBenchTicket(target, payload?.ticket));
+  }
+  const [id] = ids;
+  if (id === undefined) throw new Error('no ticket created');
+  for (let i = 0; i < SAMPLES; i += 1) {
+    const data = await send(target, readTicketOperation(id));
+    expectBenchTicket(target, data['ticket'] as TicketShape | undefined, id);
+  }
+  return id;
+}
