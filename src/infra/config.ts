@@ -25,6 +25,7 @@ const environmentSchema = z.object({
   LOCKSTEP_PUBLIC_URL: url(['http:', 'https:']).optional(),
   LOCKSTEP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOCKSTEP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOCKSTEP_PREVIOUS_SECRET_KEYS: z.string().optional(),
   LOCKSTEP_NATS_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _ (at most 32), starting with a letter')
@@ -43,6 +44,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly adminToken: string | undefined;
   readonly secretKey: string | undefined;
+  /** Earlier secret keys, still accepted to open credentials sealed before a rotation. */
+  readonly previousSecretKeys: readonly string[];
   /** Namespace of JetStream streams and subjects, so deployments can share one NATS. */
   readonly natsPrefix: string;
   readonly logLevel: string;
@@ -80,6 +83,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     publicUrl: env.LOCKSTEP_PUBLIC_URL?.replace(/\/+$/, ''),
     adminToken: env.LOCKSTEP_ADMIN_TOKEN,
     secretKey: env.LOCKSTEP_SECRET_KEY,
+    previousSecretKeys: (env.LOCKSTEP_PREVIOUS_SECRET_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key.length > 0),
     natsPrefix: env.LOCKSTEP_NATS_PREFIX,
     logLevel: env.LOG_LEVEL,
   };

@@ -1,0 +1,139 @@
+// The port every connector implements: one folder in src/adapters per external system, speaking
+// only domain terms across this boundary. Adapters parse vendor payloads with zod at the edge and
+// hand over ExternalItems whose field values are already hub values (status `in_progress`, labels
+// sorted...). The sync engine in infra drives them; nothing here does I/O.
+
+import { DomainError } from '../errors.ts';
+import type { JsonValue } from '../json.ts';
+import type { OrderingKey } from '../sync/policy.ts';
+import type { FieldKey } from '../ticket/fields.ts';
+import type { IntegrationKind, SyncMode } from './kinds.ts';
+
+/** An item as the external side holds it, translated into hub fields. */
+export interface ExternalItem {
+  readonly externalId: string;
+  readonly url?: string;
+  /** Orders reports of this item: an older one never overwrites a newer one. */
+  readonly orderingKey: OrderingKey;
+  /** When the side says the change happened (ms since epoch); stamps `newest_wins`. */
+  readonly observedAtMs: number;
+  /** Who changed it on the side, when known. */
+  readonly actor?: string;
+  /** The hub-field values the side reported (only those it reported). */
+  readonly fields: Partial<Record<FieldKey, JsonValue>>;
+  /** The item was deleted on the side. */
+  readonly deleted?: boolean;
+}
+
+/** An inbound HTTP delivery, as received (the raw body is what signatures cover). */
+export interface InboundDelivery {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly rawBody: Uint8Array;
+}
+
+/** A verified, parsed delivery. */
+export interface ParsedDelivery {
+  /** The source's own delivery id; repeated deliveries carry the same one. */
+  readonly deliveryId: string;
+  readonly items: readonly ExternalItem[];
+}
+
+/** What a connector can do; the engine only asks for what is declared. */
+export interface ConnectorCapabilities {
+  /** The side posts deliveries to our webhook URL. */
+  readonly receivesWebhooks: boolean;
+  /** Changes can be fetched since a cursor (polling, reconcile, initial import). */
+  readonly canFetch: boolean;
+  readonly canCreate: boolean;
+  readonly canUpdate: boolean;
+  readonly syncModes: readonly SyncMode[];
+}
+
+/** A connected project's settings as the connector needs them. */
+export interface ConnectionSettings {
+  readonly projectId: string;
+  readonly config: Readonly<Record<string, JsonValue>>;
+  readonly credentials: Readonly<Record<string, JsonValue>>;
+}
+
+/** Calls to the external side for one connected project. */
+export interface ConnectorSession {
+  /** Proves config and credentials work (e.g. current user and project); throws ExternalCallError. */
+  testConnection(signal?: AbortSignal): Promise<void>;
+  /** One page of items changed since `cursor` (null: from the beginning). */
+  fetchChanges(cursor: string | null, signal?: AbortSignal): Promise<{ items: ExternalItem[]; cursor: string | null; done: boolean }>;
+  /** The item's current state, or null when it does not exist. */
+  fetchItem(externalId: string, signal?: AbortSignal): Promise<ExternalItem | null>;
+  /** Creates an item with the ticket's values. `deliveryId` stays the same across retries. */
+  createItem(request: OutboundRequest): Promise<OutboundResult>;
+  /** Sends changed fields of an existing item. `deliveryId` stays the same across retries. */
+  updateItem(externalId: string, request: OutboundRequest): Promise<OutboundResult>;
+}
+
+/** One outbound change: the fields to send and the whole ticket for connectors that send it all. */
+export interface OutboundRequest {
+  readonly deliveryId: string;
+  readonly ticketId: string;
+  readonly changed: Partial<Record<FieldKey, JsonValue>>;
+  readonly ticket: Readonly<Record<string, JsonValue>>;
+  readonly signal?: AbortSignal;
+}
+
+/** What the side answered to an accepted outbound change. */
+export interface OutboundResult {
+  /** The item's id on the side (for creates, the new id; null when the side did not give one). */
+  readonly externalId: string | null;
+  readonly url?: string;
+  readonly orderingKey?: OrderingKey;
+}
+
+/** A connector: parses its settings and deliveries, and opens sessions. */
+export interface Connector {
+  readonly kind: IntegrationKind;
+  readonly capabilities: ConnectorCapabilities;
+  /** Validated, normalised config; throws InvalidConnectorSettings naming the problem. */
+  parseConfig(config: unknown): Record<string, JsonValue>;
+  /** Validated credentials; throws InvalidConnectorSettings naming the problem. */
+  parseCredentials(credentials: unknown): Record<string, JsonValue>;
+  /** True when the delivery is signed with one of `secrets` by the source's own scheme (or `?secret=`). */
+  verifyDelivery(delivery: InboundDelivery, secrets: readonly string[]): boolean;
+  /** Parses a verified delivery; throws InvalidDelivery naming the problem. */
+  parseDelivery(delivery: InboundDelivery, settings: ConnectionSettings): ParsedDelivery;
+  /** A session calling the side with these settings. */
+  open(settings: ConnectionSettings): ConnectorSession;
+}
+
+/** Config or credentials a connector cannot accept. */
+export class InvalidConnectorSettings extends DomainError {
+  override readonly name = 'InvalidConnectorSettings';
+}
+
+/** A delivery body that is malformed or does not match the source's format. */
+export class InvalidDelivery extends DomainError {
+  override readonly name = 'InvalidDelivery';
+}
+
+/** How an external call failed, which decides what the engine does next. */
+export const externalFailureKinds = ['rate_limited', 'unauthorized', 'unavailable', 'rejected', 'not_found'] as const;
+export type ExternalFailureKind = (typeof externalFailureKinds)[number];
+
+/** A failed call to the external side: retried (rate_limited, unavailable) or not (the rest). */
+export class ExternalCallError extends DomainError {
+  override readonly name = 'ExternalCallError';
+  readonly kind: ExternalFailureKind;
+  /** For rate_limited: how long the side asked us to wait. */
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  constructor(kind: ExternalFailureKind, message: string, options: { retryAfterMs?: number; status?: number } = {}) {
+    super(message);
+    this.kind = kind;
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+  }
+
+  /** True when trying again later may succeed. */
+  isTransient(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'unavailable';
+  }
+}
