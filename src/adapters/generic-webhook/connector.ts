@@ -1,0 +1,36 @@
+// The GENERIC_WEBHOOK connector: Lockstep speaking plain signed JSON over HTTP, for any system
+// that can receive a webhook and send one back. It is the reference connector: the smallest one
+// that exercises the whole port (settings, signed outbound changes, verified inbound deliveries),
+// and the wire format is the public contract in CONTRACT.md, "Generic webhook connection".
+
+import type { Connector } from '#domain/project/connector.ts';
+import { parseGenericDelivery, verifyGenericDelivery } from './inbound.ts';
+import { openGenericWebhookSession, type GenericWebhookSessionOptions } from './session.ts';
+import { parseGenericWebhookConfig, parseGenericWebhookCredentials } from './settings.ts';
+
+/** Connector tuning (tests shorten the request timeout). */
+export type GenericWebhookConnectorOptions = GenericWebhookSessionOptions;
+
+/** The generic webhook connector. */
+export function createGenericWebhookConnector(options: GenericWebhookConnectorOptions = {}): Connector {
+  return {
+    kind: 'generic_webhook',
+    capabilities: {
+      receivesWebhooks: true,
+      canFetch: false,
+      canCreate: true,
+      canUpdate: true,
+      syncModes: ['webhook'],
+    },
+    parseConfig: (config) => parseGenericWebhookConfig(config),
+    parseCredentials: (credentials) => parseGenericWebhookCredentials(credentials),
+    verifyDelivery: (delivery, secrets) => verifyGenericDelivery(delivery, secrets),
+    parseDelivery: (delivery) => parseGenericDelivery(delivery),
+    open(settings) {
+      // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
+      const config = parseGenericWebhookConfig(settings.config);
+      const credentials = parseGenericWebhookCredentials(settings.credentials);
+      return openGenericWebhookSession(config, credentials, options);
+    },
+  };
+}
