@@ -13,7 +13,7 @@ import {
 import { responseJson, sendRequest } from '#adapters/shared/http.ts';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
 import { isIsoTimestamp } from './inbound.ts';
-import type { GenericWebhookConfig, GenericWebhookCredentials } from './settings.ts';
+import type { GenericWebhookConfig, GenericWebhookCredentials } from './connector.ts';
 import { deliveryHeaderName, signatureHeaderName, toWireTicket, type OutboundBody, type WebhookEvent } from './wire.ts';
 
 /** Session tuning; tests shorten the timeout. */
