@@ -61,8 +61,52 @@ export interface ConflictResolved {
   readonly version: string;
 }
 
+/** A project was connected or its settings or lifecycle status changed. */
+export interface ProjectConfigured {
+  readonly type: 'project.configured';
+  readonly projectId: string;
+  readonly at: string;
+  readonly status: string;
+}
+
+/** A ticket was linked to an item of a project (created there, or an existing one). */
+export interface ExternalTicketCreated {
+  readonly type: 'external_ticket.created';
+  readonly ticketId: string;
+  readonly projectId: string;
+  readonly externalId: string;
+  readonly at: string;
+}
+
+/** Fields of a ticket were delivered to (and acknowledged by) a project. */
+export interface ExternalTicketUpdated {
+  readonly type: 'external_ticket.updated';
+  readonly ticketId: string;
+  readonly projectId: string;
+  readonly externalId: string;
+  readonly fields: readonly FieldKey[];
+  readonly at: string;
+}
+
+/** The external item was deleted: the link ended, the ticket was kept. */
+export interface ExternalTicketUnlinked {
+  readonly type: 'external_ticket.unlinked';
+  readonly ticketId: string;
+  readonly projectId: string;
+  readonly externalId: string;
+  readonly at: string;
+}
+
 /** Every event the domain emits. */
-export type DomainEvent = TicketCreated | TicketUpdated | ConflictDetected | ConflictResolved;
+export type DomainEvent =
+  | TicketCreated
+  | TicketUpdated
+  | ConflictDetected
+  | ConflictResolved
+  | ProjectConfigured
+  | ExternalTicketCreated
+  | ExternalTicketUpdated
+  | ExternalTicketUnlinked;
 
 /** The event type names, for subscribers that route by name. */
 export type DomainEventType = DomainEvent['type'];
@@ -76,6 +120,12 @@ export function eventSubject(event: DomainEvent): string {
     case 'conflict.detected':
     case 'conflict.resolved':
       return `conflict.${event.conflictId}`;
+    case 'project.configured':
+      return `project.${event.projectId}`;
+    case 'external_ticket.created':
+    case 'external_ticket.updated':
+    case 'external_ticket.unlinked':
+      return `ticket.${event.ticketId}`;
     default:
       return event satisfies never;
   }

@@ -42,7 +42,13 @@ export interface LinkInput {
   readonly nowMs: number;
   readonly orderingKey?: OrderingKey;
   readonly externalValues?: Readonly<Partial<Record<FieldKey, JsonValue>>>;
+  /** The item's address on the side, for people following the link. */
+  readonly externalUrl?: string | null;
 }
+
+/** A link is live until the external item is deleted (the ticket is kept). */
+export const mappingStatuses = ['linked', 'unlinked'] as const;
+export type MappingStatus = (typeof mappingStatuses)[number];
 
 /** Ticket <-> external item in one project, with per-field replica state. */
 export class SyncMapping {
@@ -50,8 +56,11 @@ export class SyncMapping {
   ticketId!: string;
   projectId!: string;
   externalId!: string;
+  externalUrl!: string | null;
+  status!: MappingStatus;
   fields!: Record<string, FieldSide>;
   linkedAt!: Date;
+  unlinkedAt!: Date | null;
 
   /**
    * A new link. Fields whose external value equals the ticket's (or with no external value given,
@@ -64,7 +73,10 @@ export class SyncMapping {
     mapping.ticketId = input.ticket.id;
     mapping.projectId = input.projectId;
     mapping.externalId = input.externalId;
+    mapping.externalUrl = input.externalUrl ?? null;
+    mapping.status = 'linked';
     mapping.linkedAt = new Date(input.nowMs);
+    mapping.unlinkedAt = null;
     mapping.fields = {};
     for (const field of input.fields) {
       const hub = input.ticket.fieldValue(field);
@@ -74,6 +86,12 @@ export class SyncMapping {
       mapping.fields[field] = { base: { value, version }, pending: null, orderingKey: input.orderingKey ?? null };
     }
     return mapping;
+  }
+
+  /** The external item was deleted: the link ends, the ticket stays. */
+  unlink(nowMs: number): void {
+    this.status = 'unlinked';
+    this.unlinkedAt = new Date(nowMs);
   }
 
   /** The replica state of `field`. */

@@ -1,6 +1,18 @@
 // The list of mapped entities, handed to MikroORM explicitly (no folder scanning).
 import { ApiTokenSchema } from './api-token.ts';
 import { OutboxMessageSchema } from './outbox-message.ts';
+import { ExternalProjectSchema, SyncMappingSchema } from './project.schema.ts';
+import { AuditEntrySchema, InboxDeliverySchema, PushJobSchema } from './sync-records.ts';
 import { ConflictSchema, TicketSchema } from './ticket.schema.ts';
 
-export const entities = [ApiTokenSchema, OutboxMessageSchema, TicketSchema, ConflictSchema];
+export const entities = [
+  ApiTokenSchema,
+  OutboxMessageSchema,
+  TicketSchema,
+  ConflictSchema,
+  ExternalProjectSchema,
+  SyncMappingSchema,
+  InboxDeliverySchema,
+  PushJobSchema,
+  AuditEntrySchema,
+];

@@ -2,12 +2,13 @@
 // together (transactional outbox), and the relay is woken once the commit is durable.
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
+import type { EngineEvent } from '#infra/sync/engine-events.ts';
 import { appendToOutbox } from './outbox.ts';
 
 /** What a unit of work returns: its result, and the events to publish. */
 export interface Committed<T> {
   readonly result: T;
-  readonly events: readonly DomainEvent[];
+  readonly events: readonly (DomainEvent | EngineEvent)[];
 }
 
 /** Runs use cases in transactions that also write their events to the outbox. */

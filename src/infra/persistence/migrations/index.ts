@@ -2,5 +2,6 @@
 // under Node's type stripping, in tests and in the container image.
 import { Migration20261122000100_foundation } from './Migration20261122000100_foundation.ts';
 import { Migration20261122000200_tickets } from './Migration20261122000200_tickets.ts';
+import { Migration20261122000300_sync_engine } from './Migration20261122000300_sync_engine.ts';
 
-export const migrations = [Migration20261122000100_foundation, Migration20261122000200_tickets];
+export const migrations = [Migration20261122000100_foundation, Migration20261122000200_tickets, Migration20261122000300_sync_engine];

@@ -1,0 +1,108 @@
+// Linking a ticket to an external item: to an existing one by its id (its current values are
+// fetched when the connector can, and the hub's differing values are pushed), or by creating it
+// there. A create is recorded as a push job before any external call, and there is at most one
+// pending create per ticket and project, so asking twice never creates two items.
+import { LockMode } from '@mikro-orm/core';
+import type { JsonValue } from '#domain/json.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { allowsPush, mayLeave } from '#domain/sync/policy.ts';
+import type { FieldKey } from '#domain/ticket/fields.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { PushJob } from '#infra/persistence/sync-records.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { PushRequested } from '#infra/sync/engine-events.ts';
+import { newPushJob, planTicketPushes } from '#infra/sync/push-planner.ts';
+import { isHubId, newHubId } from './ids.ts';
+import type { ProjectService } from './projects.ts';
+
+/** What linkTicket did. */
+export interface LinkOutcome {
+  readonly ticket: Ticket;
+  readonly mapping: SyncMapping | null;
+  /** The push job carrying the create or the first update, when one was needed. */
+  readonly job: PushJob | null;
+}
+
+/** The link use cases. */
+export interface LinkService {
+  link(ticketId: string, projectId: string, externalId: string | undefined): Promise<LinkOutcome>;
+  mappingsOf(ticketId: string): Promise<SyncMapping[]>;
+}
+
+/** Link service over `uow`. */
+export function createLinkService(uow: UnitOfWork, projects: ProjectService): LinkService {
+  return {
+    async link(ticketId, projectId, externalId) {
+      if (!isHubId(ticketId)) throw new NotFoundError(`No ticket with id "${ticketId}"`);
+      const project = await projects.require(projectId);
+      const { connector, settings } = projects.settingsOf(project);
+      const policy = project.policy();
+      let externalValues: Partial<Record<FieldKey, JsonValue>> | undefined;
+      let externalUrl: string | null = null;
+      if (externalId !== undefined) {
+        if (externalId.trim() === '') throw new BadInputError('externalId: must not be empty');
+        if (connector.capabilities.canFetch) {
+          const item = await connector.open(settings).fetchItem(externalId, AbortSignal.timeout(15_000));
+          if (!item) throw new NotFoundError(`No item "${externalId}" in project ${project.name}`);
+          externalValues = item.fields;
+          externalUrl = item.url ?? null;
+        } else {
+          // The side's values are unknown: treat every mapped field as differing, so the hub's state is sent.
+          externalValues = Object.fromEntries(project.mappedFields.map((field) => [field, null]));
+        }
+      } else if (!connector.capabilities.canCreate) {
+        throw new BadInputError(`externalId: ${project.kind.toUpperCase()} cannot create items; give the id of an existing one`);
+      }
+
+      return uow.run<LinkOutcome>(async (em) => {
+        const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!ticket) throw new NotFoundError(`No ticket with id "${ticketId}"`);
+        const existing = await em.findOne(SyncMapping, { ticketId, projectId, status: 'linked' });
+        if (existing) {
+          if (externalId === undefined || existing.externalId === externalId) return { result: { ticket, mapping: existing, job: null }, events: [] };
+          throw new BadInputError(`ticketId: already linked to "${existing.externalId}" in project ${project.name}`);
+        }
+        const at = new Date().toISOString();
+        if (externalId === undefined) {
+          if (!allowsPush(policy.direction)) throw new BadInputError(`projectId: project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})`);
+          if (!mayLeave(ticket.privacy, policy)) throw new BadInputError(`ticketId: a ${ticket.privacy.toUpperCase()} ticket may not be sent to project ${project.name}`);
+          const pending = await em.findOne(PushJob, { ticketId, projectId, operation: 'create', status: 'pending' });
+          if (pending) return { result: { ticket, mapping: null, job: pending }, events: [] };
+          const fields = project.mappedFields.map((field) => ({
+            field,
+            value: ticket.fieldValue(field),
+            version: ticket.clock.vector,
+            ifOrderingKey: null,
+          }));
+          const job = newPushJob({ projectId, ticketId, mappingId: null, operation: 'create', fields });
+          em.persist(job);
+          const message: PushRequested = { type: 'push.requested', projectId, ticketId, jobId: job.id };
+          return { result: { ticket, mapping: null, job }, events: [message] };
+        }
+        const taken = await em.findOne(SyncMapping, { projectId, externalId, status: 'linked' });
+        if (taken) throw new BadInputError(`externalId: "${externalId}" is already linked to ticket ${taken.ticketId}`);
+        const mapping = SyncMapping.link({
+          id: newHubId(),
+          ticket,
+          projectId,
+          externalId,
+          fields: project.mappedFields,
+          nowMs: Date.now(),
+          ...(externalValues ? { externalValues } : {}),
+          externalUrl,
+        });
+        em.persist(mapping);
+        const pushes = await planTicketPushes(em, ticket, [mapping]);
+        const jobId = pushes[0]?.jobId;
+        const job = jobId ? await em.findOne(PushJob, { id: jobId }) : null;
+        return {
+          result: { ticket, mapping, job },
+          events: [{ type: 'external_ticket.created', ticketId, projectId, externalId, at }, ...pushes],
+        };
+      });
+    },
+
+    mappingsOf: (ticketId) => uow.reader().find(SyncMapping, { ticketId, status: 'linked' }, { orderBy: { linkedAt: 'asc' } }),
+  };
+}

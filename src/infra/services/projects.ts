@@ -1,0 +1,200 @@
+// Connecting and running external projects: the adapter validates config and credentials and
+// tests the connection before anything is stored; credentials are sealed; lifecycle changes go
+// through the ExternalProject aggregate and are committed with their events.
+import { randomBytes } from 'node:crypto';
+import type { ConflictStrategy } from '#domain/conflict/conflict.ts';
+import { ExternalCallError, type Connector, type ConnectionSettings } from '#domain/project/connector.ts';
+import { ExternalProject, type ProjectChanges } from '#domain/project/external-project.ts';
+import type { IntegrationKind, SyncMode } from '#domain/project/kinds.ts';
+import type { SyncDirection } from '#domain/sync/policy.ts';
+import type { FieldKey } from '#domain/ticket/fields.ts';
+import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { JsonValue } from '#domain/json.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import { isHubId, newHubId } from './ids.ts';
+
+/** Finds the connector of a kind. */
+export interface ConnectorLookup {
+  get(kind: IntegrationKind): Connector | undefined;
+}
+
+/** What `connectExternalProject` accepts (already parsed from GraphQL). */
+export interface ConnectInput {
+  readonly name: string;
+  readonly kind: IntegrationKind;
+  readonly direction: SyncDirection;
+  readonly config: unknown;
+  readonly credentials: unknown;
+  readonly defaultStrategy: ConflictStrategy;
+  readonly fieldStrategies: Partial<Record<FieldKey, ConflictStrategy>>;
+  readonly mappedFields?: readonly FieldKey[];
+  readonly allowsShareable?: boolean;
+  readonly syncMode?: SyncMode;
+  readonly pollIntervalSeconds?: number;
+}
+
+/** What `updateExternalProject` accepts; config and credentials are re-validated and re-tested. */
+export type UpdateInput = Omit<ProjectChanges, 'config' | 'sealedCredentials'> & { readonly config?: unknown; readonly credentials?: unknown };
+
+/** The project use cases. */
+export interface ProjectService {
+  connect(input: ConnectInput): Promise<ExternalProject>;
+  update(id: string, input: UpdateInput): Promise<ExternalProject>;
+  pause(id: string): Promise<ExternalProject>;
+  resume(id: string): Promise<ExternalProject>;
+  rotateWebhookSecret(id: string): Promise<ExternalProject>;
+  get(id: string): Promise<ExternalProject | null>;
+  require(id: string): Promise<ExternalProject>;
+  list(page: { after?: { at: Date; id: string }; before?: { at: Date; id: string }; limit: number; inverted: boolean }): Promise<ExternalProject[]>;
+  /** The connector and opened settings of a project (credentials unsealed in memory only). */
+  settingsOf(project: ExternalProject): { connector: Connector; settings: ConnectionSettings };
+}
+
+const configured = (project: ExternalProject): DomainEvent => ({
+  type: 'project.configured',
+  projectId: project.id,
+  at: new Date().toISOString(),
+  status: project.status,
+});
+
+/** A fresh webhook secret: 32 random bytes, base64url. */
+export function newWebhookSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Explains why the side refused the connection test, for the admin who configured it. */
+function describeTestFailure(kind: IntegrationKind, error: unknown): BadInputError {
+  if (error instanceof ExternalCallError) {
+    const reason =
+      error.kind === 'unauthorized'
+        ? 'the credentials were refused'
+        : error.kind === 'not_found'
+          ? 'the configured project or resource was not found'
+          : error.kind === 'unavailable'
+            ? 'the service could not be reached'
+            : error.kind === 'rate_limited'
+              ? 'the service is rate limiting us; try again later'
+              : 'the service refused the request';
+    return new BadInputError(`connection test failed: ${reason} (${kind}: ${error.message})`);
+  }
+  return new BadInputError(`connection test failed (${kind}): ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Project service over `uow`, with connectors from `connectors` and credentials sealed by `vault`. */
+export function createProjectService(uow: UnitOfWork, connectors: ConnectorLookup, vault: CredentialVault): ProjectService {
+  const connectorOf = (kind: IntegrationKind): Connector => {
+    const connector = connectors.get(kind);
+    if (!connector) throw new BadInputError(`kind: ${kind.toUpperCase()} has no connector in this version of Lockstep`);
+    return connector;
+  };
+
+  async function load(id: string, lock = false, em = uow.reader()): Promise<ExternalProject> {
+    const project = isHubId(id) ? await em.findOne(ExternalProject, { id }, lock ? { lockMode: 4 } : {}) : null;
+    if (!project) throw new NotFoundError(`No external project with id "${id}"`);
+    return project;
+  }
+
+  /** Loads under a row lock, applies `change`, commits with a `project.configured` event. */
+  const change = (id: string, apply: (project: ExternalProject) => Promise<void> | void) =>
+    uow.run(async (em) => {
+      const project = await load(id, true, em);
+      await apply(project);
+      return { result: project, events: [configured(project)] };
+    });
+
+  const service: ProjectService = {
+    async connect(input) {
+      const connector = connectorOf(input.kind);
+      const config = connector.parseConfig(input.config);
+      const credentials = connector.parseCredentials(input.credentials);
+      const id = newHubId();
+      try {
+        await connector.open({ projectId: id, config, credentials }).testConnection(AbortSignal.timeout(15_000));
+      } catch (error) {
+        throw describeTestFailure(input.kind, error);
+      }
+      const syncMode = input.syncMode ?? connector.capabilities.syncModes[0] ?? 'webhook';
+      if (!connector.capabilities.syncModes.includes(syncMode)) {
+        throw new BadInputError(`syncMode: ${input.kind.toUpperCase()} supports ${connector.capabilities.syncModes.join(', ')}`);
+      }
+      return uow.run(async (em) => {
+        const project = ExternalProject.connect({
+          id,
+          name: input.name,
+          kind: input.kind,
+          direction: input.direction,
+          config,
+          sealedCredentials: vault.seal(credentials),
+          defaultStrategy: input.defaultStrategy,
+          fieldStrategies: input.fieldStrategies,
+          ...(input.mappedFields ? { mappedFields: input.mappedFields } : {}),
+          ...(input.allowsShareable !== undefined ? { allowsShareable: input.allowsShareable } : {}),
+          syncMode,
+          pollIntervalSeconds: input.pollIntervalSeconds ?? 60,
+          webhookSecret: newWebhookSecret(),
+          receivesWebhooks: connector.capabilities.receivesWebhooks,
+          nowMs: Date.now(),
+        });
+        em.persist(project);
+        return { result: project, events: [configured(project)] };
+      });
+    },
+
+    async update(id, input) {
+      const current = await load(id);
+      const connector = connectorOf(current.kind);
+      const config = input.config === undefined ? undefined : connector.parseConfig(input.config);
+      const credentials = input.credentials === undefined ? undefined : connector.parseCredentials(input.credentials);
+      if (config !== undefined || credentials !== undefined) {
+        const settings = service.settingsOf(current).settings;
+        try {
+          await connector
+            .open({ projectId: id, config: config ?? settings.config, credentials: credentials ?? settings.credentials })
+            .testConnection(AbortSignal.timeout(15_000));
+        } catch (error) {
+          throw describeTestFailure(current.kind, error);
+        }
+      }
+      if (input.syncMode !== undefined && !connector.capabilities.syncModes.includes(input.syncMode)) {
+        throw new BadInputError(`syncMode: ${current.kind.toUpperCase()} supports ${connector.capabilities.syncModes.join(', ')}`);
+      }
+      const { config: _config, credentials: _credentials, ...rest } = input;
+      const changes: ProjectChanges = {
+        ...rest,
+        ...(config !== undefined ? { config } : {}),
+        ...(credentials !== undefined ? { sealedCredentials: vault.seal(credentials) } : {}),
+      };
+      return change(id, (project) => project.update(changes, Date.now()));
+    },
+
+    pause: (id) => change(id, (project) => project.pause(Date.now())),
+    resume: (id) => change(id, (project) => project.resume(Date.now())),
+    rotateWebhookSecret: (id) => change(id, (project) => project.rotateWebhookSecret(newWebhookSecret(), Date.now())),
+
+    get: async (id) => (isHubId(id) ? uow.reader().findOne(ExternalProject, { id }) : null),
+    require: (id) => load(id),
+
+    list(page) {
+      const where: object[] = [];
+      if (page.after) {
+        const { at, id } = page.after;
+        where.push({ $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }] });
+      }
+      if (page.before) {
+        const { at, id } = page.before;
+        where.push({ $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] });
+      }
+      const direction = page.inverted ? 'asc' : 'desc';
+      return uow.reader().find(ExternalProject, { $and: where }, { orderBy: [{ createdAt: direction }, { id: direction }], limit: page.limit });
+    },
+
+    settingsOf(project) {
+      const connector = connectorOf(project.kind);
+      const credentials = vault.open(project.sealedCredentials) as Record<string, JsonValue>;
+      return { connector, settings: { projectId: project.id, config: project.config, credentials } };
+    },
+  };
+  return service;
+}

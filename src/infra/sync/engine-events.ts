@@ -1,0 +1,21 @@
+// Messages the sync engine sends itself through the outbox and JetStream: "a delivery is in the
+// inbox" and "a push job is waiting". They travel like domain events (committed with the state
+// that caused them, so none is lost) but mean nothing outside the engine.
+
+/** A verified delivery was stored in the inbox and awaits processing. */
+export interface DeliveryReceived {
+  readonly type: 'delivery.received';
+  readonly projectId: string;
+  readonly inboxId: string;
+}
+
+/** A push job was created (or is due again) for a project. */
+export interface PushRequested {
+  readonly type: 'push.requested';
+  readonly projectId: string;
+  readonly ticketId: string;
+  readonly jobId: string;
+}
+
+/** Every engine message. */
+export type EngineEvent = DeliveryReceived | PushRequested;

@@ -1,0 +1,71 @@
+// Starts the sync engine's workers in this process: the inbound processor, the push planner and
+// the push worker, each a durable JetStream consumer shared with every other Lockstep process,
+// plus the sweeper. `stop()` lets the message in hand finish.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
+import type { NatsLink } from '#infra/bus/nats-link.ts';
+import type { StreamNames } from '#infra/bus/streams.ts';
+import type { Logger } from '#infra/logger.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { ProjectService } from '#infra/services/projects.ts';
+import { createInboundWorker } from './inbound-worker.ts';
+import { createPushPlanner } from './push-planner.ts';
+import { createPushWorker } from './push-worker.ts';
+import { startSweeper, type Sweeper } from './sweeper.ts';
+
+/** The running engine. */
+export interface SyncEngine {
+  readonly sweeper: Sweeper;
+  stop(): Promise<void>;
+}
+
+/** Wires the workers to their subjects and starts them. */
+export function startSyncEngine(deps: {
+  orm: MikroORM;
+  uow: UnitOfWork;
+  nats: NatsLink;
+  names: StreamNames;
+  projects: ProjectService;
+  hubReplica: string;
+  logger: Logger;
+}): SyncEngine {
+  const { names, logger } = deps;
+  const p = names.prefix;
+  const inbound = createInboundWorker(deps.uow, deps.hubReplica, logger.child({ worker: 'inbound' }));
+  const plan = createPushPlanner(deps.uow);
+  const push = createPushWorker(deps.uow, deps.projects, logger.child({ worker: 'push' }));
+  const consumers: RunningConsumer[] = [
+    runDurableConsumer(deps.nats, {
+      stream: names.events,
+      durable: 'inbound',
+      subjects: [`${p}.events.delivery.*.received`],
+      handle: (payload) => inbound(String(payload['inboxId'])),
+      logger: logger.child({ consumer: 'inbound' }),
+    }),
+    runDurableConsumer(deps.nats, {
+      stream: names.events,
+      durable: 'push-planner',
+      subjects: [`${p}.events.ticket.*.created`, `${p}.events.ticket.*.updated`, `${p}.events.conflict.*.resolved`],
+      handle: async (payload) => {
+        await plan(String(payload['ticketId']));
+        return 'done';
+      },
+      logger: logger.child({ consumer: 'push-planner' }),
+    }),
+    runDurableConsumer(deps.nats, {
+      stream: names.events,
+      durable: 'push',
+      subjects: [`${p}.events.push.*.requested`],
+      handle: (payload) => push(String(payload['jobId'])),
+      logger: logger.child({ consumer: 'push' }),
+    }),
+  ];
+  const sweeper = startSweeper(deps.orm, deps.uow, logger.child({ worker: 'sweeper' }));
+  return {
+    sweeper,
+    async stop() {
+      await sweeper.stop();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+    },
+  };
+}

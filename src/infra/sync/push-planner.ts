@@ -1,0 +1,60 @@
+// Decides what must be pushed after a ticket changed: for each live link of the ticket whose
+// project is syncing, the domain plans the fields (direction, privacy, held conflicts, pushes in
+// flight), the fields are marked in flight on the mapping, and one push job per project is
+// committed with a `push.requested` message. Idempotent: a second run finds the fields in flight.
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ExternalProject } from '#domain/project/external-project.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { startPushes } from '#domain/sync/push-plan.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { PushJob } from '#infra/persistence/sync-records.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { newHubId } from '#infra/services/ids.ts';
+import type { PushRequested } from './engine-events.ts';
+
+/** A new pending push job. */
+export function newPushJob(fields: Omit<PushJob, 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt'>): PushJob {
+  const now = new Date();
+  return Object.assign(new PushJob(), {
+    id: newHubId(),
+    status: 'pending' as const,
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+    deliveredAt: null,
+    ...fields,
+  });
+}
+
+/**
+ * Plans pushes of `ticket` through each of its live mappings inside the caller's transaction
+ * (ticket and mappings must be locked by the caller). Returns the messages to commit.
+ */
+export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappings: readonly SyncMapping[]): Promise<PushRequested[]> {
+  const requested: PushRequested[] = [];
+  for (const mapping of mappings) {
+    if (mapping.status !== 'linked') continue;
+    const project = await em.findOne(ExternalProject, { id: mapping.projectId });
+    if (!project || !project.isSyncing()) continue;
+    const plan = startPushes(ticket, mapping, project.policy());
+    if (plan.length === 0) continue;
+    const job = newPushJob({ projectId: project.id, ticketId: ticket.id, mappingId: mapping.id, operation: 'update', fields: plan });
+    em.persist(job);
+    requested.push({ type: 'push.requested', projectId: project.id, ticketId: ticket.id, jobId: job.id });
+  }
+  return requested;
+}
+
+/** Plans the pushes of one ticket in a transaction of its own. */
+export function createPushPlanner(uow: UnitOfWork): (ticketId: string) => Promise<void> {
+  return (ticketId) =>
+    uow.run(async (em) => {
+      const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!ticket) return { result: undefined, events: [] };
+      const mappings = await em.find(SyncMapping, { ticketId, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      return { result: undefined, events: await planTicketPushes(em, ticket, mappings) };
+    });
+}

@@ -1,0 +1,135 @@
+// Executes push jobs: calls the project's connector (create or update), then, in one transaction,
+// records the acknowledgement on the mapping (the side's new base), marks the job delivered and
+// plans whatever changed meanwhile. Failures are retried with backoff and jitter under the same
+// delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
+// when credentials are refused, and end in the dead-letter state after `maxPushAttempts`.
+import { LockMode } from '@mikro-orm/core';
+import type { DomainEvent } from '#domain/events.ts';
+import type { JsonValue } from '#domain/json.ts';
+import { ExternalCallError, type OutboundResult } from '#domain/project/connector.ts';
+import { ExternalProject } from '#domain/project/external-project.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import type { Logger } from '#infra/logger.ts';
+import { PushJob } from '#infra/persistence/sync-records.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { ProjectService } from '#infra/services/projects.ts';
+import { newHubId } from '#infra/services/ids.ts';
+import type { Outcome } from '#infra/bus/durable-consumer.ts';
+import { backoffMs, maxPushAttempts } from './backoff.ts';
+import { planTicketPushes } from './push-planner.ts';
+
+/** Runs one push job by id; safe to call again for the same job. */
+export type PushExecutor = (jobId: string) => Promise<Outcome>;
+
+/** The push worker over `uow`, calling connectors through `projects`. */
+export function createPushWorker(uow: UnitOfWork, projects: ProjectService, logger: Logger): PushExecutor {
+  async function fail(jobId: string, error: unknown): Promise<Outcome> {
+    const message = error instanceof Error ? error.message : String(error);
+    return uow.run(async (em) => {
+      const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const project = job ? await em.findOne(ExternalProject, { id: job.projectId }) : null;
+      if (!job || job.status !== 'pending' || !project) return { result: 'done' as Outcome, events: [] };
+      const now = Date.now();
+      job.attempts += 1;
+      job.lastError = message;
+      job.updatedAt = new Date(now);
+      const external = error instanceof ExternalCallError ? error : undefined;
+      if (external?.kind === 'unauthorized') project.disconnect(`credentials refused: ${message}`, now);
+      else project.recordFailure(message, now);
+      if (external?.kind === 'rate_limited') project.rateLimit(now + (external.retryAfterMs ?? 1_000));
+      const transient = external === undefined || external.isTransient();
+      if (transient && job.attempts < maxPushAttempts) {
+        const wait = backoffMs(job.attempts, external?.retryAfterMs);
+        job.nextAttemptAt = new Date(now + wait);
+        logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
+        return { result: { retryInMs: wait }, events: [] };
+      }
+      job.status = 'dead';
+      const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+      for (const push of job.fields) mapping?.recordPushFailed(push.field);
+      logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
+      return { result: 'done' as Outcome, events: [] };
+    });
+  }
+
+  async function succeed(jobId: string, result: OutboundResult): Promise<Outcome> {
+    return uow.run(async (em) => {
+      const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
+      const ticket = await em.findOne(Ticket, { id: job.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const project = await em.findOne(ExternalProject, { id: job.projectId });
+      const now = Date.now();
+      job.status = 'delivered';
+      job.deliveredAt = new Date(now);
+      job.updatedAt = new Date(now);
+      project?.recordSuccess(now);
+      if (!ticket || !project) return { result: 'done' as Outcome, events: [] };
+      const events: Array<DomainEvent | Awaited<ReturnType<typeof planTicketPushes>>[number]> = [];
+      const at = new Date(now).toISOString();
+      let mapping: SyncMapping | null = null;
+      if (job.operation === 'create') {
+        if (result.externalId !== null) {
+          const sent = Object.fromEntries(job.fields.map((push) => [push.field, push.value])) as Record<string, JsonValue>;
+          mapping = SyncMapping.link({
+            id: newHubId(),
+            ticket,
+            projectId: project.id,
+            externalId: result.externalId,
+            fields: project.mappedFields,
+            nowMs: now,
+            externalValues: sent,
+            ...(result.orderingKey !== undefined ? { orderingKey: result.orderingKey } : {}),
+            externalUrl: result.url ?? null,
+          });
+          em.persist(mapping);
+          job.mappingId = mapping.id;
+          events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: result.externalId, at });
+        }
+      } else if (job.mappingId) {
+        mapping = await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (mapping) {
+          for (const push of job.fields) mapping.recordPushAcknowledged(push.field, result.orderingKey);
+          const fields = job.fields.map((push) => push.field);
+          events.push({ type: 'external_ticket.updated', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, fields, at });
+        }
+      }
+      if (mapping) events.push(...(await planTicketPushes(em, ticket, [mapping])));
+      return { result: 'done' as Outcome, events };
+    });
+  }
+
+  return async (jobId) => {
+    const em = uow.reader();
+    const job = await em.findOne(PushJob, { id: jobId });
+    if (!job || job.status !== 'pending') return 'done';
+    const project = await em.findOne(ExternalProject, { id: job.projectId });
+    const ticket = await em.findOne(Ticket, { id: job.ticketId });
+    if (!project || !ticket) return 'done';
+    // A paused or disconnected project keeps its jobs pending; they are sent again on resume.
+    if (!project.isSyncing()) return 'done';
+    const now = Date.now();
+    if (job.nextAttemptAt.getTime() > now + 50) return { retryInMs: job.nextAttemptAt.getTime() - now };
+    if (project.rateLimitedUntil && project.rateLimitedUntil.getTime() > now) return { retryInMs: project.rateLimitedUntil.getTime() - now };
+    const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }) : null;
+    if (job.operation === 'update' && (!mapping || mapping.status !== 'linked')) return 'done';
+
+    const { connector, settings } = projects.settingsOf(project);
+    const session = connector.open(settings);
+    const snapshot = ticket.snapshot() as unknown as Record<string, JsonValue>;
+    const request = {
+      deliveryId: job.id,
+      ticketId: ticket.id,
+      changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
+      ticket: snapshot,
+      signal: AbortSignal.timeout(20_000),
+    };
+    let result: OutboundResult;
+    try {
+      result = job.operation === 'create' ? await session.createItem(request) : await session.updateItem(mapping?.externalId ?? '', request);
+    } catch (error) {
+      return fail(job.id, error);
+    }
+    return succeed(job.id, result);
+  };
+}

@@ -1,0 +1,117 @@
+// POST /api/webhooks/:kind/:projectId — the front door for external systems. In order: unknown
+// project or kind -> 404; body over 1 MiB -> 413; signature (the source's own scheme, or
+// `?secret=`) -> 401; malformed body -> 400 naming the problem. Nothing is stored in those cases.
+// A good delivery is written to the inbox (keyed by the source's delivery id) together with a
+// `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LockMode } from '@mikro-orm/core';
+import { InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
+import { ExternalProject } from '#domain/project/external-project.ts';
+import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
+import { sendJson } from '#infra/http/server.ts';
+import { InboxDelivery } from '#infra/persistence/sync-records.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { ProjectService } from '#infra/services/projects.ts';
+import { isHubId, newHubId } from '#infra/services/ids.ts';
+import type { DeliveryReceived } from './engine-events.ts';
+
+/** Largest accepted delivery body. */
+export const maxDeliveryBytes = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxDeliveryBytes) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxDeliveryBytes) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Accepts `jira`, `JIRA`, `generic-webhook`, `generic_webhook`... */
+export function parseKind(segment: string): IntegrationKind | undefined {
+  const normalised = segment.toLowerCase().replaceAll('-', '_');
+  return (integrationKinds as readonly string[]).includes(normalised) ? (normalised as IntegrationKind) : undefined;
+}
+
+function headersOf(request: IncomingMessage): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]),
+  );
+}
+
+/** The webhook route handler. */
+export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService) {
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      sendJson(response, 405, { error: 'Use POST' });
+      return;
+    }
+    const [kindSegment = '', projectId = '', ...rest] = url.pathname.replace(/^\/api\/webhooks\//, '').split('/');
+    const kind = parseKind(kindSegment);
+    const project = kind && isHubId(projectId) && rest.length === 0 ? await projects.get(projectId) : null;
+    if (!project || project.kind !== kind) {
+      sendJson(response, 404, { error: `No ${kind ? kind.toUpperCase() : kindSegment} project with id "${projectId}"` });
+      return;
+    }
+    let rawBody: Buffer;
+    try {
+      rawBody = await readBody(request);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        sendJson(response, 413, { error: `Delivery larger than ${maxDeliveryBytes} bytes` });
+        request.resume();
+        return;
+      }
+      throw error;
+    }
+    const delivery: InboundDelivery = {
+      headers: headersOf(request),
+      query: Object.fromEntries(url.searchParams.entries()),
+      rawBody,
+    };
+    const { connector, settings } = projects.settingsOf(project);
+    if (!connector.verifyDelivery(delivery, project.acceptedWebhookSecrets(Date.now()))) {
+      sendJson(response, 401, { error: 'Signature does not match this project’s webhook secret' });
+      return;
+    }
+    let parsed;
+    try {
+      parsed = connector.parseDelivery(delivery, settings);
+    } catch (error) {
+      if (error instanceof InvalidDelivery) {
+        sendJson(response, 400, { error: error.message });
+        return;
+      }
+      throw error;
+    }
+
+    const outcome = await uow.run(async (em) => {
+      const locked = await em.findOne(ExternalProject, { id: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const existing = await em.findOne(InboxDelivery, { projectId: project.id, deliveryId: parsed.deliveryId });
+      if (!locked || existing) return { result: 'duplicate' as const, events: [] };
+      locked.recordVerifiedDelivery();
+      const inbox = Object.assign(new InboxDelivery(), {
+        id: newHubId(),
+        projectId: project.id,
+        deliveryId: parsed.deliveryId,
+        receivedAt: new Date(),
+        items: [...parsed.items],
+        status: 'pending' as const,
+        attempts: 0,
+        processedAt: null,
+        error: null,
+      });
+      em.persist(inbox);
+      const message: DeliveryReceived = { type: 'delivery.received', projectId: project.id, inboxId: inbox.id };
+      return { result: 'accepted' as const, events: [message] };
+    });
+    sendJson(response, 202, { status: outcome, deliveryId: parsed.deliveryId });
+  };
+}
