@@ -7,6 +7,7 @@
 import { Conflict } from '../conflict/conflict.ts';
 import { ConflictMismatch } from '../errors.ts';
 import type { DomainEvent, FieldChange } from '../events.ts';
+import { jsonEquals } from '../json.ts';
 import type { Hlc } from '../merge/hlc.ts';
 import { registerVersion, shownSibling, type FieldRegister, type Sibling } from '../merge/register.ts';
 import { decideConcurrent, type StrategyDecision } from '../merge/strategies.ts';
@@ -87,7 +88,7 @@ export function applyExternalReport(
 
   const current = register as FieldRegister;
   settle(seen);
-  if (verdict.held) return { kind: 'concurrent', events: [], conflict: joinConflict(ticket, field, remote, seen, ctx) };
+  if (verdict.held) return { kind: 'concurrent', ...joinConflict(ticket, field, remote, seen, ctx) };
 
   const local = shownSibling(current);
   const strategy = strategyFor(policy, field);
@@ -123,8 +124,11 @@ export function applyExternalReport(
   }
 }
 
-/** A newer write of a side whose field is held: it replaces that side's earlier candidate. */
-function joinConflict(ticket: Ticket, field: FieldKey, remote: Sibling, seen: VersionVector, ctx: ApplyContext): Conflict {
+/**
+ * A newer write of a side whose field is held: it replaces that side's earlier candidate. When
+ * every live candidate then holds the same value, the sides agree and the conflict settles itself.
+ */
+function joinConflict(ticket: Ticket, field: FieldKey, remote: Sibling, seen: VersionVector, ctx: ApplyContext) {
   const conflictId = ticket.openConflictId(field) ?? '';
   const conflict = ctx.openConflicts?.find((c) => c.id === conflictId);
   if (!conflict) throw new ConflictMismatch(conflictId, ticket.id);
@@ -132,5 +136,7 @@ function joinConflict(ticket: Ticket, field: FieldKey, remote: Sibling, seen: Ve
   const live = (ticket.registers[field] as FieldRegister).siblings;
   const kept = conflict.candidates.filter((c) => live.some((s) => s.dot.replica === c.dot.replica && s.dot.counter === c.dot.counter));
   conflict.updateCandidates([...kept, candidateOf(remote, seen)]);
-  return conflict;
+  if (!live.every((s) => jsonEquals(s.value, remote.value))) return { events: [], conflict };
+  const settled = ticket.resolveConflict(conflict, remote.value, { replica: ctx.hub, actor: 'lockstep:agreement', nowMs: ctx.nowMs });
+  return { events: settled.events, conflict };
 }

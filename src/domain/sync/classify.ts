@@ -65,14 +65,18 @@ export function classifyExternalReport(
   if (echoes && side.pending !== null && jsonEquals(report.value, side.pending.value)) {
     return { kind: 'echo', side: { base: side.pending, pending: null, orderingKey } };
   }
-  if (jsonEquals(report.value, side.base.value)) return { kind: 'no_change', side: { ...side, orderingKey } };
+  // The side still holds its base. With a push in flight and a newer key, though, the side may
+  // have taken our push and then gone back to its old value (A-B-A): not "no change" then.
+  const unmoved = side.pending === null || order <= 0;
+  if (unmoved && jsonEquals(report.value, side.base.value)) return { kind: 'no_change', side: { ...side, orderingKey } };
   if (register === undefined) return { kind: 'fast_forward' };
   if (hasSiblings(register)) return { kind: 'concurrent', held: true };
 
   const shown = shownSibling(register);
   if (echoes && jsonEquals(report.value, shown.value)) {
     const base = { value: shown.value, version: join(side.base.version, registerVersion(register)) };
-    return { kind: 'no_change', side: { base, pending: side.pending, orderingKey } };
+    // A newer state of the side that is not our push: whatever we had in flight did not stick.
+    return { kind: 'no_change', side: { base, pending: order > 0 ? null : side.pending, orderingKey } };
   }
   if (isCoveredBy(register, side.base.version) || jsonEquals(shown.value, side.base.value)) return { kind: 'fast_forward' };
   return { kind: 'concurrent', held: false };
