@@ -155,6 +155,10 @@ export function createGenericWebhookSimulator(options: { secret: string }): Gene
     });
   }
 
+  function script(count: number, answer: ScriptedAnswer): void {
+    for (let i = 0; i < count; i++) scripted.push(answer);
+  }
+
   async function send(change: SentChange): Promise<number> {
     const status = await sendSimulatedChange(change);
     sent.push({ ...change, status });
@@ -195,11 +199,9 @@ export function createGenericWebhookSimulator(options: { secret: string }): Gene
     failNext(count, status, failure = {}) {
       const headers: Record<string, string> = status === 429 ? { 'retry-after': failure.retryAfter ?? '1' } : {};
       if (status !== 429 && failure.retryAfter !== undefined) headers['retry-after'] = failure.retryAfter;
-      this.answerNext(count, { status, headers, body: failure.body ?? JSON.stringify({ error: `simulated ${status}` }) });
+      script(count, { status, headers, body: failure.body ?? JSON.stringify({ error: `simulated ${status}` }) });
     },
-    answerNext(count, answer) {
-      for (let i = 0; i < count; i++) scripted.push(answer);
-    },
+    answerNext: script,
     delayAnswers(ms, count) {
       if (count === undefined) delayAll = ms;
       else for (let i = 0; i < count; i++) delays.push(ms);

@@ -28,7 +28,7 @@ export interface HttpRequest {
   readonly json?: JsonValue;
   /** A body already serialised (because a signature covers its exact bytes); sent as is. */
   readonly body?: string;
-  /** The caller's cancellation; its abort reason is rethrown unchanged. */
+  /** The caller's cancellation: its abort reason is rethrown unchanged, unless it is a timeout. */
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
   /** The wait reported for a 429 that gives no Retry-After or X-RateLimit-Reset. */
@@ -65,7 +65,13 @@ export async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
     responseHeaders = response.headers;
     text = await response.text();
   } catch (error) {
-    if (request.signal?.aborted) throw request.signal.reason;
+    if (request.signal?.aborted) {
+      // A caller's deadline (AbortSignal.timeout) is still a slow side; any other abort is the
+      // caller's own cancellation (shutdown) and goes back unchanged.
+      const reason: unknown = request.signal.reason;
+      if (!(reason instanceof DOMException && reason.name === 'TimeoutError')) throw reason;
+      throw new ExternalCallError('unavailable', `${where} timed out (caller deadline)`);
+    }
     if (timeout.aborted) throw new ExternalCallError('unavailable', `${where} timed out after ${timeoutMs} ms`);
     throw new ExternalCallError('unavailable', `${where} failed: ${networkProblem(error)}`);
   }

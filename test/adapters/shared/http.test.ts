@@ -144,6 +144,16 @@ describe('sendRequest', () => {
   });
 });
 
+describe('a caller deadline', () => {
+  it('counts as the side being slow: unavailable', async () => {
+    const url = route('/slow-deadline', (_request, _body, response) => {
+      setTimeout(() => response.end('late'), 2000).unref();
+    });
+    const error = await failure(sendRequest({ url, signal: AbortSignal.timeout(50) }));
+    expect(error.kind).toBe('unavailable');
+  });
+});
+
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
 
