@@ -2,7 +2,7 @@
 // dropped and recovered deliveries, failed and retried pushes, lost acknowledgements and echoes,
 // under random strategies, with fast-check shrinking any failure to a minimal schedule. The hub is
 // the real domain code; the external replicas are in-memory stores (see world.ts).
-// SIM_SEED and SIM_RUNS override the fixed seed and the run count.
+// SIM_SEED, SIM_RUNS and SIM_STEPS override the fixed seed, the run count and the schedule length.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { conflictStrategies } from '#domain/conflict/conflict.ts';
@@ -11,6 +11,7 @@ import { simFields, World, type SideSetup, type SimField, type Step } from './wo
 
 const seed = Number(process.env['SIM_SEED'] ?? 20260122);
 const numRuns = Number(process.env['SIM_RUNS'] ?? 10_000);
+const maxSteps = Number(process.env['SIM_STEPS'] ?? 40);
 
 const values: Record<SimField, fc.Arbitrary<unknown>> = {
   title: fc.constantFrom('alpha', 'beta', 'gamma', 'delta'),
@@ -37,7 +38,7 @@ const sideSetup: fc.Arbitrary<SideSetup> = fc.record({
   fieldStrategies: fc.dictionary(fc.constantFrom(...simFields), strategy, { maxKeys: 2 }) as fc.Arbitrary<SideSetup['fieldStrategies']>,
   skewMs: fc.integer({ min: -30, max: 30 }),
 });
-const scenario = fc.record({ sides: fc.array(sideSetup, { minLength: 1, maxLength: 4 }), steps: fc.array(step, { minLength: 4, maxLength: 40, size: 'max' }) });
+const scenario = fc.record({ sides: fc.array(sideSetup, { minLength: 1, maxLength: 4 }), steps: fc.array(step, { minLength: 4, maxLength: maxSteps, size: 'max' }) });
 
 /** Runs one schedule and checks the four properties; throws (with a reason) on a violation. */
 function check({ sides, steps }: { sides: SideSetup[]; steps: Step[] }, options: ClassifyOptions = {}): void {

@@ -138,3 +138,48 @@ describe('concurrent changes, per strategy', () => {
     expect(fx.ticket.priority).toBe('p1');
   });
 });
+
+describe('pushes in flight', () => {
+  it('a side that took our unacknowledged push and went back to its old value (A-B-A) is a change, not an echo', () => {
+    const { ticket, mapping, jira, hub, apply, at } = linked('local_wins');
+    ticket.edit({ title: 'Pushed title' }, hub());
+    startPushes(ticket, mapping, jira);
+    const result = applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Checkout is slow', orderingKey: 2, observedAtMs: at() }, apply());
+    expect(result).toMatchObject({ kind: 'concurrent', decision: 'keep_local' });
+    expect(mapping.side('title').pending).toBeNull();
+    expect(planPushes(ticket, mapping, jira)).toMatchObject([{ field: 'title', value: 'Pushed title', ifOrderingKey: 2 }]);
+  });
+
+  it('the same report with the key already known leaves the push in flight', () => {
+    const { ticket, mapping, jira, hub, apply, at } = linked('local_wins');
+    ticket.edit({ title: 'Pushed title' }, hub());
+    startPushes(ticket, mapping, jira);
+    const result = applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Checkout is slow', orderingKey: 0, observedAtMs: at() }, apply());
+    expect(result.kind).toBe('no_change');
+    expect(mapping.side('title').pending).toMatchObject({ value: 'Pushed title' });
+  });
+
+  it('a side moving to the value the hub shows drops a stale push in flight', () => {
+    const { ticket, mapping, jira, hub, apply, at } = linked('local_wins');
+    ticket.edit({ title: 'First' }, hub());
+    startPushes(ticket, mapping, jira);
+    ticket.edit({ title: 'Second' }, hub());
+    const result = applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Second', orderingKey: 3, observedAtMs: at() }, apply());
+    expect(result).toEqual({ kind: 'no_change', events: [] });
+    expect(mapping.side('title')).toMatchObject({ pending: null, base: { value: 'Second' }, orderingKey: 3 });
+    expect(planPushes(ticket, mapping, jira)).toEqual([]);
+  });
+
+  it('a conflict whose candidates come to agree settles itself', () => {
+    const { ticket, mapping, jira, hub, apply, at } = linked('manual');
+    ticket.edit({ title: 'Hub title' }, hub());
+    const first = applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Jira title', orderingKey: 1, observedAtMs: at() }, apply());
+    const conflict = first.conflict;
+    if (!conflict) throw new Error('expected a conflict');
+    const agreed = applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Hub title', orderingKey: 2, observedAtMs: at() }, { ...apply(), openConflicts: [conflict] });
+    expect(agreed.events.map((e) => e.type)).toEqual(['conflict.resolved']);
+    expect(conflict.resolution).toMatchObject({ value: 'Hub title', by: 'lockstep:agreement' });
+    expect(ticket.isHeld('title')).toBe(false);
+    expect(planPushes(ticket, mapping, jira)).toEqual([]);
+  });
+});
