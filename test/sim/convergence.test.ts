@@ -21,14 +21,14 @@ const values: Record<SimField, fc.Arbitrary<unknown>> = {
 };
 const fieldValue = fc.constantFrom(...simFields).chain((field) => values[field].map((value) => ({ field, value: value as never })));
 const dt = fc.integer({ min: 1, max: 40 });
-const side = fc.nat({ max: 3 });
+const sideIndex = fc.nat({ max: 3 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('local' as const), fv: fieldValue, stale: fc.option(fc.nat(), { freq: 3 }), dt }).map(({ fv, ...s }) => ({ ...s, ...fv })) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('external' as const), side, fv: fieldValue, dt }).map(({ fv, ...s }) => ({ ...s, ...fv })) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('deliver' as const), side, pick: fc.nat(), mode: fc.constantFrom('once' as const, 'once' as const, 'dup' as const, 'drop' as const), dt }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('push' as const), side, outcomes: fc.array(fc.constantFrom('ok' as const, 'ok' as const, 'fail' as const, 'lost_ack' as const), { minLength: 1, maxLength: 4 }), dt }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('reconcile' as const), side, dt }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('external' as const), side: sideIndex, fv: fieldValue, dt }).map(({ fv, ...s }) => ({ ...s, ...fv })) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('deliver' as const), side: sideIndex, pick: fc.nat(), mode: fc.constantFrom('once' as const, 'once' as const, 'dup' as const, 'drop' as const), dt }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('push' as const), side: sideIndex, outcomes: fc.array(fc.constantFrom('ok' as const, 'ok' as const, 'fail' as const, 'lost_ack' as const), { minLength: 1, maxLength: 4 }), dt }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('reconcile' as const), side: sideIndex, dt }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('resolve' as const), pick: fc.nat(), choice: fc.nat(), dt }) },
 );
 
