@@ -4,7 +4,7 @@
 // ticket's dot counters and last HLC stamp. The class has plain public properties only, so MikroORM
 // can map it directly and load it without calling a constructor.
 
-import { ConflictMismatch, FieldHeldByConflict, InvalidVersionToken } from '../errors.ts';
+import { ConflictMismatch, FieldHeldByConflict, InvalidTicketInput, InvalidVersionToken } from '../errors.ts';
 import { Conflict, type ConflictCandidate, type ConflictStrategy } from '../conflict/conflict.ts';
 import type { DomainEvent, FieldChange, TicketSnapshot } from '../events.ts';
 import { jsonEquals, type JsonValue } from '../json.ts';
@@ -91,6 +91,7 @@ export class Ticket {
   /** A new ticket with every field at version (hub, 1); throws InvalidTicketInput. */
   static create(input: TicketInput, ctx: WriteContext): { ticket: Ticket; events: DomainEvent[] } {
     const values = normalisePatch({ ...ticketDefaults, ...input });
+    if (!values.some(([field]) => field === 'title')) throw new InvalidTicketInput('title', 'is required');
     const ticket = new Ticket();
     ticket.id = ctx.newId();
     ticket.customFields = {};
