@@ -2,6 +2,8 @@
 // maps one to the other so resolvers only ever see domain values.
 import { priorities, privacyLevels, ticketKinds, ticketStatuses } from '#domain/ticket/fields.ts';
 import { conflictStatuses, conflictStrategies } from '#domain/conflict/conflict.ts';
+import { handshakeStatuses, integrationKinds, projectStatuses, syncModes } from '#domain/project/kinds.ts';
+import { syncDirections } from '#domain/sync/policy.ts';
 import { builder } from './builder.ts';
 
 function valuesOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, { value: T }> {
@@ -20,3 +22,11 @@ export const PrivacyLevelEnum = builder.enumType('PrivacyLevel', {
 });
 export const ConflictStrategyEnum = builder.enumType('ConflictStrategy', { values: valuesOf(conflictStrategies) });
 export const ConflictStatusEnum = builder.enumType('ConflictStatus', { values: valuesOf(conflictStatuses) });
+export const IntegrationKindEnum = builder.enumType('IntegrationKind', { values: valuesOf(integrationKinds) });
+export const SyncDirectionEnum = builder.enumType('SyncDirection', { values: valuesOf(syncDirections) });
+export const ProjectStatusEnum = builder.enumType('ProjectStatus', { values: valuesOf(projectStatuses) });
+export const HandshakeStatusEnum = builder.enumType('HandshakeStatus', { values: valuesOf(handshakeStatuses) });
+export const SyncModeEnum = builder.enumType('SyncMode', {
+  description: 'How changes are learnt from a project: its webhooks, polling, or both.',
+  values: valuesOf(syncModes),
+});

@@ -5,6 +5,8 @@ import { builder } from './builder.ts';
 import './roles.ts';
 import './tickets.ts';
 import './conflicts.ts';
+import './projects.ts';
+import './links.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -16,6 +16,13 @@ import { openDatabase } from './persistence/orm.ts';
 import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
 import { createTicketService } from './services/tickets.ts';
+import { createConnectorRegistry } from '#adapters/registry.ts';
+import { createCredentialVault } from './crypto/credential-vault.ts';
+import { createLinkService } from './services/links.ts';
+import { createProjectService } from './services/projects.ts';
+import { createPushJobService } from './services/push-jobs.ts';
+import { startSyncEngine } from './sync/engine.ts';
+import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
 import { loadHubReplicaId } from './persistence/hub-identity.ts';
@@ -44,11 +51,24 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const generatedAdminToken = await tokens.bootstrapAdmin(config.adminToken);
   const replica = await loadHubReplicaId(orm);
   const uow = createUnitOfWork(orm, names.prefix, () => relay.kick());
+  const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
+  if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
+  const projects = createProjectService(uow, createConnectorRegistry(), vault);
+  const engine = startSyncEngine({ orm, uow, nats, names, projects,
+    hubReplica: replica,
+    retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
+    logger: logger.child({ module: 'sync' }) });
+  let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const services: Services = {
     tokens,
     tickets: createTicketService(uow, replica),
     conflicts: createConflictService(uow, replica),
     feed: createEventFeed(nats, names, shutdown.signal),
+    projects,
+    links: createLinkService(uow, projects),
+    pushJobs: createPushJobService(uow),
+    publicUrl: () => publicUrl,
+    sweepNow: () => engine.sweeper.sweep(),
   };
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   const graphql = createGraphQLServer(buildSchema(), services, metrics);
@@ -60,6 +80,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
+      '/api/webhooks/*': createWebhookReceiver(uow, projects),
       '/metrics': async (_request, response) => {
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -76,6 +97,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  publicUrl = config.publicUrl ?? url;
   logger.info({ url, publicUrl: config.publicUrl ?? url }, 'Lockstep is listening');
 
   let stopping: Promise<void> | undefined;
@@ -89,6 +111,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     const grace = setTimeout(() => server.closeAllConnections(), 5_000);
     await closed;
     clearTimeout(grace);
+    await engine.stop();
     await relay.drain(5_000);
     await relay.stop();
     await nats.close();

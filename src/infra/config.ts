@@ -30,6 +30,8 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _ (at most 32), starting with a letter')
     .default('lockstep'),
+  LOCKSTEP_PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(8),
+  LOCKSTEP_PUSH_BACKOFF_MS: z.coerce.number().int().min(1, 'must be at least 1').max(600_000, 'must be at most 600000').default(250),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -49,6 +51,10 @@ export interface Config {
   /** Namespace of JetStream streams and subjects, so deployments can share one NATS. */
   readonly natsPrefix: string;
   readonly logLevel: string;
+  /** Attempts of an outbound push before it goes to the dead-letter state. */
+  readonly pushMaxAttempts: number;
+  /** First retry delay of a failed push; doubles with each attempt (with jitter), capped at 60 s. */
+  readonly pushBackoffMs: number;
 }
 
 /** The start refused because of one bad variable; the message is the one line to print. */
@@ -89,5 +95,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       .filter((key) => key.length > 0),
     natsPrefix: env.LOCKSTEP_NATS_PREFIX,
     logLevel: env.LOG_LEVEL,
+    pushMaxAttempts: env.LOCKSTEP_PUSH_MAX_ATTEMPTS,
+    pushBackoffMs: env.LOCKSTEP_PUSH_BACKOFF_MS,
   };
 }

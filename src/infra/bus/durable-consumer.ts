@@ -13,7 +13,8 @@ export type Outcome = 'done' | { readonly retryInMs: number };
 export interface DurableConsumerOptions {
   readonly stream: string;
   readonly durable: string;
-  readonly subjects: readonly string[];
+  /** One subject filter (wildcards allowed); NATS before 2.10 takes only one per consumer. */
+  readonly subject: string;
   readonly handle: (payload: Record<string, unknown>, deliveryCount: number) => Promise<Outcome>;
   readonly logger: Logger;
 }
@@ -53,7 +54,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
         } catch {
           await jsm.consumers.add(options.stream, {
             durable_name: options.durable,
-            filter_subjects: [...options.subjects],
+            filter_subject: options.subject,
             ack_policy: AckPolicy.Explicit,
             deliver_policy: DeliverPolicy.All,
             ack_wait: ACK_WAIT_NS,

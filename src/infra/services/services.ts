@@ -4,6 +4,9 @@ import type { TokenStore } from '#infra/auth/tokens.ts';
 import type { ConflictService } from './conflicts.ts';
 import type { EventFeed } from './event-feed.ts';
 import type { TicketService } from './tickets.ts';
+import type { LinkService } from './links.ts';
+import type { ProjectService } from './projects.ts';
+import type { PushJobService } from './push-jobs.ts';
 
 /** Everything resolvers may use. */
 export interface Services {
@@ -11,4 +14,11 @@ export interface Services {
   readonly tickets: TicketService;
   readonly conflicts: ConflictService;
   readonly feed: EventFeed;
+  readonly projects: ProjectService;
+  readonly links: LinkService;
+  readonly pushJobs: PushJobService;
+  /** The base of the webhook URLs handed out. */
+  readonly publicUrl: () => string;
+  /** Sends held engine work again now (after a project resumes). */
+  readonly sweepNow: () => Promise<number>;
 }

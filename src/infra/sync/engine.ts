@@ -9,6 +9,7 @@ import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { createInboundWorker } from './inbound-worker.ts';
+import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
@@ -27,35 +28,42 @@ export function startSyncEngine(deps: {
   names: StreamNames;
   projects: ProjectService;
   hubReplica: string;
+  retry: RetryPolicy;
   logger: Logger;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
-  const push = createPushWorker(deps.uow, deps.projects, logger.child({ worker: 'push' }));
+  const push = createPushWorker(deps.uow, deps.projects, deps.retry, logger.child({ worker: 'push' }));
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'inbound',
-      subjects: [`${p}.events.delivery.*.received`],
+      subject: `${p}.events.delivery.*.received`,
       handle: (payload) => inbound(String(payload['inboxId'])),
       logger: logger.child({ consumer: 'inbound' }),
     }),
-    runDurableConsumer(deps.nats, {
-      stream: names.events,
-      durable: 'push-planner',
-      subjects: [`${p}.events.ticket.*.created`, `${p}.events.ticket.*.updated`, `${p}.events.conflict.*.resolved`],
-      handle: async (payload) => {
-        await plan(String(payload['ticketId']));
-        return 'done';
-      },
-      logger: logger.child({ consumer: 'push-planner' }),
-    }),
+    // Ticket changes, and conflict resolutions (which release held fields), both call for a plan.
+    ...[
+      ['push-planner', `${p}.events.ticket.*.*`],
+      ['push-planner-resolutions', `${p}.events.conflict.*.resolved`],
+    ].map(([durable = '', subject = '']) =>
+      runDurableConsumer(deps.nats, {
+        stream: names.events,
+        durable,
+        subject,
+        handle: async (payload) => {
+          await plan(String(payload['ticketId']));
+          return 'done';
+        },
+        logger: logger.child({ consumer: durable }),
+      }),
+    ),
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'push',
-      subjects: [`${p}.events.push.*.requested`],
+      subject: `${p}.events.push.*.requested`,
       handle: (payload) => push(String(payload['jobId'])),
       logger: logger.child({ consumer: 'push' }),
     }),

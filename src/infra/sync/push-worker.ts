@@ -2,7 +2,7 @@
 // records the acknowledgement on the mapping (the side's new base), marks the job delivered and
 // plans whatever changed meanwhile. Failures are retried with backoff and jitter under the same
 // delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
-// when credentials are refused, and end in the dead-letter state after `maxPushAttempts`.
+// when credentials are refused, and end in the dead-letter state after the retry policy's last attempt.
 import { LockMode } from '@mikro-orm/core';
 import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
@@ -16,14 +16,14 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
-import { backoffMs, maxPushAttempts } from './backoff.ts';
+import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { planTicketPushes } from './push-planner.ts';
 
 /** Runs one push job by id; safe to call again for the same job. */
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
-export function createPushWorker(uow: UnitOfWork, projects: ProjectService, logger: Logger): PushExecutor {
+export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, logger: Logger): PushExecutor {
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
     const message = error instanceof Error ? error.message : String(error);
     return uow.run(async (em) => {
@@ -39,8 +39,8 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, logg
       else project.recordFailure(message, now);
       if (external?.kind === 'rate_limited') project.rateLimit(now + (external.retryAfterMs ?? 1_000));
       const transient = external === undefined || external.isTransient();
-      if (transient && job.attempts < maxPushAttempts) {
-        const wait = backoffMs(job.attempts, external?.retryAfterMs);
+      if (transient && job.attempts < retry.maxAttempts) {
+        const wait = backoffMs(retry, job.attempts, external?.retryAfterMs);
         job.nextAttemptAt = new Date(now + wait);
         logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
         return { result: { retryInMs: wait }, events: [] };
@@ -116,7 +116,10 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, logg
 
     const { connector, settings } = projects.settingsOf(project);
     const session = connector.open(settings);
-    const snapshot = ticket.snapshot() as unknown as Record<string, JsonValue>;
+    // Only the project's mapped fields leave the hub (connectors that send whole tickets read this).
+    const full = ticket.snapshot() as unknown as Record<string, JsonValue>;
+    const snapshot: Record<string, JsonValue> = { id: ticket.id };
+    for (const field of project.mappedFields) if (full[field] !== undefined) snapshot[field] = full[field];
     const request = {
       deliveryId: job.id,
       ticketId: ticket.id,

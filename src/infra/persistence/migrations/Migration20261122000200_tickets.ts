@@ -27,7 +27,7 @@ export class Migration20261122000200_tickets extends Migration {
     this.addSql('create index tickets_labels_idx on tickets using gin (labels)');
     this.addSql(`create table conflicts (
       id uuid primary key,
-      ticket_id uuid not null references tickets (id) on delete cascade,
+      ticket_id uuid not null references tickets (id) on delete cascade deferrable initially deferred,
       project_id uuid,
       field text not null,
       candidates jsonb not null,

@@ -37,8 +37,8 @@ export class Migration20261122000300_sync_engine extends Migration {
     this.addSql('create index external_projects_listing_idx on external_projects (created_at desc, id desc)');
     this.addSql(`create table sync_mappings (
       id uuid primary key,
-      ticket_id uuid not null references tickets (id) on delete cascade,
-      project_id uuid not null references external_projects (id) on delete cascade,
+      ticket_id uuid not null references tickets (id) on delete cascade deferrable initially deferred,
+      project_id uuid not null references external_projects (id) on delete cascade deferrable initially deferred,
       external_id text not null,
       external_url text,
       status text not null,
@@ -50,7 +50,7 @@ export class Migration20261122000300_sync_engine extends Migration {
     this.addSql(`create unique index sync_mappings_external_uq on sync_mappings (project_id, external_id) where status = 'linked'`);
     this.addSql(`create table inbox (
       id uuid primary key,
-      project_id uuid not null references external_projects (id) on delete cascade,
+      project_id uuid not null references external_projects (id) on delete cascade deferrable initially deferred,
       delivery_id text not null,
       received_at timestamptz not null,
       items jsonb not null,
@@ -63,9 +63,9 @@ export class Migration20261122000300_sync_engine extends Migration {
     this.addSql(`create index inbox_pending_idx on inbox (received_at) where status = 'pending'`);
     this.addSql(`create table push_jobs (
       id uuid primary key,
-      project_id uuid not null references external_projects (id) on delete cascade,
-      ticket_id uuid not null references tickets (id) on delete cascade,
-      mapping_id uuid references sync_mappings (id) on delete cascade,
+      project_id uuid not null references external_projects (id) on delete cascade deferrable initially deferred,
+      ticket_id uuid not null references tickets (id) on delete cascade deferrable initially deferred,
+      mapping_id uuid references sync_mappings (id) on delete cascade deferrable initially deferred,
       operation text not null check (operation in ('create', 'update')),
       fields jsonb not null,
       status text not null check (status in ('pending', 'delivered', 'dead')),
@@ -81,7 +81,7 @@ export class Migration20261122000300_sync_engine extends Migration {
     this.addSql(`create unique index push_jobs_one_create_uq on push_jobs (project_id, ticket_id) where operation = 'create' and status = 'pending'`);
     this.addSql(`create table audit_entries (
       id bigserial primary key,
-      ticket_id uuid not null references tickets (id) on delete cascade,
+      ticket_id uuid not null references tickets (id) on delete cascade deferrable initially deferred,
       project_id uuid,
       field text not null,
       from_value jsonb,

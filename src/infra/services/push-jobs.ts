@@ -1,0 +1,64 @@
+// Outbound deliveries as operators see them: list push jobs (pending, delivered, dead) and retry
+// a dead one. A dead create is queued again under the same delivery id; a dead update is replaced
+// by a fresh plan of the ticket, since the hub's values may have moved on since it failed.
+import { LockMode } from '@mikro-orm/core';
+import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { AuditEntry, PushJob } from '#infra/persistence/sync-records.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { PushRequested } from '#infra/sync/engine-events.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { planTicketPushes } from '#infra/sync/push-planner.ts';
+import { isHubId } from './ids.ts';
+
+/** Filters of the push job list. */
+export interface PushJobFilter {
+  readonly projectId?: string;
+  readonly ticketId?: string;
+  readonly status?: PushJob['status'];
+}
+
+/** Push job and audit queries, and the dead-letter retry. */
+export interface PushJobService {
+  list(filter: PushJobFilter, page: { after?: { at: Date; id: string }; limit: number }): Promise<PushJob[]>;
+  retry(jobId: string): Promise<PushJob | null>;
+  historyOf(ticketId: string, limit: number): Promise<AuditEntry[]>;
+}
+
+/** Push job service over `uow`. */
+export function createPushJobService(uow: UnitOfWork): PushJobService {
+  return {
+    list(filter, page) {
+      const where: object[] = [];
+      if (filter.projectId !== undefined) where.push({ projectId: isHubId(filter.projectId) ? filter.projectId : '00000000-0000-0000-0000-000000000000' });
+      if (filter.ticketId !== undefined) where.push({ ticketId: isHubId(filter.ticketId) ? filter.ticketId : '00000000-0000-0000-0000-000000000000' });
+      if (filter.status !== undefined) where.push({ status: filter.status });
+      if (page.after) {
+        const { at, id } = page.after;
+        where.push({ $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }] });
+      }
+      return uow.reader().find(PushJob, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: page.limit });
+    },
+
+    retry: (jobId) =>
+      uow.run<PushJob | null>(async (em) => {
+        const job = isHubId(jobId) ? await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+        if (!job) throw new NotFoundError(`No push job with id "${jobId}"`);
+        if (job.status !== 'dead') throw new BadInputError(`push job ${jobId} is ${job.status}; only dead jobs can be retried`);
+        if (job.operation === 'create') {
+          Object.assign(job, { status: 'pending', attempts: 0, lastError: null, nextAttemptAt: new Date(), updatedAt: new Date() });
+          const message: PushRequested = { type: 'push.requested', projectId: job.projectId, ticketId: job.ticketId, jobId: job.id };
+          return { result: job, events: [message] };
+        }
+        const ticket = await em.findOne(Ticket, { id: job.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const mappings = job.mappingId ? await em.find(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+        if (!ticket) return { result: null, events: [] };
+        const requested = await planTicketPushes(em, ticket, mappings);
+        const next = requested[0] ? await em.findOne(PushJob, { id: requested[0].jobId }) : null;
+        return { result: next, events: requested };
+      }),
+
+    historyOf: (ticketId, limit) =>
+      isHubId(ticketId) ? uow.reader().find(AuditEntry, { ticketId }, { orderBy: { id: 'desc' }, limit }) : Promise.resolve([]),
+  };
+}
