@@ -16,6 +16,8 @@ const maxSteps = Number(process.env['SIM_STEPS'] ?? 40);
 const values: Record<SimField, fc.Arbitrary<unknown>> = {
   title: fc.constantFrom('alpha', 'beta', 'gamma', 'delta'),
   status: fc.constantFrom('open', 'blocked', 'resolved', 'closed'),
+  priority: fc.constantFrom('p1', 'p2', 'p3'),
+  assignee: fc.constantFrom(null, 'ann', 'bob'),
   labels: fc.subarray(['x', 'y', 'z']),
   description: fc.tuple(fc.constantFrom('l1', 'L1'), fc.constantFrom('l2', 'L2'), fc.constantFrom('l3', 'L3')).map((l) => l.join('\n')),
 };

@@ -15,7 +15,7 @@ import { startPushes } from '#domain/sync/push-plan.ts';
 import { Ticket, type WriteContext } from '#domain/ticket/ticket.ts';
 import type { MirroredField } from '#domain/ticket/fields.ts';
 
-export const simFields = ['title', 'status', 'labels', 'description'] as const satisfies readonly MirroredField[];
+export const simFields = ['title', 'description', 'status', 'priority', 'assignee', 'labels'] as const satisfies readonly MirroredField[];
 export type SimField = (typeof simFields)[number];
 
 export type PushOutcome = 'ok' | 'fail' | 'lost_ack';
@@ -51,7 +51,7 @@ interface Side {
   pushesLanded: number;
 }
 
-const initial = { title: 'alpha', status: 'open', labels: ['x'], description: 'l1\nl2\nl3' } as const;
+const initial = { title: 'alpha', status: 'open', priority: 'p3', assignee: null, labels: ['x'], description: 'l1\nl2\nl3' } as const;
 
 /** The hub, its sides, and the ground truth of one simulated run. */
 export class World {
