@@ -7,8 +7,7 @@
 import type { ConflictStrategy } from '../conflict/conflict.ts';
 import type { JsonValue } from '../json.ts';
 import { compareHlc, type Hlc } from './hlc.ts';
-import { mergeSets } from './set-merge.ts';
-import { mergeText } from './text-merge.ts';
+import { mergeSets, mergeText } from './three-way.ts';
 
 /** One side of a concurrent pair: its value and HLC stamp. */
 export interface StampedValue {

@@ -4,7 +4,7 @@
 // decides; strategy outcomes are recorded as hub writes that see both values, so the result
 // dominates both and the planner pushes it where it is missing.
 
-import { Conflict } from '../conflict/conflict.ts';
+import type { Conflict } from '../conflict/conflict.ts';
 import { ConflictMismatch } from '../errors.ts';
 import type { DomainEvent, FieldChange } from '../events.ts';
 import { jsonEquals } from '../json.ts';

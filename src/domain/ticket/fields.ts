@@ -5,7 +5,7 @@
 
 import { InvalidTicketInput } from '../errors.ts';
 import { isJsonValue, type JsonValue } from '../json.ts';
-import { toSortedSet } from '../merge/set-merge.ts';
+import { toSortedSet } from '../merge/three-way.ts';
 
 /** Ticket kinds (GraphQL upper-cases them). */
 export const ticketKinds = ['ticket', 'incident', 'alert_group'] as const;

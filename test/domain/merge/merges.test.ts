@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mergeSets, toSortedSet } from '#domain/merge/set-merge.ts';
-import { mergeText } from '#domain/merge/text-merge.ts';
+import { mergeSets, mergeText, toSortedSet } from '#domain/merge/three-way.ts';
 
 const set = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e')).map(toSortedSet);
 
