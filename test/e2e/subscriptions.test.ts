@@ -114,6 +114,30 @@ async function createAnonymousSubscription(url: string): Promise<void> {
   }
 }
 
+describe('conflictDetected', () => {
+  it('tells reviewers about a conflict between two hub writers as it is detected', async () => {
+    const created = await lockstep.admin.run<{ createTicket: { ticket: { id: string; version: string } } }>(
+      `mutation { createTicket(input: { title: "Contended" }) { ticket { id version } } }`,
+    );
+    const { id, version } = created.createTicket.ticket;
+    const subscription = lockstep.admin.subscribe<{ conflictDetected: { id: string; field: string; ticket: { id: string } } }>(
+      `subscription { conflictDetected { id field ticket { id } } }`,
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lockstep.admin.run(UPDATE, { id, title: 'Contended: first writer' });
+      const stale = await lockstep.admin.run<{ updateTicket: { conflicts: Array<{ id: string }> } }>(
+        `mutation($id: ID!, $v: String!) { updateTicket(input: { id: $id, title: "Contended: second writer", expectedVersion: $v }) { conflicts { id } } }`,
+        { id, v: version },
+      );
+      const event = await subscription.next((e) => e.conflictDetected.ticket.id === id);
+      expect(event.conflictDetected).toEqual({ id: stale.updateTicket.conflicts[0]?.id, field: 'title', ticket: { id } });
+    } finally {
+      await subscription.close();
+    }
+  });
+});
+
 describe('two Lockstep processes on one database and NATS', () => {
   let other: ChildLockstep | undefined;
 
