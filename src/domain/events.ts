@@ -97,6 +97,14 @@ export interface ExternalTicketUnlinked {
   readonly at: string;
 }
 
+/** A sync session with a project started, progressed, completed or failed. */
+export interface SyncSessionEvent {
+  readonly type: 'sync.started' | 'sync.progress' | 'sync.completed' | 'sync.failed';
+  readonly projectId: string;
+  readonly sessionId: string;
+  readonly at: string;
+}
+
 /** Every event the domain emits. */
 export type DomainEvent =
   | TicketCreated
@@ -106,7 +114,8 @@ export type DomainEvent =
   | ProjectConfigured
   | ExternalTicketCreated
   | ExternalTicketUpdated
-  | ExternalTicketUnlinked;
+  | ExternalTicketUnlinked
+  | SyncSessionEvent;
 
 /** The event type names, for subscribers that route by name. */
 export type DomainEventType = DomainEvent['type'];
@@ -122,6 +131,11 @@ export function eventSubject(event: DomainEvent): string {
       return `conflict.${event.conflictId}`;
     case 'project.configured':
       return `project.${event.projectId}`;
+    case 'sync.started':
+    case 'sync.progress':
+    case 'sync.completed':
+    case 'sync.failed':
+      return `sync.${event.projectId}`;
     case 'external_ticket.created':
     case 'external_ticket.updated':
     case 'external_ticket.unlinked':

@@ -7,6 +7,7 @@ import './tickets.ts';
 import './conflicts.ts';
 import './projects.ts';
 import './links.ts';
+import './sessions.ts';
 
 let schema: GraphQLSchema | undefined;
 

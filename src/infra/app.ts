@@ -21,6 +21,7 @@ import { createCredentialVault } from './crypto/credential-vault.ts';
 import { createLinkService } from './services/links.ts';
 import { createProjectService } from './services/projects.ts';
 import { createPushJobService } from './services/push-jobs.ts';
+import { createSessionService } from './services/sessions.ts';
 import { startSyncEngine } from './sync/engine.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createConflictService } from './services/conflicts.ts';
@@ -67,6 +68,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     projects,
     links: createLinkService(uow, projects),
     pushJobs: createPushJobService(uow),
+    sessions: createSessionService(uow, projects),
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };

@@ -83,6 +83,8 @@ export class ExternalProject {
   /** The adapter's cursor for fetching changes since the last poll. */
   cursor!: string | null;
   lastSyncedAt!: Date | null;
+  /** When the scheduler last started a polling session. */
+  lastPolledAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -114,6 +116,7 @@ export class ExternalProject {
       rateLimitedUntil: null,
       cursor: null,
       lastSyncedAt: null,
+      lastPolledAt: null,
       createdAt: now,
       updatedAt: now,
     } satisfies Omit<ExternalProject, keyof ExternalProjectMethods>);

@@ -33,12 +33,16 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
 
   async function handleOne(message: JsMsg): Promise<void> {
     let outcome: Outcome;
+    // Long work (a sync session) keeps telling JetStream it is alive, so it is not redelivered meanwhile.
+    const alive = setInterval(() => message.working(), ACK_WAIT_NS / 3 / 1_000_000);
     try {
       outcome = await options.handle(message.json<Record<string, unknown>>(), message.info.deliveryCount);
     } catch (error) {
       const delay = Math.min(500 * 2 ** Math.min(message.info.deliveryCount, 6), 30_000);
       options.logger.error({ err: error, subject: message.subject, attempt: message.info.deliveryCount }, 'worker failed; will retry');
       outcome = { retryInMs: delay };
+    } finally {
+      clearInterval(alive);
     }
     if (outcome === 'done') message.ack();
     else message.nak(Math.max(10, Math.round(outcome.retryInMs)));

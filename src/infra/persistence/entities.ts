@@ -1,7 +1,7 @@
 // The list of mapped entities, handed to MikroORM explicitly (no folder scanning).
 import { ApiTokenSchema } from './api-token.ts';
 import { OutboxMessageSchema } from './outbox-message.ts';
-import { ExternalProjectSchema, SyncMappingSchema } from './project.schema.ts';
+import { ExternalProjectSchema, SyncMappingSchema, SyncSessionSchema } from './project.schema.ts';
 import { AuditEntrySchema, InboxDeliverySchema, PushJobSchema } from './sync-records.ts';
 import { ConflictSchema, TicketSchema } from './ticket.schema.ts';
 
@@ -15,4 +15,5 @@ export const entities = [
   InboxDeliverySchema,
   PushJobSchema,
   AuditEntrySchema,
+  SyncSessionSchema,
 ];

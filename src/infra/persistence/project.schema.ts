@@ -4,6 +4,7 @@ import type { ConflictStrategy } from '#domain/conflict/conflict.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import type { HandshakeStatus, IntegrationKind, ProjectStatus, SyncMode } from '#domain/project/kinds.ts';
+import { SyncSession, type PlanEntry, type SyncSessionKind, type SyncSessionStatus } from '#domain/project/sync-session.ts';
 import { SyncMapping, type FieldSide, type MappingStatus } from '#domain/sync/mapping.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
@@ -39,6 +40,7 @@ export const ExternalProjectSchema = defineEntity({
     rateLimitedUntil: optionalTimestamp(),
     cursor: optionalText(),
     lastSyncedAt: optionalTimestamp(),
+    lastPolledAt: optionalTimestamp(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   },
@@ -57,5 +59,30 @@ export const SyncMappingSchema = defineEntity({
     fields: p.json<Record<string, FieldSide>>(),
     linkedAt: timestamp(),
     unlinkedAt: optionalTimestamp(),
+  },
+});
+
+export const SyncSessionSchema = defineEntity({
+  class: SyncSession,
+  tableName: 'sync_sessions',
+  properties: {
+    id: p.uuid().primary(),
+    projectId: p.uuid(),
+    kind: p.text().$type<SyncSessionKind>(),
+    status: p.text().$type<SyncSessionStatus>(),
+    dryRun: p.boolean(),
+    trigger: p.text(),
+    created: p.integer(),
+    updated: p.integer(),
+    unchanged: p.integer(),
+    conflicts: p.integer(),
+    errors: p.integer(),
+    errorMessages: p.json<string[]>(),
+    plan: p.json<PlanEntry[]>(),
+    cursor: optionalText(),
+    processed: p.integer(),
+    notes: p.json<string[]>(),
+    startedAt: timestamp(),
+    completedAt: optionalTimestamp(),
   },
 });

@@ -11,6 +11,8 @@ export interface EventFeed {
   ticketEvents(ticketId: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
   /** Conflicts detected for a project (or for the hub's own writers when null), from now on. */
   conflictsDetected(projectId: string | null, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
+  /** Sync session events of a project, from now on. */
+  syncEvents(projectId: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
 }
 
 /** Feed over the JetStream events stream; `shutdown` ends every subscription. */
@@ -21,5 +23,7 @@ export function createEventFeed(nats: NatsLink, names: StreamNames, shutdown: Ab
       followEvents(nats, names.events, ticketSubjects(names.prefix, ticketId), new Date(), combined(signal)),
     conflictsDetected: (projectId, signal) =>
       followEvents(nats, names.events, conflictDetectedSubjects(names.prefix, projectId), new Date(), combined(signal)),
+    syncEvents: (projectId, signal) =>
+      followEvents(nats, names.events, `${names.prefix}.events.sync.${projectId}.*`, new Date(), combined(signal)),
   };
 }

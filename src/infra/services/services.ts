@@ -7,6 +7,7 @@ import type { TicketService } from './tickets.ts';
 import type { LinkService } from './links.ts';
 import type { ProjectService } from './projects.ts';
 import type { PushJobService } from './push-jobs.ts';
+import type { SessionService } from './sessions.ts';
 
 /** Everything resolvers may use. */
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   readonly projects: ProjectService;
   readonly links: LinkService;
   readonly pushJobs: PushJobService;
+  readonly sessions: SessionService;
   /** The base of the webhook URLs handed out. */
   readonly publicUrl: () => string;
   /** Sends held engine work again now (after a project resumes). */

@@ -17,5 +17,12 @@ export interface PushRequested {
   readonly jobId: string;
 }
 
+/** A sync session was started (or must resume) and awaits a worker. */
+export interface SessionRequested {
+  readonly type: 'session.requested';
+  readonly projectId: string;
+  readonly sessionId: string;
+}
+
 /** Every engine message. */
-export type EngineEvent = DeliveryReceived | PushRequested;
+export type EngineEvent = DeliveryReceived | PushRequested | SessionRequested;

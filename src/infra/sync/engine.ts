@@ -12,6 +12,8 @@ import { createInboundWorker } from './inbound-worker.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
 import { createPushWorker } from './push-worker.ts';
+import { startScheduler } from './scheduler.ts';
+import { createSessionRunner } from './session-runner.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
 
 /** The running engine. */
@@ -68,10 +70,22 @@ export function startSyncEngine(deps: {
       logger: logger.child({ consumer: 'push' }),
     }),
   ];
+  const runSession = createSessionRunner({ orm: deps.orm, uow: deps.uow, projects: deps.projects, hub: deps.hubReplica, logger: logger.child({ worker: 'sessions' }) });
+  consumers.push(
+    runDurableConsumer(deps.nats, {
+      stream: names.events,
+      durable: 'sessions',
+      subject: `${p}.events.session.*.requested`,
+      handle: (payload) => runSession(String(payload['sessionId'])),
+      logger: logger.child({ consumer: 'sessions' }),
+    }),
+  );
   const sweeper = startSweeper(deps.orm, deps.uow, logger.child({ worker: 'sweeper' }));
+  const scheduler = startScheduler(deps.uow, deps.projects, logger.child({ worker: 'scheduler' }));
   return {
     sweeper,
     async stop() {
+      await scheduler.stop();
       await sweeper.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
     },

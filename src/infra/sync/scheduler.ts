@@ -1,0 +1,64 @@
+// Polls projects whose sync mode is `polling` or `hybrid`: each due project (its interval passed
+// since the last poll) gets an incremental session. Projects are claimed with FOR UPDATE SKIP
+// LOCKED and stamped in the same transaction, so with many Lockstep processes each poll starts once.
+import { LockMode } from '@mikro-orm/core';
+import { ExternalProject } from '#domain/project/external-project.ts';
+import type { Logger } from '#infra/logger.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { newSession } from '#infra/services/sessions.ts';
+import type { ProjectService } from '#infra/services/projects.ts';
+
+const TICK_MS = 1_000;
+
+/** A running scheduler. */
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/** Starts polling due projects every second. */
+export function startScheduler(uow: UnitOfWork, projects: ProjectService, logger: Logger): Scheduler {
+  const stopped = new AbortController();
+
+  async function tick(): Promise<void> {
+    await uow.run(async (em) => {
+      const due = await em.getConnection().execute<Array<{ id: string }>>(
+        `select id from external_projects
+          where sync_mode in ('polling', 'hybrid') and status in ('active', 'error') and direction in ('pull', 'bidirectional')
+            and (last_polled_at is null or last_polled_at < now() - poll_interval_seconds * interval '1 second')
+          order by last_polled_at nulls first limit 20 for update skip locked`,
+        [],
+        'all',
+        em.getTransactionContext(),
+      );
+      const events = [];
+      for (const { id } of due) {
+        const project = await em.findOneOrFail(ExternalProject, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        project.lastPolledAt = new Date();
+        if (!projects.settingsOf(project).connector.capabilities.canFetch) continue;
+        const { session, events: started } = newSession(id, 'incremental', false, 'scheduler');
+        em.persist(session);
+        events.push(...started);
+      }
+      return { result: undefined, events };
+    });
+  }
+
+  const loop = (async () => {
+    while (!stopped.signal.aborted) {
+      await tick().catch((error: unknown) => logger.warn({ err: error }, 'scheduler tick failed'));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, TICK_MS);
+        stopped.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  })();
+  return {
+    async stop() {
+      stopped.abort();
+      await loop;
+    },
+  };
+}
