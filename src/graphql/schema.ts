@@ -8,6 +8,7 @@ import './conflicts.ts';
 import './projects.ts';
 import './links.ts';
 import './sessions.ts';
+import './peering.ts';
 
 let schema: GraphQLSchema | undefined;
 

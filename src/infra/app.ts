@@ -24,6 +24,8 @@ import { createPushJobService } from './services/push-jobs.ts';
 import { createSessionService } from './services/sessions.ts';
 import { startSyncEngine } from './sync/engine.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
+import { createPeeringService } from './peering/peering-service.ts';
+import { createPeerRoutes } from './peering/peer-routes.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
 import { loadHubReplicaId } from './persistence/hub-identity.ts';
@@ -60,6 +62,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
     logger: logger.child({ module: 'sync' }) });
   let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
+  const peering = createPeeringService(uow, vault, replica, () => publicUrl);
   const services: Services = {
     tokens,
     tickets: createTicketService(uow, replica),
@@ -69,6 +72,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     links: createLinkService(uow, projects),
     pushJobs: createPushJobService(uow),
     sessions: createSessionService(uow, projects),
+    peering,
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };
@@ -83,6 +87,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
+      '/api/peering/*': createPeerRoutes(peering),
       '/metrics': async (_request, response) => {
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });

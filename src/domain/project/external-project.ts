@@ -123,6 +123,26 @@ export class ExternalProject {
     return project;
   }
 
+  /**
+   * A peer connection offered to another hub: nothing flows until the other hub accepts, so the
+   * project stays `configuring` with a pending handshake.
+   */
+  static invite(input: Omit<ConnectProjectInput, 'receivesWebhooks' | 'syncMode' | 'pollIntervalSeconds'>): ExternalProject {
+    const project = ExternalProject.connect({ ...input, receivesWebhooks: true, syncMode: 'webhook', pollIntervalSeconds: 60 });
+    project.status = 'configuring';
+    return project;
+  }
+
+  /** Both sides of a peer connection know each other now: the project becomes active. */
+  completeHandshake(config: Record<string, JsonValue>, sealedCredentials: string, nowMs: number): void {
+    if (this.status !== 'configuring') throw new ProjectStateError(`project ${this.id} is ${this.status}; its handshake is already done`);
+    this.config = config;
+    this.sealedCredentials = sealedCredentials;
+    this.status = 'active';
+    this.handshakeStatus = 'active';
+    this.updatedAt = new Date(nowMs);
+  }
+
   /** The rules the sync functions apply for this project. */
   policy(): ProjectPolicy {
     return {

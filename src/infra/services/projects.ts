@@ -106,6 +106,9 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
 
   const service: ProjectService = {
     async connect(input) {
+      if (input.kind === 'lockstep_peer') {
+        throw new BadInputError('kind: LOCKSTEP_PEER projects are made with createConnectionInvitation and acceptConnectionInvitation');
+      }
       const connector = connectorOf(input.kind);
       const config = connector.parseConfig(input.config);
       const credentials = connector.parseCredentials(input.credentials);

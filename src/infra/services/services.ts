@@ -8,6 +8,7 @@ import type { LinkService } from './links.ts';
 import type { ProjectService } from './projects.ts';
 import type { PushJobService } from './push-jobs.ts';
 import type { SessionService } from './sessions.ts';
+import type { PeeringService } from '#infra/peering/peering-service.ts';
 
 /** Everything resolvers may use. */
 export interface Services {
@@ -19,6 +20,7 @@ export interface Services {
   readonly links: LinkService;
   readonly pushJobs: PushJobService;
   readonly sessions: SessionService;
+  readonly peering: PeeringService;
   /** The base of the webhook URLs handed out. */
   readonly publicUrl: () => string;
   /** Sends held engine work again now (after a project resumes). */

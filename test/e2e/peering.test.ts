@@ -1,0 +1,94 @@
+// Hub-to-hub peering between two real Lockstep hubs (each with its own database and NATS
+// namespace): invitation, acceptance, the handshake on both sides, and refusals.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnvironment, startInProcess, type RunningLockstep, type TestEnvironment } from '#test/support/lockstep.ts';
+
+const INVITE = `mutation($input: CreateConnectionInvitationInput!) {
+  createConnectionInvitation(input: $input) { invitation project { id kind status handshakeStatus direction } }
+}`;
+const ACCEPT = `mutation($input: AcceptConnectionInvitationInput!) {
+  acceptConnectionInvitation(input: $input) { project { id kind status handshakeStatus direction } }
+}`;
+const PROJECT = `query($id: ID!) { externalProject(id: $id) { id kind status handshakeStatus direction name } }`;
+
+interface Project {
+  id: string;
+  kind: string;
+  status: string;
+  handshakeStatus: string;
+  direction: string;
+}
+
+const environments: TestEnvironment[] = [];
+let hubA: RunningLockstep;
+let hubB: RunningLockstep;
+
+beforeAll(async () => {
+  const a = createTestEnvironment();
+  const b = createTestEnvironment();
+  environments.push(a, b);
+  [hubA, hubB] = await Promise.all([startInProcess(a), startInProcess(b)]);
+});
+
+afterAll(async () => {
+  await Promise.all([hubA?.stop(), hubB?.stop()]);
+  await Promise.all(environments.map((env) => env.cleanup()));
+});
+
+describe('peering', () => {
+  it('connects two hubs: both hold an ACTIVE LOCKSTEP_PEER project with an ACTIVE handshake', async () => {
+    const invited = await hubA.admin.run<{ createConnectionInvitation: { invitation: string; project: Project } }>(INVITE, {
+      input: { name: 'Hub B', direction: 'PUSH' },
+    });
+    const pending = invited.createConnectionInvitation.project;
+    expect(pending).toMatchObject({ kind: 'LOCKSTEP_PEER', status: 'CONFIGURING', handshakeStatus: 'PENDING', direction: 'PUSH' });
+    expect(invited.createConnectionInvitation.invitation).toMatch(/^lockstep-invite\./);
+
+    const accepted = await hubB.admin.run<{ acceptConnectionInvitation: { project: Project } }>(ACCEPT, {
+      input: { invitation: invited.createConnectionInvitation.invitation, name: 'Hub A' },
+    });
+    expect(accepted.acceptConnectionInvitation.project).toMatchObject({
+      kind: 'LOCKSTEP_PEER',
+      status: 'ACTIVE',
+      handshakeStatus: 'ACTIVE',
+      direction: 'PULL',
+    });
+    const onA = await hubA.admin.run<{ externalProject: Project }>(PROJECT, { id: pending.id });
+    expect(onA.externalProject).toMatchObject({ status: 'ACTIVE', handshakeStatus: 'ACTIVE', direction: 'PUSH' });
+
+    const again = await hubB.admin.request(ACCEPT, { input: { invitation: invited.createConnectionInvitation.invitation, name: 'Twice' } });
+    expect(again.errors?.[0]?.message).toMatch(/already accepted/);
+  });
+
+  it('refuses a damaged invitation, and LOCKSTEP_PEER through connectExternalProject, with clear errors', async () => {
+    const damaged = await hubB.admin.request(ACCEPT, { input: { invitation: 'lockstep-invite.bm90LWpzb24', name: 'x' } });
+    expect(damaged.errors?.[0]?.message).toMatch(/invitation: damaged/);
+    const notOne = await hubB.admin.request(ACCEPT, { input: { invitation: 'hello', name: 'x' } });
+    expect(notOne.errors?.[0]?.message).toMatch(/not a Lockstep invitation/);
+    const direct = await hubA.admin.request(
+      `mutation { connectExternalProject(input: { name: "p", kind: LOCKSTEP_PEER, direction: PUSH, config: {}, credentials: {} }) { project { id } } }`,
+    );
+    expect(direct.errors?.[0]?.message).toMatch(/createConnectionInvitation/);
+  });
+
+  it('answers the accept endpoint with 401 for a wrong secret and 400 for a malformed request', async () => {
+    const invited = await hubA.admin.run<{ createConnectionInvitation: { project: Project } }>(INVITE, { input: { name: 'Other', direction: 'BIDIRECTIONAL' } });
+    const post = (body: unknown) =>
+      fetch(`${hubA.url}/api/peering/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const wrong = await post({
+      projectId: invited.createConnectionInvitation.project.id,
+      secret: 'x'.repeat(43),
+      hubUrl: hubB.url,
+      peerProjectId: '00000000-0000-4000-8000-000000000000',
+      webhookSecret: 'w'.repeat(43),
+      apiToken: 't'.repeat(43),
+      hubReplica: 'hub:deadbeef',
+    });
+    expect(wrong.status).toBe(401);
+    const malformed = await post({ projectId: 'nope' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: string }).error).toMatch(/projectId/);
+    const status = await hubA.admin.run<{ externalProject: Project }>(PROJECT, { id: invited.createConnectionInvitation.project.id });
+    expect(status.externalProject.status).toBe('CONFIGURING');
+  });
+});
