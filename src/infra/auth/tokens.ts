@@ -14,6 +14,9 @@ export interface Caller {
 }
 
 const BOOTSTRAP_NAME = 'bootstrap admin';
+/** How long a verified token is trusted without asking PostgreSQL again (a revocation takes effect within this). */
+export const tokenCacheMs = 5_000;
+const tokenCacheSize = 1_000;
 
 /** SHA-256 of a token, hex. */
 export function hashToken(token: string): string {
@@ -58,11 +61,24 @@ export function createTokenStore(orm: MikroORM): TokenStore {
     return row;
   }
 
+  // Verified tokens, by hash, with the time they were read; unknown tokens are never cached.
+  const cache = new Map<string, { caller: Caller; at: number }>();
+
   return {
     async authenticate(token) {
       if (!token) return undefined;
-      const row = await orm.em.fork().findOne(ApiToken, { tokenHash: hashToken(token), revokedAt: null });
-      return row ? { tokenId: row.id, name: row.name, role: row.role } : undefined;
+      const hash = hashToken(token);
+      const cached = cache.get(hash);
+      if (cached && Date.now() - cached.at < tokenCacheMs) return cached.caller;
+      const row = await orm.em.fork().findOne(ApiToken, { tokenHash: hash, revokedAt: null });
+      if (!row) {
+        cache.delete(hash);
+        return undefined;
+      }
+      const caller = { tokenId: row.id, name: row.name, role: row.role };
+      if (cache.size >= tokenCacheSize) cache.delete(cache.keys().next().value ?? '');
+      cache.set(hash, { caller, at: Date.now() });
+      return caller;
     },
     async issue(name, role) {
       const token = generateToken();
