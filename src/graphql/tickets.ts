@@ -123,10 +123,7 @@ builder.queryField('tickets', (t) =>
       return resolveCursorConnection<Promise<Ticket[]>>(
         { args, toCursor: (ticket: Ticket) => encodeCursor(ticket.createdAt, ticket.id), defaultSize: 20, maxSize: 100 },
         ({ before, after, limit, inverted }) => {
-          const position = (cursor: string) => {
-            const { at, id } = decodeCursor(cursor);
-            return { createdAt: at, id };
-          };
+          const position = decodeCursor;
           return services.tickets.list(
             {
               ...(filter.status ? { status: filter.status } : {}),

@@ -1,32 +1,14 @@
 // Live changes: ticketChanged over WebSocket (graphql-transport-ws) and over SSE, and across
 // processes: a subscriber on one Lockstep process sees a change made through another, because
 // subscriptions are fed from JetStream, not from process memory.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestEnvironment,
-  startChild,
-  startInProcess,
-  type ChildLockstep,
-  type RunningLockstep,
-  type TestEnvironment,
-} from '#test/support/lockstep.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startChild, useLockstep, type ChildLockstep, type RunningLockstep } from '#test/support/lockstep.ts';
 
 const CREATE = `mutation($title: String!) { createTicket(input: { title: $title }) { ticket { id version } } }`;
 const UPDATE = `mutation($id: ID!, $title: String!) { updateTicket(input: { id: $id, title: $title }) { ticket { id } } }`;
 const CHANGED = `subscription($id: ID!) { ticketChanged(id: $id) { id title } }`;
 
-let env: TestEnvironment;
-let lockstep: RunningLockstep;
-
-beforeAll(async () => {
-  env = createTestEnvironment();
-  lockstep = await startInProcess(env);
-});
-
-afterAll(async () => {
-  await lockstep?.stop();
-  await env?.cleanup();
-});
+const suite = useLockstep();
 
 async function createTicket(client: RunningLockstep, title: string): Promise<string> {
   const data = await client.admin.run<{ createTicket: { ticket: { id: string } } }>(CREATE, { title });
@@ -48,10 +30,10 @@ async function editUntilSeen(
 
 describe('ticketChanged', () => {
   it('delivers changes over WebSocket', async () => {
-    const id = await createTicket(lockstep, 'Watch me');
-    const subscription = lockstep.admin.subscribe<{ ticketChanged: { id: string; title: string } }>(CHANGED, { id });
+    const id = await createTicket(suite.lockstep, 'Watch me');
+    const subscription = suite.lockstep.admin.subscribe<{ ticketChanged: { id: string; title: string } }>(CHANGED, { id });
     try {
-      await editUntilSeen(lockstep, id, 'Renamed', () => subscription.events.length > 0);
+      await editUntilSeen(suite.lockstep, id, 'Renamed', () => subscription.events.length > 0);
       const event = await subscription.next((e) => e.ticketChanged.title.startsWith('Renamed'));
       expect(event.ticketChanged.id).toBe(id);
     } finally {
@@ -60,11 +42,11 @@ describe('ticketChanged', () => {
   });
 
   it('delivers changes over SSE', async () => {
-    const id = await createTicket(lockstep, 'Watch me over SSE');
+    const id = await createTicket(suite.lockstep, 'Watch me over SSE');
     const aborter = new AbortController();
-    const response = await fetch(`${lockstep.url}/graphql`, {
+    const response = await fetch(`${suite.lockstep.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${env.adminToken}` },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${suite.env.adminToken}` },
       body: JSON.stringify({ query: CHANGED, variables: { id } }),
       signal: aborter.signal,
     });
@@ -78,19 +60,19 @@ describe('ticketChanged', () => {
         text += new TextDecoder().decode(value);
       }
     })().catch(() => undefined);
-    await editUntilSeen(lockstep, id, 'Seen over SSE', () => text.includes('Seen over SSE'));
+    await editUntilSeen(suite.lockstep, id, 'Seen over SSE', () => text.includes('Seen over SSE'));
     aborter.abort();
     await reading;
     expect(text).toMatch(/event: next\ndata: \{"data":\{"ticketChanged":\{"id":"[^"]+","title":"Seen over SSE/);
   });
 
   it('refuses a WebSocket connection without a valid token', async () => {
-    const subscription = createAnonymousSubscription(lockstep.url);
+    const subscription = createAnonymousSubscription(suite.lockstep.url);
     await expect(subscription).rejects.toThrow(/4403|Forbidden/);
   });
 
   it('tells the subscriber when the ticket does not exist', async () => {
-    const subscription = lockstep.admin.subscribe(CHANGED, { id: '00000000-0000-4000-8000-000000000000' });
+    const subscription = suite.lockstep.admin.subscribe(CHANGED, { id: '00000000-0000-4000-8000-000000000000' });
     try {
       await expect(subscription.next(() => true, 5_000)).rejects.toThrow(/No ticket with id/);
     } finally {
@@ -116,17 +98,17 @@ async function createAnonymousSubscription(url: string): Promise<void> {
 
 describe('conflictDetected', () => {
   it('tells reviewers about a conflict between two hub writers as it is detected', async () => {
-    const created = await lockstep.admin.run<{ createTicket: { ticket: { id: string; version: string } } }>(
+    const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string; version: string } } }>(
       `mutation { createTicket(input: { title: "Contended" }) { ticket { id version } } }`,
     );
     const { id, version } = created.createTicket.ticket;
-    const subscription = lockstep.admin.subscribe<{ conflictDetected: { id: string; field: string; ticket: { id: string } } }>(
+    const subscription = suite.lockstep.admin.subscribe<{ conflictDetected: { id: string; field: string; ticket: { id: string } } }>(
       `subscription { conflictDetected { id field ticket { id } } }`,
     );
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await lockstep.admin.run(UPDATE, { id, title: 'Contended: first writer' });
-      const stale = await lockstep.admin.run<{ updateTicket: { conflicts: Array<{ id: string }> } }>(
+      await suite.lockstep.admin.run(UPDATE, { id, title: 'Contended: first writer' });
+      const stale = await suite.lockstep.admin.run<{ updateTicket: { conflicts: Array<{ id: string }> } }>(
         `mutation($id: ID!, $v: String!) { updateTicket(input: { id: $id, title: "Contended: second writer", expectedVersion: $v }) { conflicts { id } } }`,
         { id, v: version },
       );
@@ -146,9 +128,9 @@ describe('two Lockstep processes on one database and NATS', () => {
   });
 
   it('a subscriber on one process sees a mutation made through the other', async () => {
-    other = await startChild(env);
-    const id = await createTicket(lockstep, 'Shared between processes');
-    const subscription = lockstep.admin.subscribe<{ ticketChanged: { id: string; title: string } }>(CHANGED, { id });
+    other = await startChild(suite.env);
+    const id = await createTicket(suite.lockstep, 'Shared between processes');
+    const subscription = suite.lockstep.admin.subscribe<{ ticketChanged: { id: string; title: string } }>(CHANGED, { id });
     try {
       await editUntilSeen(other, id, 'Changed in the other process', () => subscription.events.length > 0);
       const event = await subscription.next((e) => e.ticketChanged.title.startsWith('Changed in the other process'));

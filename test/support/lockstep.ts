@@ -3,7 +3,7 @@
 // cleans everything up afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startLockstep, type Lockstep } from '#infra/app.ts';
@@ -149,5 +149,35 @@ export async function startChild(env: TestEnvironment, extra: Record<string, str
     child,
     output: () => output,
     kill,
+  };
+}
+
+/** One Lockstep for a whole test file, started before its tests and cleaned up after them. */
+export interface SuiteLockstep {
+  readonly env: TestEnvironment;
+  readonly lockstep: RunningLockstep;
+}
+
+/** Registers beforeAll/afterAll hooks that start Lockstep in this process and clean up. */
+export function useLockstep(extra: Record<string, string> = {}): SuiteLockstep {
+  let env: TestEnvironment | undefined;
+  let lockstep: RunningLockstep | undefined;
+  beforeAll(async () => {
+    env = createTestEnvironment();
+    lockstep = await startInProcess(env, extra);
+  });
+  afterAll(async () => {
+    await lockstep?.stop();
+    await env?.cleanup();
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('useLockstep: the suite has not started yet');
+      return env;
+    },
+    get lockstep() {
+      if (!lockstep) throw new Error('useLockstep: the suite has not started yet');
+      return lockstep;
+    },
   };
 }

@@ -9,6 +9,7 @@ import { NotFoundError } from '#graphql/errors.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';
+import { keyset, type KeysetPage } from './keyset.ts';
 
 /** Filters of the conflict list. `projectId: null` selects conflicts between hub writers. */
 export interface ConflictFilter {
@@ -18,12 +19,7 @@ export interface ConflictFilter {
 }
 
 /** Keyset page over conflicts, newest first. */
-export interface ConflictPage {
-  readonly after?: { at: Date; id: string };
-  readonly before?: { at: Date; id: string };
-  readonly limit: number;
-  readonly inverted: boolean;
-}
+export type ConflictPage = KeysetPage;
 
 /** The conflict use cases. */
 export interface ConflictService {
@@ -49,16 +45,8 @@ export function createConflictService(uow: UnitOfWork, replica: string): Conflic
         if (!isHubId(filter.ticketId)) return [];
         where.push({ ticketId: filter.ticketId });
       }
-      if (page.after) {
-        const { at, id } = page.after;
-        where.push({ $or: [{ detectedAt: { $lt: at } }, { detectedAt: at, id: { $lt: id } }] });
-      }
-      if (page.before) {
-        const { at, id } = page.before;
-        where.push({ $or: [{ detectedAt: { $gt: at } }, { detectedAt: at, id: { $gt: id } }] });
-      }
-      const direction = page.inverted ? 'asc' : 'desc';
-      return uow.reader().find(Conflict, { $and: where }, { orderBy: [{ detectedAt: direction }, { id: direction }], limit: page.limit });
+      const { where: position, orderBy, limit } = keyset('detectedAt', page);
+      return uow.reader().find(Conflict, { $and: [...where, ...position] as FilterQuery<Conflict>[] }, { orderBy, limit });
     },
 
     openForTicket: (ticketId) =>

@@ -14,6 +14,7 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { isHubId, newHubId } from './ids.ts';
+import { keyset, type KeysetPage } from './keyset.ts';
 
 /** Finds the connector of a kind. */
 export interface ConnectorLookup {
@@ -47,7 +48,7 @@ export interface ProjectService {
   rotateWebhookSecret(id: string): Promise<ExternalProject>;
   get(id: string): Promise<ExternalProject | null>;
   require(id: string): Promise<ExternalProject>;
-  list(page: { after?: { at: Date; id: string }; before?: { at: Date; id: string }; limit: number; inverted: boolean }): Promise<ExternalProject[]>;
+  list(page: KeysetPage): Promise<ExternalProject[]>;
   /** The connector and opened settings of a project (credentials unsealed in memory only). */
   settingsOf(project: ExternalProject): { connector: Connector; settings: ConnectionSettings };
 }
@@ -180,17 +181,8 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
     require: (id) => load(id),
 
     list(page) {
-      const where: object[] = [];
-      if (page.after) {
-        const { at, id } = page.after;
-        where.push({ $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }] });
-      }
-      if (page.before) {
-        const { at, id } = page.before;
-        where.push({ $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] });
-      }
-      const direction = page.inverted ? 'asc' : 'desc';
-      return uow.reader().find(ExternalProject, { $and: where }, { orderBy: [{ createdAt: direction }, { id: direction }], limit: page.limit });
+      const { where, orderBy, limit } = keyset('createdAt', page);
+      return uow.reader().find(ExternalProject, { $and: where }, { orderBy, limit });
     },
 
     settingsOf(project) {

@@ -10,6 +10,7 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { planTicketPushes } from '#infra/sync/push-planner.ts';
 import { isHubId } from './ids.ts';
+import { keyset, type KeysetPage } from './keyset.ts';
 
 /** Filters of the push job list. */
 export interface PushJobFilter {
@@ -20,7 +21,7 @@ export interface PushJobFilter {
 
 /** Push job and audit queries, and the dead-letter retry. */
 export interface PushJobService {
-  list(filter: PushJobFilter, page: { after?: { at: Date; id: string }; limit: number }): Promise<PushJob[]>;
+  list(filter: PushJobFilter, page: KeysetPage): Promise<PushJob[]>;
   retry(jobId: string): Promise<PushJob | null>;
   historyOf(ticketId: string, limit: number): Promise<AuditEntry[]>;
 }
@@ -33,11 +34,8 @@ export function createPushJobService(uow: UnitOfWork): PushJobService {
       if (filter.projectId !== undefined) where.push({ projectId: isHubId(filter.projectId) ? filter.projectId : '00000000-0000-0000-0000-000000000000' });
       if (filter.ticketId !== undefined) where.push({ ticketId: isHubId(filter.ticketId) ? filter.ticketId : '00000000-0000-0000-0000-000000000000' });
       if (filter.status !== undefined) where.push({ status: filter.status });
-      if (page.after) {
-        const { at, id } = page.after;
-        where.push({ $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: id } }] });
-      }
-      return uow.reader().find(PushJob, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: page.limit });
+      const { where: position, orderBy, limit } = keyset('createdAt', page);
+      return uow.reader().find(PushJob, { $and: [...where, ...position] }, { orderBy, limit });
     },
 
     retry: (jobId) =>

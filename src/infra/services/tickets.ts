@@ -10,6 +10,7 @@ import { NotFoundError } from '#graphql/errors.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from './ids.ts';
+import { keyset, type KeysetPage } from './keyset.ts';
 
 /** Filters of the ticket list; absent means "any". */
 export interface TicketFilter {
@@ -23,19 +24,7 @@ export interface TicketFilter {
 }
 
 /** Keyset page: tickets newest first, strictly after/before the given cursor position. */
-export interface TicketPage {
-  readonly after?: TicketCursor;
-  readonly before?: TicketCursor;
-  readonly limit: number;
-  /** True when paginating backwards (`last`). */
-  readonly inverted: boolean;
-}
-
-/** A position in the newest-first order. */
-export interface TicketCursor {
-  readonly createdAt: Date;
-  readonly id: string;
-}
+export type TicketPage = KeysetPage;
 
 /** The ticket use cases. */
 export interface TicketService {
@@ -84,7 +73,7 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
 
     require: (id, em) => require(id, em),
 
-    async list(filter, page) {
+    list(filter, page) {
       const where: FilterQuery<Ticket>[] = [];
       if (filter.status?.length) where.push({ status: { $in: [...filter.status] } });
       if (filter.kind?.length) where.push({ kind: { $in: [...filter.kind] } });
@@ -95,22 +84,8 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
         const pattern = `%${escapeLike(filter.text.trim())}%`;
         where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
       }
-      // Newest first; `after` moves towards older tickets, `before` towards newer ones.
-      if (page.after) {
-        const { createdAt, id } = page.after;
-        where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
-      }
-      if (page.before) {
-        const { createdAt, id } = page.before;
-        where.push({ $or: [{ createdAt: { $gt: createdAt } }, { createdAt, id: { $gt: id } }] });
-      }
-      const direction = page.inverted ? 'asc' : 'desc';
-      const rows = await uow.reader().find(
-        Ticket,
-        { $and: where },
-        { orderBy: [{ createdAt: direction }, { id: direction }], limit: page.limit },
-      );
-      return rows;
+      const { where: position, orderBy, limit } = keyset('createdAt', page);
+      return uow.reader().find(Ticket, { $and: [...where, ...position] as FilterQuery<Ticket>[] }, { orderBy, limit });
     },
   };
 }
