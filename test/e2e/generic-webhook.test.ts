@@ -288,3 +288,40 @@ describe('inbound', () => {
     expect(await query(env.databaseUrl, 'select id from inbox')).toHaveLength(inboxBefore.length);
   });
 });
+
+describe('project lifecycle', () => {
+  const status = async (id: string) =>
+    (await lockstep.admin.run<{ externalProject: { status: string; lastError: string | null } }>(
+      `query($id: ID!) { externalProject(id: $id) { status lastError } }`,
+      { id },
+    )).externalProject;
+
+  it('goes DISCONNECTED when the side refuses our credentials, and ACTIVE again with new ones', async () => {
+    const { id } = await linkedTicket('Credentials refused');
+    receiver.failNext(1, 401);
+    await update(id, { title: 'Credentials refused, edited' });
+    const disconnected = await eventually(() => status(project.id), (p) => p.status === 'DISCONNECTED');
+    expect(disconnected.lastError).toMatch(/credentials refused/);
+    const updated = await lockstep.admin.run<{ updateExternalProject: { project: { status: string } } }>(
+      `mutation($input: UpdateExternalProjectInput!) { updateExternalProject(input: $input) { project { status } } }`,
+      { input: { id: project.id, credentials: { secret: SECRET } } },
+    );
+    expect(updated.updateExternalProject.project.status).toBe('ACTIVE');
+  });
+
+  it('keeps accepting the old webhook secret for a grace period after a rotation', async () => {
+    const { id, externalId } = await linkedTicket('Rotated');
+    const rotated = await lockstep.admin.run<{ rotateWebhookSecret: { project: { webhookSecret: string } } }>(
+      `mutation($id: ID!) { rotateWebhookSecret(projectId: $id) { project { webhookSecret } } }`,
+      { id: project.id },
+    );
+    const fresh = rotated.rotateWebhookSecret.project.webhookSecret;
+    expect(fresh).not.toBe(project.webhookSecret);
+    const viaOld = await receiver.sendChange({ webhookUrl: project.webhookUrl, secret: project.webhookSecret, externalId, fields: { title: 'Old secret' } });
+    expect(viaOld).toBe(202);
+    const viaNew = await receiver.sendChange({ webhookUrl: project.webhookUrl, secret: fresh, externalId, fields: { title: 'New secret' } });
+    expect(viaNew).toBe(202);
+    await eventually(() => readTicket(id), (t) => t.title === 'New secret');
+    project = { ...project, webhookSecret: fresh };
+  });
+});
