@@ -235,6 +235,11 @@ export class Ticket {
     return jsonEquals(from, to) ? undefined : { field, from, to, origin: sibling.origin };
   }
 
+  /** Replaces `field`'s whole register (a peer hub's state merged in) and updates the shown value. */
+  setRegister(field: FieldKey, register: FieldRegister): void {
+    this.store(field, register);
+  }
+
   /** Opens a conflict over `field` with the given candidates and records it on the register. */
   openConflict(
     field: FieldKey,
