@@ -5,6 +5,7 @@
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
+import { createJiraConnector } from './jira/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -18,6 +19,7 @@ export interface ConnectorRegistry {
 function builtInConnectors(): Connector[] {
   return [
     createGenericWebhookConnector(),
+    createJiraConnector(),
   ];
 }
 

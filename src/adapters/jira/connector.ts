@@ -1,0 +1,35 @@
+// The JIRA connector: Lockstep's flagship two-way integration with Jira Cloud (and Data Center, or
+// the simulator on loopback) through REST v3 as jira.js speaks it. Deliveries arrive by Jira
+// webhook (signed `X-Hub-Signature`, or `?secret=`), changes can also be polled and imported with
+// the enhanced JQL search, and outbound changes edit fields and walk the workflow's transitions.
+// See settings.ts for config and credentials, mapping.ts for the field rules.
+
+import type { Connector } from '#domain/project/connector.ts';
+import { parseJiraDelivery, verifyJiraDelivery } from './inbound.ts';
+import { openJiraSession, type JiraSessionOptions } from './session.ts';
+import { parseJiraConfig, parseJiraCredentials } from './settings.ts';
+
+/** Connector tuning (tests shorten the request timeout and the page size). */
+export type JiraConnectorOptions = JiraSessionOptions;
+
+/** The Jira connector. */
+export function createJiraConnector(options: JiraConnectorOptions = {}): Connector {
+  return {
+    kind: 'jira',
+    capabilities: {
+      receivesWebhooks: true,
+      canFetch: true,
+      canCreate: true,
+      canUpdate: true,
+      syncModes: ['webhook', 'polling', 'hybrid'],
+    },
+    parseConfig: (config) => parseJiraConfig(config),
+    parseCredentials: (credentials) => parseJiraCredentials(credentials),
+    verifyDelivery: (delivery, secrets) => verifyJiraDelivery(delivery, secrets),
+    parseDelivery: (delivery, settings) => parseJiraDelivery(delivery, settings),
+    open(settings) {
+      // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
+      return openJiraSession(parseJiraConfig(settings.config), parseJiraCredentials(settings.credentials), options);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// The Jira JSON Lockstep reads, as zod schemas parsed at the edge: webhook bodies (Jira Cloud's
+// `jira:issue_*` and `comment_*` events) and the REST v3 answers the session uses (issue, enhanced
+// JQL search, transitions, created issue, myself, project). Only the fields we use are declared;
+// everything else Jira sends is ignored, so new Jira fields never break a sync.
+
+import { z } from 'zod';
+import type { JiraIssueFields } from './mapping.ts';
+
+const id = z.union([z.string(), z.number()]).transform(String);
+
+/** Jira's timestamps (`2024-05-01T10:00:00.000+0000`) as epoch ms; refuses what is not one. */
+export const jiraTimestamp = z.string().transform((value, ctx) => {
+  const ms = parseJiraTime(value);
+  if (ms === undefined) {
+    ctx.issues.push({ code: 'custom', message: 'must be a Jira timestamp', input: value });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Epoch ms of a Jira timestamp (`+0000` offsets accepted), or undefined. */
+export function parseJiraTime(value: string): number | undefined {
+  const iso = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const statusSchema = z.object({
+  name: z.string(),
+  id: id.optional(),
+  statusCategory: z.object({ key: z.string() }).partial().optional(),
+});
+
+const userSchema = z.object({ accountId: z.string().min(1), displayName: z.string().optional() });
+
+/** The issue fields we read; an ADF object or (webhooks in REST v2 shape) a wiki string as description. */
+export const issueFieldsSchema = z.object({
+  summary: z.string().optional(),
+  description: z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]).optional(),
+  status: statusSchema.optional(),
+  priority: z.object({ name: z.string() }).nullable().optional(),
+  labels: z.array(z.string()).optional(),
+  assignee: userSchema.nullable().optional(),
+  issuetype: z.object({ name: z.string() }).optional(),
+  updated: jiraTimestamp.optional(),
+  created: jiraTimestamp.optional(),
+});
+
+/** A Jira issue as REST v3 and webhooks give it. */
+export const issueSchema = z.object({
+  id,
+  key: z.string().min(1),
+  self: z.string().optional(),
+  fields: issueFieldsSchema.default({}),
+});
+
+/** A parsed Jira issue. */
+export type JiraIssue = z.output<typeof issueSchema>;
+
+const changelogItemSchema = z.object({
+  field: z.string(),
+  fieldId: z.string().optional(),
+  fromString: z.string().nullable().optional(),
+  toString: z.string().nullable().optional(),
+});
+
+/** The webhook body of Jira's issue and comment events. */
+export const webhookBodySchema = z.object({
+  webhookEvent: z.string().min(1),
+  timestamp: z.number().int().positive(),
+  issue_event_type_name: z.string().optional(),
+  user: userSchema.partial().optional(),
+  issue: issueSchema.optional(),
+  changelog: z.object({ id, items: z.array(changelogItemSchema).default([]) }).optional(),
+  comment: z.object({ id, author: userSchema.partial().optional() }).optional(),
+});
+
+/** A parsed webhook body. */
+export type JiraWebhookBody = z.output<typeof webhookBodySchema>;
+
+/** `POST /rest/api/3/issue` answer. */
+export const createdIssueSchema = z.object({ id, key: z.string().min(1), self: z.string().optional() });
+
+/** `GET /rest/api/3/search/jql` answer (enhanced search, token paging). */
+export const searchPageSchema = z.object({
+  issues: z.array(issueSchema).default([]),
+  nextPageToken: z.string().nullable().optional(),
+  isLast: z.boolean().optional(),
+});
+
+/** One transition available from an issue's current status. */
+export const transitionSchema = z.object({ id, name: z.string(), to: statusSchema });
+
+/** `GET /rest/api/3/issue/{key}/transitions` answer. */
+export const transitionsSchema = z.object({ transitions: z.array(transitionSchema).default([]) });
+
+/** A parsed transition. */
+export type JiraTransition = z.output<typeof transitionSchema>;
+
+/** `GET /rest/api/3/myself` answer. */
+export const myselfSchema = z.object({ accountId: z.string().optional(), displayName: z.string().optional(), timeZone: z.string().optional() });
+
+/** `GET /rest/api/3/project/{key}` answer. */
+export const projectSchema = z.object({ id, key: z.string(), name: z.string().optional() });
+
+/** The fields of a parsed issue in the shape mapping.ts reads. */
+export function mappingFields(fields: JiraIssue['fields']): JiraIssueFields {
+  const out: { -readonly [K in keyof JiraIssueFields]: JiraIssueFields[K] } = {};
+  if (fields.summary !== undefined) out.summary = fields.summary;
+  // A string description is REST v2 wiki markup (webhooks): not ADF, so not read here.
+  if (fields.description !== undefined && typeof fields.description !== 'string') out.description = fields.description;
+  if (fields.status) out.status = { name: fields.status.name, category: fields.status.statusCategory?.key };
+  if (fields.priority !== undefined) out.priority = fields.priority;
+  if (fields.labels !== undefined) out.labels = fields.labels;
+  if (fields.assignee !== undefined) out.assignee = fields.assignee;
+  return out;
+}
+
+/** Whether the issue's description came as wiki markup (REST v2 shape) and must be fetched as ADF. */
+export function hasWikiDescription(fields: JiraIssue['fields']): boolean {
+  return typeof fields.description === 'string';
+}
