@@ -1,0 +1,127 @@
+// The webhook half of the Jira simulator: what Jira Cloud does after every change, namely POST the
+// event (`jira:issue_created`, `jira:issue_updated` with its changelog, `jira:issue_deleted`) to the
+// registered URL, signed `X-Hub-Signature: sha256=<hex>` with the webhook secret and carrying
+// `X-Atlassian-Webhook-Identifier`. Tests can delay, duplicate and reorder deliveries, which is
+// exactly what the sync engine must survive.
+
+import { randomUUID } from 'node:crypto';
+import type { JsonValue } from '#domain/json.ts';
+import { signatureHeader } from '#adapters/shared/signatures.ts';
+import type { SimEvent } from './simulator-store.ts';
+
+/** How deliveries misbehave. */
+export interface WebhookOptions {
+  /** Where to POST (nothing is sent until one is set). */
+  readonly url?: string;
+  readonly secret?: string;
+  /** Wait before each delivery (ms). */
+  readonly delayMs?: number;
+  /** Send every delivery twice, byte for byte. */
+  readonly duplicate?: boolean;
+  /** Hold deliveries until `release()`, which sends them newest first. */
+  readonly reorder?: boolean;
+}
+
+/** A delivery, sent or held. */
+export interface SentWebhook {
+  readonly identifier: string;
+  readonly event: string;
+  readonly issueKey: string;
+  readonly body: string;
+  /** Status answered per attempt (two for a duplicate). */
+  readonly statuses: number[];
+}
+
+/** The webhook sender. */
+export interface WebhookSender {
+  configure(options: WebhookOptions): void;
+  enqueue(event: SimEvent, issue: JsonValue, actorName: string): void;
+  /** Sends held deliveries, newest first. */
+  release(): Promise<void>;
+  /** Resolves when every delivery queued so far has been answered. */
+  settled(): Promise<void>;
+  readonly deliveries: readonly SentWebhook[];
+  stop(): void;
+}
+
+/** A sender with `initial` options. */
+export function createWebhookSender(initial: WebhookOptions): WebhookSender {
+  let options: WebhookOptions = { ...initial };
+  const deliveries: SentWebhook[] = [];
+  const held: SentWebhook[] = [];
+  const pending = new Set<Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  async function post(delivery: SentWebhook): Promise<void> {
+    const { url, secret } = options;
+    if (!url || stopped) return;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': delivery.identifier };
+    if (secret) headers['x-hub-signature'] = signatureHeader(secret, delivery.body);
+    try {
+      const response = await fetch(url, { method: 'POST', headers, body: delivery.body, signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      delivery.statuses.push(response.status);
+    } catch {
+      delivery.statuses.push(0);
+    }
+  }
+
+  function track(work: Promise<void>): void {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  }
+
+  function dispatch(delivery: SentWebhook): void {
+    const times = options.duplicate ? 2 : 1;
+    const run = async (): Promise<void> => {
+      for (let i = 0; i < times; i += 1) await post(delivery);
+    };
+    const delay = options.delayMs ?? 0;
+    if (delay <= 0) return track(run());
+    track(
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          void run().then(resolve);
+        }, delay);
+        timers.add(timer);
+      }),
+    );
+  }
+
+  return {
+    configure(next) {
+      options = { ...options, ...next };
+    },
+    enqueue(event, issue, actorName) {
+      const body: Record<string, JsonValue> = {
+        timestamp: event.atMs,
+        webhookEvent: event.type,
+        issue_event_type_name: event.type === 'jira:issue_created' ? 'issue_created' : event.type === 'jira:issue_deleted' ? 'issue_deleted' : 'issue_generic',
+        user: { accountId: event.actor, displayName: actorName },
+        issue,
+      };
+      if (event.changelogId !== undefined) {
+        body['changelog'] = { id: event.changelogId, items: event.items.map((item) => ({ field: item.field, fieldtype: 'jira', fieldId: item.field, fromString: item.fromString, toString: item.toString })) };
+      }
+      const delivery: SentWebhook = { identifier: randomUUID(), event: event.type, issueKey: event.issue.key, body: JSON.stringify(body), statuses: [] };
+      deliveries.push(delivery);
+      if (options.reorder) held.push(delivery);
+      else dispatch(delivery);
+    },
+    async release() {
+      const batch = held.splice(0).reverse();
+      for (const delivery of batch) await post(delivery);
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    deliveries,
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
