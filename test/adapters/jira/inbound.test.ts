@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDelivery } from '#domain/project/connector.ts';
 import { createJiraConnector } from '#adapters/jira/connector.ts';
+import type { JiraExternalItem } from '#adapters/jira/items.ts';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
 
 const connector = createJiraConnector();
@@ -82,22 +83,23 @@ describe('Jira webhook deliveries', () => {
   });
 
   it('lists values it cannot map instead of dropping them, flags rich text and wiki descriptions', () => {
-    const odd = structuredClone(updated) as typeof updated & { issue: { fields: Record<string, unknown> } };
-    odd.issue.fields['priority'] = { name: 'Blocker' };
-    odd.issue.fields['status'] = { name: 'Waiting for vendor' };
-    odd.issue.fields['assignee'] = { accountId: 'unknown-account' };
-    odd.issue.fields['description'] = { type: 'doc', version: 1, content: [{ type: 'table', content: [] }] };
-    const [item] = connector.parseDelivery(delivery(odd), settings).items as Array<Record<string, unknown>>;
-    expect(item?.['fields']).toEqual({ title: 'Checkout fails on Safari', description: '', labels: ['checkout', 'web'], assignee: 'jira:unknown-account' });
-    expect(item?.['mappingErrors']).toEqual([
+    const fields: Record<string, unknown> = { ...updated.issue.fields };
+    const odd = { ...updated, issue: { ...updated.issue, fields } };
+    fields['priority'] = { name: 'Blocker' };
+    fields['status'] = { name: 'Waiting for vendor' };
+    fields['assignee'] = { accountId: 'unknown-account' };
+    fields['description'] = { type: 'doc', version: 1, content: [{ type: 'table', content: [] }] };
+    const [item] = connector.parseDelivery(delivery(odd), settings).items as readonly JiraExternalItem[];
+    expect(item?.fields).toEqual({ title: 'Checkout fails on Safari', description: '', labels: ['checkout', 'web'], assignee: 'jira:unknown-account' });
+    expect(item?.mappingErrors).toEqual([
       expect.objectContaining({ field: 'status', value: 'Waiting for vendor' }),
       expect.objectContaining({ field: 'priority', value: 'Blocker' }),
     ]);
-    expect(item?.['richTextLoss']).toEqual({ description: ['node "table"'] });
-    odd.issue.fields['description'] = 'h1. Wiki markup from a v2-shaped webhook';
-    const [wiki] = connector.parseDelivery(delivery(odd), settings).items as Array<Record<string, unknown>>;
-    expect(wiki?.['needsFetch']).toEqual(['description']);
-    expect(wiki?.['fields']).not.toHaveProperty('description');
+    expect(item?.richTextLoss).toEqual({ description: ['node "table"'] });
+    fields['description'] = 'h1. Wiki markup from a v2-shaped webhook';
+    const [wiki] = connector.parseDelivery(delivery(odd), settings).items as readonly JiraExternalItem[];
+    expect(wiki?.needsFetch).toEqual(['description']);
+    expect(wiki?.fields).not.toHaveProperty('description');
   });
 
   it('refuses bad bodies naming the problem', () => {
