@@ -26,6 +26,7 @@ import { startSyncEngine } from './sync/engine.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createPeeringService } from './peering/peering-service.ts';
 import { createPeerRoutes } from './peering/peer-routes.ts';
+import { createPeerApi } from './peering/peer-api.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
 import { loadHubReplicaId } from './persistence/hub-identity.ts';
@@ -87,7 +88,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
-      '/api/peering/*': createPeerRoutes(peering),
+      '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica)),
       '/metrics': async (_request, response) => {
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });

@@ -1,6 +1,8 @@
 // Hub-to-hub peering between two real Lockstep hubs (each with its own database and NATS
 // namespace): invitation, acceptance, the handshake on both sides, and refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '#test/support/databases.ts';
+import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, startInProcess, type RunningLockstep, type TestEnvironment } from '#test/support/lockstep.ts';
 
 const INVITE = `mutation($input: CreateConnectionInvitationInput!) {
@@ -90,5 +92,77 @@ describe('peering', () => {
     expect(((await malformed.json()) as { error: string }).error).toMatch(/projectId/);
     const status = await hubA.admin.run<{ externalProject: Project }>(PROJECT, { id: invited.createConnectionInvitation.project.id });
     expect(status.externalProject.status).toBe('CONFIGURING');
+  });
+});
+
+describe('peered hubs syncing tickets', () => {
+  const TICKET = `query($id: ID!) { ticket(id: $id) { id title status version mappings { externalId project { id } } openConflicts { id field } } }`;
+  interface TicketView {
+    id: string;
+    title: string;
+    status: string;
+    mappings: Array<{ externalId: string; project: { id: string } }>;
+    openConflicts: Array<{ id: string; field: string }>;
+  }
+  let onA: string;
+  let onB: string;
+
+  const read = async (hub: RunningLockstep, id: string) => (await hub.admin.run<{ ticket: TicketView }>(TICKET, { id })).ticket;
+  const edit = (hub: RunningLockstep, id: string, fields: Record<string, unknown>) =>
+    hub.admin.run(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }`, { input: { id, ...fields } });
+  const inboxCount = async (env: TestEnvironment) => Number((await query<{ n: string }>(env.databaseUrl, 'select count(*) as n from inbox'))[0]?.n);
+
+  beforeAll(async () => {
+    const invited = await hubA.admin.run<{ createConnectionInvitation: { invitation: string; project: Project } }>(INVITE, {
+      input: { name: 'Hub B (sync)', direction: 'BIDIRECTIONAL' },
+    });
+    const accepted = await hubB.admin.run<{ acceptConnectionInvitation: { project: Project } }>(ACCEPT, {
+      input: { invitation: invited.createConnectionInvitation.invitation, name: 'Hub A (sync)' },
+    });
+    onA = invited.createConnectionInvitation.project.id;
+    onB = accepted.acceptConnectionInvitation.project.id;
+  });
+
+  it('linkTicket on one hub creates the twin on the other, and edits flow both ways without a loop', async () => {
+    const created = await hubA.admin.run<{ createTicket: { ticket: { id: string } } }>(`mutation { createTicket(input: { title: "Shared incident", kind: INCIDENT }) { ticket { id } } }`);
+    const ticketA = created.createTicket.ticket.id;
+    await hubA.admin.run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: ticketA, projectId: onA } });
+    const linked = await eventually(() => read(hubA, ticketA), (t) => t.mappings.length === 1);
+    const ticketB = linked.mappings[0]?.externalId ?? '';
+    const twin = await read(hubB, ticketB);
+    expect(twin).toMatchObject({ title: 'Shared incident', mappings: [{ externalId: ticketA, project: { id: onB } }] });
+
+    await edit(hubB, ticketB, { status: 'ACKNOWLEDGED' });
+    await eventually(() => read(hubA, ticketA), (t) => t.status === 'ACKNOWLEDGED');
+    await edit(hubA, ticketA, { title: 'Shared incident: database' });
+    await eventually(() => read(hubB, ticketB), (t) => t.title === 'Shared incident: database');
+
+    const [a1, b1] = [await inboxCount(environments[0]!), await inboxCount(environments[1]!)];
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect([await inboxCount(environments[0]!), await inboxCount(environments[1]!)]).toEqual([a1, b1]);
+    expect((await read(hubA, ticketA)).openConflicts).toEqual([]);
+    expect((await read(hubB, ticketB)).openConflicts).toEqual([]);
+  });
+
+  it('concurrent edits open twin conflicts; resolving on one hub closes the twin on the other', async () => {
+    const created = await hubB.admin.run<{ createTicket: { ticket: { id: string } } }>(`mutation { createTicket(input: { title: "Contested" }) { ticket { id } } }`);
+    const ticketB = created.createTicket.ticket.id;
+    await hubB.admin.run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: ticketB, projectId: onB } });
+    const ticketA = (await eventually(() => read(hubB, ticketB), (t) => t.mappings.length === 1)).mappings[0]?.externalId ?? '';
+
+    await hubA.admin.run(`mutation($id: ID!) { pauseExternalProject(id: $id) { project { status } } }`, { id: onA });
+    await edit(hubA, ticketA, { title: 'Contested: A says' });
+    await edit(hubB, ticketB, { title: 'Contested: B says' });
+    await hubA.admin.run(`mutation($id: ID!) { resumeExternalProject(id: $id) { project { status } } }`, { id: onA });
+
+    const conflictedA = await eventually(() => read(hubA, ticketA), (t) => t.openConflicts.length === 1);
+    await eventually(() => read(hubB, ticketB), (t) => t.openConflicts.length === 1);
+    await hubA.admin.run(`mutation($id: ID!, $v: JSON!) { resolveConflict(input: { conflictId: $id, value: $v }) { conflict { status } } }`, {
+      id: conflictedA.openConflicts[0]?.id,
+      v: 'Contested: agreed',
+    });
+    const settledB = await eventually(() => read(hubB, ticketB), (t) => t.openConflicts.length === 0);
+    expect(settledB.title).toBe('Contested: agreed');
+    expect((await read(hubA, ticketA)).title).toBe('Contested: agreed');
   });
 });

@@ -5,6 +5,7 @@
 
 import { DomainError } from '../errors.ts';
 import type { JsonValue } from '../json.ts';
+import type { PeerTicketState } from '../sync/peer-state.ts';
 import type { OrderingKey } from '../sync/policy.ts';
 import type { FieldKey } from '../ticket/fields.ts';
 import type { IntegrationKind, SyncMode } from './kinds.ts';
@@ -23,6 +24,8 @@ export interface ExternalItem {
   readonly fields: Partial<Record<FieldKey, JsonValue>>;
   /** The item was deleted on the side. */
   readonly deleted?: boolean;
+  /** From a peer hub: the item's whole register state with global dots (then `fields` is unused). */
+  readonly peerState?: PeerTicketState;
 }
 
 /** An inbound HTTP delivery, as received (the raw body is what signatures cover). */
@@ -77,6 +80,8 @@ export interface OutboundRequest {
   readonly ticketId: string;
   readonly changed: Partial<Record<FieldKey, JsonValue>>;
   readonly ticket: Readonly<Record<string, JsonValue>>;
+  /** For a peer hub: the ticket's register state to send (see peer-state.ts). */
+  readonly peerState?: PeerTicketState;
   readonly signal?: AbortSignal;
 }
 

@@ -4,7 +4,9 @@
 // already accepted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '#infra/http/server.ts';
+import { bearerToken } from '#infra/auth/tokens.ts';
 import { acceptRequestSchema, PeeringRefused, type PeeringService } from './peering-service.ts';
+import type { PeerApi } from './peer-api.ts';
 
 const maxBody = 64 * 1024;
 
@@ -24,7 +26,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 }
 
 /** Routes under /api/peering/. */
-export function createPeerRoutes(peering: PeeringService) {
+export function createPeerRoutes(peering: PeeringService, api: PeerApi) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     try {
       if (url.pathname === '/api/peering/accept' && request.method === 'POST') {
@@ -36,7 +38,21 @@ export function createPeerRoutes(peering: PeeringService) {
         sendJson(response, 200, await peering.completeAcceptance(parsed.data));
         return;
       }
-      sendJson(response, 404, { error: `No peering route for ${request.method} ${url.pathname}` });
+      // /api/peering/:projectId/items, /items/:ticketId, /changes — the peer API, for peers only.
+      const [projectId = '', resource = '', ticketId, ...rest] = url.pathname.replace(/^\/api\/peering\//, '').split('/');
+      const project = rest.length === 0 ? await peering.authenticatePeer(projectId, bearerToken(request.headers.authorization)) : null;
+      if (!project) throw new PeeringRefused(401, 'Unknown peer project or token');
+      if (resource === 'items' && ticketId === undefined && request.method === 'POST') {
+        sendJson(response, 200, await api.createTwin(project, await readJson(request)));
+      } else if (resource === 'items' && ticketId !== undefined && request.method === 'GET') {
+        const state = await api.stateOf(project, decodeURIComponent(ticketId));
+        if (state) sendJson(response, 200, state);
+        else sendJson(response, 404, { error: `No linked ticket "${ticketId}"` });
+      } else if (resource === 'changes' && ticketId === undefined && request.method === 'GET') {
+        sendJson(response, 200, await api.changes(project, url.searchParams.get('cursor'), Number(url.searchParams.get('limit') ?? 100)));
+      } else {
+        sendJson(response, 404, { error: `No peering route for ${request.method} ${url.pathname}` });
+      }
     } catch (error) {
       if (error instanceof PeeringRefused) {
         sendJson(response, error.status, { error: error.message });

@@ -37,7 +37,7 @@ export function startSyncEngine(deps: {
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
-  const push = createPushWorker(deps.uow, deps.projects, deps.retry, logger.child({ worker: 'push' }));
+  const push = createPushWorker(deps.uow, deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,

@@ -11,6 +11,9 @@ import type { ExternalItem } from '#domain/project/connector.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
 import type { ItemOutcome, PlanEntry } from '#domain/project/sync-session.ts';
 import { applyExternalReport } from '#domain/sync/apply-external.ts';
+import { applyPeerState } from '#domain/sync/peer-apply.ts';
+import { createTwin } from '#domain/sync/peer-twin.ts';
+import type { PeerTicketState } from '#domain/sync/peer-state.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPull } from '#domain/sync/policy.ts';
 import type { TicketInput } from '#domain/ticket/fields.ts';
@@ -117,6 +120,56 @@ async function applyToLink(
   return { created: 0, updated: changed && conflicts === 0 ? 1 : 0, unchanged: changed ? 0 : 1, conflicts, entries };
 }
 
+/** A peer hub's state for a linked twin: merged register by register under the peer's dots. */
+async function applyPeerToLink(
+  em: EntityManager,
+  project: ExternalProject,
+  mapping: SyncMapping,
+  state: PeerTicketState,
+  ctx: ApplyItemsContext,
+  events: Array<DomainEvent | EngineEvent>,
+): Promise<ItemOutcome> {
+  const ticket = await em.findOne(Ticket, { id: mapping.ticketId }, ctx.dryRun ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!ticket) return none;
+  const openConflicts = await em.find(Conflict, { ticketId: ticket.id, status: 'open' });
+  const result = applyPeerState(ticket, mapping, project.policy(), state, { hub: ctx.hub, nowMs: Date.now(), newId: newHubId, openConflicts });
+  for (const conflict of result.conflicts) em.persist(conflict);
+  if (!ctx.dryRun) for (const entry of auditOf(result.events, project.id, ctx.deliveryId)) em.persist(entry);
+  events.push(...result.events);
+  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, ticket, [mapping])));
+  const opened = result.events.filter((event) => event.type === 'conflict.detected').length;
+  const entries: PlanEntry[] = Object.entries(result.fields)
+    .filter(([, kind]) => kind !== 'duplicate')
+    .map(([field, kind]) => ({ action: kind === 'conflict' ? 'conflict' : 'update', direction: 'inbound', externalId: mapping.externalId, ticketId: ticket.id, field }));
+  const changed = result.kind === 'applied' && entries.length > 0;
+  return { created: 0, updated: changed && opened === 0 ? 1 : 0, unchanged: changed ? 0 : 1, conflicts: opened, entries };
+}
+
+/**
+ * Serialises work on one peer item across processes until the transaction ends, so a twin
+ * requested through the peer API and a delivery about the same ticket never make two twins.
+ */
+export async function lockPeerItem(em: EntityManager, projectId: string, externalId: string): Promise<void> {
+  await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`twin:${projectId}:${externalId}`], 'run', em.getTransactionContext());
+}
+
+/** A peer's ticket this hub has never seen: its twin, sharing the peer's history, and the link. */
+export async function importPeerTwin(
+  em: EntityManager,
+  project: ExternalProject,
+  state: PeerTicketState,
+  ctx: Omit<ApplyItemsContext, 'dryRun'>,
+  events: Array<DomainEvent | EngineEvent>,
+): Promise<{ ticket: Ticket; outcome: ItemOutcome }> {
+  const twin = createTwin(state, project.policy(), { hub: ctx.hub, nowMs: Date.now(), newId: newHubId });
+  const mapping = SyncMapping.link({ id: newHubId(), ticket: twin.ticket, projectId: project.id, externalId: state.ticketId, fields: project.mappedFields, nowMs: Date.now() });
+  em.persist([twin.ticket, mapping, ...twin.conflicts]);
+  const at = new Date().toISOString();
+  events.push(...twin.events, { type: 'external_ticket.created', ticketId: twin.ticket.id, projectId: project.id, externalId: state.ticketId, at });
+  const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: state.ticketId, ticketId: null, field: null };
+  return { ticket: twin.ticket, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
+}
+
 /** Applies `items` reported by `project`; events to commit are appended to `events`. */
 export async function applyItems(
   em: EntityManager,
@@ -127,14 +180,18 @@ export async function applyItems(
 ): Promise<ItemOutcome[]> {
   const outcomes: ItemOutcome[] = [];
   for (const item of items) {
+    if (item.peerState && !ctx.dryRun) await lockPeerItem(em, project.id, item.externalId);
     const mapping = await em.findOne(
       SyncMapping,
       { projectId: project.id, externalId: item.externalId, status: 'linked' },
       ctx.dryRun ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    if (mapping) outcomes.push(await applyToLink(em, project, mapping, item, ctx, events));
-    else if (!item.deleted && allowsPull(project.policy().direction)) outcomes.push(await importItem(em, project, item, ctx, events));
-    else outcomes.push(none);
+    const peer = item.peerState;
+    if (mapping && peer) outcomes.push(await applyPeerToLink(em, project, mapping, peer, ctx, events));
+    else if (mapping) outcomes.push(await applyToLink(em, project, mapping, item, ctx, events));
+    else if (item.deleted || !allowsPull(project.policy().direction)) outcomes.push(none);
+    else if (peer) outcomes.push((await importPeerTwin(em, project, peer, ctx, events)).outcome);
+    else outcomes.push(await importItem(em, project, item, ctx, events));
   }
   return outcomes;
 }

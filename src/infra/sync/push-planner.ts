@@ -6,7 +6,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
-import { startPushes } from '#domain/sync/push-plan.ts';
+import { startPushes, type PlannedPush } from '#domain/sync/push-plan.ts';
+import { startPeerPush } from '#domain/sync/peer-push.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -39,13 +40,23 @@ export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappin
     if (mapping.status !== 'linked') continue;
     const project = await em.findOne(ExternalProject, { id: mapping.projectId });
     if (!project || !project.isSyncing()) continue;
-    const plan = startPushes(ticket, mapping, project.policy());
+    const plan = project.kind === 'lockstep_peer' ? planPeer(ticket, mapping, project) : startPushes(ticket, mapping, project.policy());
     if (plan.length === 0) continue;
     const job = newPushJob({ projectId: project.id, ticketId: ticket.id, mappingId: mapping.id, operation: 'update', fields: plan });
     em.persist(job);
     requested.push({ type: 'push.requested', projectId: project.id, ticketId: ticket.id, jobId: job.id });
   }
   return requested;
+}
+
+/**
+ * A peer gets the ticket's whole mirrored state; the job lists the mapped fields. The state itself
+ * is built when the job runs, so it is as fresh as possible (a newer state only covers more).
+ */
+function planPeer(ticket: Ticket, mapping: SyncMapping, project: ExternalProject): PlannedPush[] {
+  const state = startPeerPush(ticket, mapping, project.policy(), 'planner');
+  if (state === null) return [];
+  return project.mappedFields.map((field) => ({ field, value: ticket.fieldValue(field), version: state.context, ifOrderingKey: null }));
 }
 
 /** Plans the pushes of one ticket in a transaction of its own. */

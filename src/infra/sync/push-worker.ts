@@ -18,12 +18,14 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { planTicketPushes } from './push-planner.ts';
+import { acknowledgePeerPush, failPeerPush } from '#domain/sync/peer-push.ts';
+import { peerTicketState } from '#domain/sync/peer-state.ts';
 
 /** Runs one push job by id; safe to call again for the same job. */
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
-export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, logger: Logger): PushExecutor {
+export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, hub: string, logger: Logger): PushExecutor {
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
     const message = error instanceof Error ? error.message : String(error);
     return uow.run(async (em) => {
@@ -47,7 +49,8 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       }
       job.status = 'dead';
       const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      for (const push of job.fields) mapping?.recordPushFailed(push.field);
+      if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
+      else for (const push of job.fields) mapping?.recordPushFailed(push.field);
       logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [] };
     });
@@ -89,7 +92,8 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       } else if (job.mappingId) {
         mapping = await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (mapping) {
-          for (const push of job.fields) mapping.recordPushAcknowledged(push.field, result.orderingKey);
+          if (project.kind === 'lockstep_peer') acknowledgePeerPush(mapping, job.fields.map((push) => push.field));
+          else for (const push of job.fields) mapping.recordPushAcknowledged(push.field, result.orderingKey);
           const fields = job.fields.map((push) => push.field);
           events.push({ type: 'external_ticket.updated', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, fields, at });
         }
@@ -120,7 +124,9 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     const full = ticket.snapshot() as unknown as Record<string, JsonValue>;
     const snapshot: Record<string, JsonValue> = { id: ticket.id };
     for (const field of project.mappedFields) if (full[field] !== undefined) snapshot[field] = full[field];
+    const peerState = project.kind === 'lockstep_peer' ? peerTicketState(ticket, project.policy(), hub) : null;
     const request = {
+      ...(peerState ? { peerState } : {}),
       deliveryId: job.id,
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),

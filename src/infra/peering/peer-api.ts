@@ -1,0 +1,72 @@
+// What a peer hub may ask of this one, besides posting deliveries to its webhook URL: create the
+// twin of one of its tickets (idempotent: asking twice returns the same twin), read the state of a
+// linked ticket, and page through every linked ticket's state (for reconcile). States are built by
+// the domain (peer-state.ts) so they carry global dots and respect direction and privacy.
+import { LockMode } from '@mikro-orm/core';
+import { DomainError } from '#domain/errors.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import type { ExternalProject } from '#domain/project/external-project.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { peerTicketState, type PeerTicketState } from '#domain/sync/peer-state.ts';
+import { allowsPull } from '#domain/sync/policy.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { peerDeliverySchema, toPeerState } from '#adapters/lockstep-peer/wire.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { EngineEvent } from '#infra/sync/engine-events.ts';
+import { importPeerTwin, lockPeerItem } from '#infra/sync/item-applier.ts';
+import { isHubId } from '#infra/services/ids.ts';
+import { PeeringRefused } from './peering-service.ts';
+
+/** The peer API. */
+export interface PeerApi {
+  createTwin(project: ExternalProject, body: unknown): Promise<{ externalId: string }>;
+  stateOf(project: ExternalProject, ticketId: string): Promise<PeerTicketState | null>;
+  changes(project: ExternalProject, cursor: string | null, limit: number): Promise<{ states: PeerTicketState[]; cursor: string | null; done: boolean }>;
+}
+
+/** The peer API over `uow`; `hub` is this hub's replica id. */
+export function createPeerApi(uow: UnitOfWork, hub: string): PeerApi {
+  return {
+    async createTwin(project, body) {
+      const parsed = peerDeliverySchema.safeParse(body);
+      if (!parsed.success) throw new PeeringRefused(400, `${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!allowsPull(project.policy().direction)) throw new PeeringRefused(409, `This hub does not take tickets from ${project.name} (direction ${project.direction})`);
+      const state = toPeerState(parsed.data.state);
+      try {
+        return await uow.run(async (em) => {
+          await lockPeerItem(em, project.id, state.ticketId);
+          const existing = await em.findOne(SyncMapping, { projectId: project.id, externalId: state.ticketId, status: 'linked' });
+          if (existing) return { result: { externalId: existing.ticketId }, events: [] };
+          const events: Array<DomainEvent | EngineEvent> = [];
+          const { ticket } = await importPeerTwin(em, project, state, { hub, deliveryId: parsed.data.deliveryId }, events);
+          return { result: { externalId: ticket.id }, events };
+        });
+      } catch (error) {
+        if (error instanceof DomainError) throw new PeeringRefused(400, error.message);
+        throw error;
+      }
+    },
+
+    async stateOf(project, ticketId) {
+      if (!isHubId(ticketId)) return null;
+      const em = uow.reader();
+      const mapping = await em.findOne(SyncMapping, { projectId: project.id, ticketId, status: 'linked' });
+      const ticket = mapping ? await em.findOne(Ticket, { id: ticketId }) : null;
+      return ticket ? peerTicketState(ticket, project.policy(), hub) : null;
+    },
+
+    async changes(project, cursor, limit) {
+      const size = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 500) : 100;
+      const em = uow.reader();
+      const after = cursor && isHubId(cursor) ? await em.findOne(SyncMapping, { id: cursor }) : null;
+      const where = after
+        ? { projectId: project.id, status: 'linked' as const, $or: [{ linkedAt: { $gt: after.linkedAt } }, { linkedAt: after.linkedAt, id: { $gt: after.id } }] }
+        : { projectId: project.id, status: 'linked' as const };
+      const mappings = await em.find(SyncMapping, where, { orderBy: [{ linkedAt: 'asc' }, { id: 'asc' }], limit: size, lockMode: LockMode.NONE });
+      const tickets = await em.find(Ticket, { id: { $in: mappings.map((m) => m.ticketId) } });
+      const states = tickets.flatMap((ticket) => peerTicketState(ticket, project.policy(), hub) ?? []);
+      const last = mappings.at(-1);
+      return { states, cursor: last?.id ?? cursor, done: mappings.length < size };
+    },
+  };
+}
