@@ -165,4 +165,20 @@ describe('peered hubs syncing tickets', () => {
     expect(settledB.title).toBe('Contested: agreed');
     expect((await read(hubA, ticketA)).title).toBe('Contested: agreed');
   });
+
+  it('a reconcile reads the linked tickets of the peer and finds everything in step', async () => {
+    const started = await hubB.admin.run<{ startSync: { session: { id: string } } }>(
+      `mutation($p: ID!) { startSync(input: { projectId: $p, kind: RECONCILE, dryRun: true }) { session { id } } }`,
+      { p: onB },
+    );
+    const done = await eventually(
+      () => hubB.admin.run<{ syncSession: { status: string; created: number; updated: number; conflicts: number; errors: number; unchanged: number } }>(
+        `query($id: ID!) { syncSession(id: $id) { status created updated conflicts errors unchanged } }`,
+        { id: started.startSync.session.id },
+      ),
+      (r) => r.syncSession.status !== 'RUNNING',
+    );
+    expect(done.syncSession).toMatchObject({ status: 'COMPLETED', created: 0, updated: 0, conflicts: 0, errors: 0 });
+    expect(done.syncSession.unchanged).toBeGreaterThanOrEqual(2);
+  });
 });
