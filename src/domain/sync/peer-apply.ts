@@ -20,12 +20,12 @@ import { isFieldKey, normaliseField, type FieldKey } from '../ticket/fields.ts';
 import { candidateOf, type Ticket } from '../ticket/ticket.ts';
 import type { ApplyContext } from './apply-external.ts';
 import type { SyncMapping } from './mapping.ts';
-import { mergePeerRegister, sameDot, type SettledHow } from './peer-merge.ts';
+import { mergePeerRegister, sameDot, type DecidingStrategy, type SettledHow } from './peer-merge.ts';
 import { fromPeerSibling, type PeerTicketState } from './peer-state.ts';
 import { allowsPull, strategyFor, type ProjectPolicy } from './policy.ts';
 
 /** What a peer state did to one field. */
-export type PeerFieldKind = 'duplicate' | 'conflict' | 'resolved' | SettledHow;
+export type PeerFieldKind = 'duplicate' | 'conflict' | 'resolved' | SettledHow | DecidingStrategy;
 
 /** What applying a peer state did. */
 export interface PeerApplyResult {
@@ -55,6 +55,7 @@ export function applyPeerState(ticket: Ticket, mapping: SyncMapping, policy: Pro
   const result = mergePeerFields(ticket, policy, state, incoming, ctx);
   for (const [field] of incoming) {
     const side = mapping.side(field);
+    if (dominates(side.base.version, state.context)) continue;
     const base = { value: ticket.fieldValue(field), version: join(side.base.version, state.context) };
     mapping.setSide(field, { ...side, base });
   }
@@ -75,6 +76,14 @@ export function mergePeerFields(
   const opened: Conflict[] = [];
   const touched: Conflict[] = [];
   const closing: Array<{ conflict: Conflict; sibling: Sibling; by: string }> = [];
+  let received = false;
+  /** The clock moves past every incoming stamp once, before this hub writes or stamps anything. */
+  const hlcReceived = () => {
+    if (received) return;
+    received = true;
+    const newest = incoming.flatMap(([, siblings]) => siblings.map((s) => s.at)).reduce(maxHlc, ticket.clock.hlc);
+    ticket.clock = { ...ticket.clock, hlc: receive(ticket.clock.hlc, newest, ctx.nowMs, ticket.clock.hlc.node) };
+  };
   const held = (conflictId: string) => {
     const conflict = ctx.openConflicts?.find((c) => c.id === conflictId && c.isOpen());
     if (!conflict) throw new ConflictMismatch(conflictId, ticket.id);
@@ -94,7 +103,13 @@ export function mergePeerFields(
       continue;
     }
     const from = register === undefined ? undefined : ticket.fieldValue(field);
-    if (merge.kind === 'settled') {
+    if (merge.kind === 'decided') {
+      // A new write of this hub that has seen every candidate (the clock joins the sender's below).
+      hlcReceived();
+      const write = ticket.issue({ replica: ctx.hub, actor: `strategy:${merge.how}` }, ctx.nowMs);
+      ticket.setRegister(field, { siblings: [{ value: merge.winner.value, ...write }] });
+      fields[field] = merge.how;
+    } else if (merge.kind === 'settled') {
       ticket.setRegister(field, { siblings: [merge.sibling] });
       if (conflictId === undefined) fields[field] = merge.how;
       else {
@@ -122,9 +137,8 @@ export function mergePeerFields(
 
   const moved = Object.values(fields).some((k) => k !== 'duplicate');
   if (!moved && dominates(ticket.clock.vector, state.context)) return { kind: 'duplicate', fields, events: [], conflicts: [] };
-  const stamps = incoming.flatMap(([, siblings]) => siblings.map((s) => s.at));
-  const newest = stamps.reduce(maxHlc, ticket.clock.hlc);
-  const hlc = receive(ticket.clock.hlc, newest, ctx.nowMs, ticket.clock.hlc.node);
+  hlcReceived();
+  const hlc = ticket.clock.hlc;
   ticket.clock = { vector: join(ticket.clock.vector, state.context), hlc };
   ticket.updatedAt = new Date(Math.max(ctx.nowMs, ticket.createdAt.getTime()));
 

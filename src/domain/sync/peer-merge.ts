@@ -5,12 +5,14 @@
 // local twin conflict), a write already seen changes nothing (duplicates, echoes, reordered older
 // states), and unseen writes on both sides are concurrent.
 //
-// Concurrent values are decided by rules that give the same answer on both hubs whichever merges
-// first, because a hub that drops a sibling tells its peers so only through its context: equal
-// values keep the newest write; `newest_wins` keeps the newest (HLC, then dot); `local_wins` and
-// `external_wins` apply only when the peer declared the mirror strategy for the field (one hub's
-// value wins on both); everything else (`manual`, `merge` without a shared base, mismatched
-// strategies) keeps both siblings for a person. No decision issues a new dot.
+// Concurrent values: equal values keep the newest write of them (every hub picks the same one, so
+// no new write is needed). A strategy that picks one of different values is recorded by the
+// caller as a new write of the receiving hub that covers every candidate, as on the external
+// path: a silent drop would only be safe if every hub of a mesh decided alike, and their policies
+// may differ. `newest_wins` picks the newest (HLC, then dot); `local_wins` and `external_wins`
+// apply only when the peer declared the mirror strategy for the field, or the two hubs would keep
+// writing their own values back at each other; everything else (`manual`, `merge` without a
+// shared base, mismatched strategies) keeps the candidates for a person.
 
 import type { ConflictStrategy } from '../conflict/conflict.ts';
 import { jsonEquals } from '../json.ts';
@@ -35,13 +37,18 @@ export interface PeerMergeInput {
   readonly peerStrategy: ConflictStrategy;
 }
 
-/** How a field settled on a single value. */
-export type SettledHow = 'fast_forward' | 'agreement' | 'newest_wins' | 'local_wins' | 'external_wins';
+/** How a field settled on one of the existing writes. */
+export type SettledHow = 'fast_forward' | 'agreement';
+
+/** Strategies that pick a value for a person. */
+export type DecidingStrategy = 'newest_wins' | 'local_wins' | 'external_wins';
 
 /** The merged register of one field. */
 export type PeerMerge =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'settled'; readonly sibling: Sibling; readonly how: SettledHow }
+  /** `winner`'s value is to be written again by the receiver, covering every candidate. */
+  | { readonly kind: 'decided'; readonly winner: Sibling; readonly how: DecidingStrategy }
   | { readonly kind: 'conflict'; readonly siblings: readonly Sibling[]; readonly strategy: ConflictStrategy };
 
 /** True when two dots name the same write. */
@@ -90,7 +97,7 @@ export function mergePeerRegister(input: PeerMergeInput): PeerMerge {
   if (fresh.length === 0 && kept.length === local.length) return { kind: 'duplicate' };
   const joined = [...kept, ...fresh];
   // Both hubs dropped each other's value (strategies that changed in between): newest, everywhere.
-  if (joined.length === 0) return { kind: 'settled', sibling: newestWrite([...local, ...incoming]), how: 'newest_wins' };
+  if (joined.length === 0) return { kind: 'decided', winner: newestWrite([...local, ...incoming]), how: 'newest_wins' };
   const merged = distinctValues(joined);
   const only = merged[0] as Sibling;
   if (merged.length === 1) return { kind: 'settled', sibling: only, how: joined.length > 1 ? 'agreement' : 'fast_forward' };
@@ -102,7 +109,7 @@ function decide(input: PeerMergeInput, merged: readonly Sibling[], fresh: readon
   const { strategy } = input;
   switch (strategy) {
     case 'newest_wins':
-      return { kind: 'settled', sibling: newestWrite(merged), how: 'newest_wins' };
+      return { kind: 'decided', winner: newestWrite(merged), how: 'newest_wins' };
     case 'local_wins':
     case 'external_wins': {
       const shown = input.local[0];
@@ -111,7 +118,7 @@ function decide(input: PeerMergeInput, merged: readonly Sibling[], fresh: readon
       if (!pair || !mirrored(strategy, input.peerStrategy) || holds(input.incoming, shown.dot) || !holds(merged, shown.dot)) {
         return { kind: 'conflict', siblings: merged, strategy };
       }
-      return { kind: 'settled', sibling: strategy === 'local_wins' ? shown : theirs, how: strategy };
+      return { kind: 'decided', winner: strategy === 'local_wins' ? shown : theirs, how: strategy };
     }
     case 'manual':
     case 'merge':

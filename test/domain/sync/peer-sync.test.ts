@@ -114,12 +114,13 @@ describe('concurrent writes between peers', () => {
     expect([...a.conflicts, ...b.conflicts].every((c) => !c.isOpen())).toBe(true);
   });
 
-  it('keeps the newest write on both hubs under newest_wins, without a new write', () => {
+  it('under newest_wins, the deciding hub writes the newest value over both and the other fast-forwards', () => {
     const { a, b, send, edit } = peered('newest_wins');
     edit(a, { priority: 'p1' });
     edit(b, { priority: 'p2' });
-    send(a, b);
-    send(b, a);
+    expect(send(a, b)?.fields.priority).toBe('newest_wins');
+    expect(b.ticket.registers['priority']?.siblings[0]?.origin).toEqual({ replica: hubB, actor: 'strategy:newest_wins' });
+    expect(send(b, a)?.fields.priority).toBe('fast_forward');
     expect(a.ticket.priority).toBe('p2');
     expect(b.ticket.priority).toBe('p2');
     expect(a.ticket.registers['priority']).toEqual(b.ticket.registers['priority']);
