@@ -10,6 +10,8 @@ import type { ClassifyOptions } from '#domain/sync/classify.ts';
 import { simFields, World, type SideSetup, type SimField, type Step } from './world.ts';
 
 const seed = Number(process.env['SIM_SEED'] ?? 20260122);
+// CPU-bound: on two cores shared with the rest of the suite it can take several times its solo time.
+const simulationTimeoutMs = 300_000;
 const numRuns = Number(process.env['SIM_RUNS'] ?? 10_000);
 const maxSteps = Number(process.env['SIM_STEPS'] ?? 40);
 
@@ -80,7 +82,7 @@ function check({ sides, steps }: { sides: SideSetup[]; steps: Step[] }, options:
 describe('convergence simulation', () => {
   it(`converges without loops or lost edits over ${numRuns} seeded schedules`, () => {
     fc.assert(fc.property(scenario, (s) => check(s)), { seed, numRuns });
-  });
+  }, simulationTimeoutMs);
 
   // The safeguards are load-bearing: with one switched off (test-only options of the
   // classifier), the same property finds a violating schedule.

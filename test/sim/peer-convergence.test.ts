@@ -10,6 +10,8 @@ import { PeerWorld, type HubSetup, type PeerStep } from './peer-world.ts';
 import { simFields, type SimField } from './world.ts';
 
 const seed = Number(process.env['PEER_SIM_SEED'] ?? 20260301);
+// CPU-bound: on two cores shared with the rest of the suite it can take several times its solo time.
+const simulationTimeoutMs = 300_000;
 const numRuns = Number(process.env['PEER_SIM_RUNS'] ?? 2_000);
 const maxSteps = Number(process.env['PEER_SIM_STEPS'] ?? 40);
 
@@ -91,7 +93,7 @@ function check({ hubs, steps }: { hubs: HubSetup[]; steps: PeerStep[] }): void {
 describe('peer convergence simulation', () => {
   it(`converges without loops or lost edits over ${numRuns} seeded schedules`, () => {
     fc.assert(fc.property(scenario, (s) => check(s)), { seed, numRuns });
-  });
+  }, simulationTimeoutMs);
 
   it('the lost-edit check notices a hub that takes a peer write over one it never saw', () => {
     const world = new PeerWorld([{ skewMs: 0, strategy: 'manual', fieldStrategies: {} }, { skewMs: 0, strategy: 'manual', fieldStrategies: {} }]);

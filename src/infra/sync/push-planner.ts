@@ -54,6 +54,7 @@ export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappin
  * is built when the job runs, so it is as fresh as possible (a newer state only covers more).
  */
 function planPeer(ticket: Ticket, mapping: SyncMapping, project: ExternalProject): PlannedPush[] {
+  // Only the in-flight bookkeeping matters here; the state sent is rebuilt, with this hub's replica id, when the job runs.
   const state = startPeerPush(ticket, mapping, project.policy(), 'planner');
   if (state === null) return [];
   return project.mappedFields.map((field) => ({ field, value: ticket.fieldValue(field), version: state.context, ifOrderingKey: null }));
