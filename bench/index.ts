@@ -5,6 +5,7 @@ import { ratioOf, type BenchFigure, type BenchSuite } from './figure.ts';
 const suites: Array<[string, () => Promise<{ run: BenchSuite }>]> = [
   ['domain', () => import('./domain.bench.ts')],
   ['api', () => import('./api.bench.ts')],
+  ['propagation', () => import('./propagation.bench.ts')],
 ];
 
 function format(figure: BenchFigure): string {
