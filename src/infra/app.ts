@@ -111,19 +111,36 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
     logger.info('shutting down');
+    // Every phase is bounded: a stuck dependency is logged by name and the shutdown goes on.
+    const phase = async (name: string, work: () => Promise<unknown>, limitMs = 8_000) => {
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        work().then(() => 'done' as const),
+        new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limitMs))),
+      ]).catch((error: unknown) => {
+        logger.warn({ phase: name, err: error }, 'shutdown phase failed');
+        return 'failed' as const;
+      });
+      clearTimeout(timer);
+      if (outcome === 'late') logger.warn({ phase: name, limitMs }, 'shutdown phase took too long; going on');
+      else logger.debug({ phase: name, ms: Date.now() - started }, 'shutdown phase done');
+    };
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     shutdown.abort();
-    await closeWebSockets();
+    await phase('websockets', closeWebSockets);
     // Requests still running get a grace period; streams ended through `shutdown` above.
     const grace = setTimeout(() => server.closeAllConnections(), 5_000);
-    await closed;
+    await phase('http', () => closed);
     clearTimeout(grace);
-    await engine.stop();
-    await relay.drain(5_000);
-    await relay.stop();
-    await nats.close();
-    await orm.close();
+    await phase('engine', () => engine.stop());
+    await phase('relay', async () => {
+      await relay.drain(5_000);
+      await relay.stop();
+    });
+    await phase('nats', () => nats.close());
+    await phase('database', () => orm.close());
     logger.info('stopped');
   }
 

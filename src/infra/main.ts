@@ -27,9 +27,17 @@ try {
   }
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) return;
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     signalled = true;
     logger.info({ signal }, 'signal received');
+    // Shutdown phases are bounded; this is the last resort if something still holds on.
+    setTimeout(() => {
+      logger.error('shutdown did not finish within 30 s; exiting');
+      process.exit(1);
+    }, 30_000).unref();
     lockstep.stop().then(
       () => process.exit(0),
       (error: unknown) => {

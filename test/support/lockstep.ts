@@ -81,11 +81,24 @@ function running(url: string, env: TestEnvironment, stop: () => Promise<void>): 
   };
 }
 
+/** Fails with `label` when `work` takes longer than `ms`, so a stuck step names itself. */
+export async function within<T>(ms: number, label: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${label} took longer than ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Starts Lockstep inside the test process. */
 export async function startInProcess(env: TestEnvironment, extra: Record<string, string> = {}): Promise<RunningLockstep> {
   const config = loadConfig(environmentVariables(env, extra));
-  const app: Lockstep = await startLockstep(config, createLogger(config.logLevel));
-  return running(app.url, env, () => app.stop());
+  const app: Lockstep = await within(40_000, 'starting Lockstep in process', startLockstep(config, createLogger(config.logLevel)));
+  return running(app.url, env, () => within(20_000, 'stopping Lockstep in process', app.stop()));
 }
 
 /** A Lockstep started as its own OS process through `node src/infra/main.ts`. */
@@ -140,7 +153,7 @@ export async function startChild(env: TestEnvironment, extra: Record<string, str
   });
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null) child.kill(signal);
-    return exited;
+    return within(35_000, `Lockstep child exiting on ${signal}\n${output.slice(-2000)}`, exited);
   };
   return {
     ...running(url, env, async () => {
