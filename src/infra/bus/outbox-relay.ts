@@ -30,6 +30,8 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
   const stopped = new AbortController();
   let publishedCount = 0;
   let wake: (() => void) | undefined;
+  // Set by a kick that arrives while a batch is being published, so that commit is not left to the idle poll.
+  let kicked = false;
   let idleWaiters: Array<() => void> = [];
 
   const sleep = (ms: number) =>
@@ -38,6 +40,7 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
       function done() {
         clearTimeout(timer);
         wake = undefined;
+        kicked = false;
         resolve();
       }
       wake = done;
@@ -84,13 +87,19 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
         for (const resolve of waiters) resolve();
       }
       if (stopped.signal.aborted) break;
-      if (count === BATCH) continue;
+      if (count === BATCH || (count >= 0 && kicked)) {
+        kicked = false;
+        continue;
+      }
       await sleep(count < 0 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : IDLE_POLL_MS);
     }
   })();
 
   return {
-    kick: () => wake?.(),
+    kick: () => {
+      kicked = true;
+      wake?.();
+    },
     published: () => publishedCount,
     async drain(timeoutMs = 5_000) {
       if (!nats.isConnected()) return;

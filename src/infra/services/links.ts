@@ -47,10 +47,12 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
           if (!item) throw new NotFoundError(`No item "${externalId}" in project ${project.name}`);
           externalValues = item.fields;
           externalUrl = item.url ?? null;
-        } else {
+        } else if (allowsPush(policy.direction)) {
           // The side's values are unknown: treat every mapped field as differing, so the hub's state is sent.
           externalValues = Object.fromEntries(project.mappedFields.map((field) => [field, null]));
         }
+        // A side we only pull from and cannot read: take the link as in step, so its next report of
+        // a field is a plain change (not a conflict with values it may never have held).
       } else if (!connector.capabilities.canCreate) {
         throw new BadInputError(`externalId: ${project.kind.toUpperCase()} cannot create items; give the id of an existing one`);
       }

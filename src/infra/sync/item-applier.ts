@@ -114,10 +114,19 @@ async function applyToLink(
     events.push({ type: 'external_ticket.unlinked', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, at: new Date().toISOString() });
     entries.push({ action: 'unlink', direction: 'inbound', externalId: item.externalId, ticketId: ticket.id, field: null });
   } else if (!ctx.dryRun) {
-    events.push(...(await planTicketPushes(em, ticket, [mapping])));
+    events.push(...(await planAllLinks(em, ticket, mapping)));
   }
   const changed = entries.length > 0;
   return { created: 0, updated: changed && conflicts === 0 ? 1 : 0, unchanged: changed ? 0 : 1, conflicts, entries };
+}
+
+/**
+ * Plans pushes to every live link of the ticket in the same transaction that applied the change,
+ * instead of waiting for the planner to hear about it: one commit-and-relay hop fewer per change.
+ */
+async function planAllLinks(em: EntityManager, ticket: Ticket, reporting: SyncMapping) {
+  const others = await em.find(SyncMapping, { ticketId: ticket.id, status: 'linked', id: { $ne: reporting.id } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  return planTicketPushes(em, ticket, [reporting, ...others]);
 }
 
 /** A peer hub's state for a linked twin: merged register by register under the peer's dots. */
@@ -136,7 +145,7 @@ async function applyPeerToLink(
   for (const conflict of result.conflicts) em.persist(conflict);
   if (!ctx.dryRun) for (const entry of auditOf(result.events, project.id, ctx.deliveryId)) em.persist(entry);
   events.push(...result.events);
-  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, ticket, [mapping])));
+  if (!ctx.dryRun) events.push(...(await planAllLinks(em, ticket, mapping)));
   const opened = result.events.filter((event) => event.type === 'conflict.detected').length;
   const entries: PlanEntry[] = Object.entries(result.fields)
     .filter(([, kind]) => kind !== 'duplicate')
