@@ -6,7 +6,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
-import { ExternalCallError, type OutboundResult } from '#domain/project/connector.ts';
+import { ExternalCallError, type ExternalItem, type OutboundResult } from '#domain/project/connector.ts';
+import type { PlannedPush } from '#domain/sync/push-plan.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -18,8 +19,25 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { planTicketPushes } from './push-planner.ts';
+import { applyItems } from './item-applier.ts';
 import { acknowledgePeerPush, failPeerPush } from '#domain/sync/peer-push.ts';
 import { peerTicketState } from '#domain/sync/peer-state.ts';
+
+/** The value the side will report for what we sent (connectors say when it differs, e.g. Jira labels). */
+function reported(result: OutboundResult, field: string, sent: JsonValue): JsonValue {
+  const values = (result as { reportedValues?: Partial<Record<string, JsonValue>> }).reportedValues;
+  return values?.[field] ?? sent;
+}
+
+/** The side holds what we pushed (in its own spelling): that becomes each field's base. */
+function acknowledge(mapping: SyncMapping, pushes: readonly PlannedPush[], result: OutboundResult): void {
+  for (const push of pushes) {
+    const side = mapping.side(push.field);
+    if (side.pending === null) continue;
+    mapping.setSide(push.field, { ...side, pending: { ...side.pending, value: reported(result, push.field, side.pending.value) } });
+    mapping.recordPushAcknowledged(push.field, result.orderingKey);
+  }
+}
 
 /** Runs one push job by id; safe to call again for the same job. */
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
@@ -56,7 +74,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     });
   }
 
-  async function succeed(jobId: string, result: OutboundResult): Promise<Outcome> {
+  async function succeed(jobId: string, result: OutboundResult, readBack: ExternalItem | null): Promise<Outcome> {
     return uow.run(async (em) => {
       const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
@@ -73,7 +91,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       let mapping: SyncMapping | null = null;
       if (job.operation === 'create') {
         if (result.externalId !== null) {
-          const sent = Object.fromEntries(job.fields.map((push) => [push.field, push.value])) as Record<string, JsonValue>;
+          const sent = Object.fromEntries(job.fields.map((push) => [push.field, reported(result, push.field, push.value)])) as Record<string, JsonValue>;
           mapping = SyncMapping.link({
             id: newHubId(),
             ticket,
@@ -93,12 +111,19 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         mapping = await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (mapping) {
           if (project.kind === 'lockstep_peer') acknowledgePeerPush(mapping, job.fields.map((push) => push.field));
-          else for (const push of job.fields) mapping.recordPushAcknowledged(push.field, result.orderingKey);
+          else acknowledge(mapping, job.fields, result);
           const fields = job.fields.map((push) => push.field);
           events.push({ type: 'external_ticket.updated', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, fields, at });
         }
       }
-      if (mapping) events.push(...(await planTicketPushes(em, ticket, [mapping])));
+      if (mapping && readBack) {
+        // The side's state right after our write: our fields come back as echoes, a person's edit
+        // made meanwhile applies, and its key makes every older report (intermediate workflow
+        // steps included) stale.
+        await applyItems(em, project, [{ ...readBack, externalId: mapping.externalId }], { hub, deliveryId: `push:${job.id}`, dryRun: false }, events);
+      } else if (mapping) {
+        events.push(...(await planTicketPushes(em, ticket, [mapping])));
+      }
       return { result: 'done' as Outcome, events };
     });
   }
@@ -139,6 +164,11 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     } catch (error) {
       return fail(job.id, error);
     }
-    return succeed(job.id, result);
+    const externalId = result.externalId ?? mapping?.externalId ?? null;
+    const readBack =
+      connector.capabilities.canFetch && project.kind !== 'lockstep_peer' && externalId !== null
+        ? await session.fetchItem(externalId, AbortSignal.timeout(15_000)).catch(() => null)
+        : null;
+    return succeed(job.id, result, readBack);
   };
 }

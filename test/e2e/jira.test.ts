@@ -1,0 +1,145 @@
+// Jira end to end: Lockstep against the Jira simulator (REST v3 subset on loopback, a strict
+// workflow, signed webhooks for every change including ours), driven through GraphQL and signed
+// webhooks only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { strictWorkflow } from '#adapters/jira/simulator-store.ts';
+import { eventually } from '#test/support/eventually.ts';
+import { useLockstep } from '#test/support/lockstep.ts';
+
+const suite = useLockstep({ LOCKSTEP_PUSH_BACKOFF_MS: '100' });
+let jira: JiraSimulator;
+let project: { id: string; webhookUrl: string; webhookSecret: string };
+
+const CONNECT = `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id status webhookUrl webhookSecret } } }`;
+const TICKET = `query($id: ID!) { ticket(id: $id) { id title status labels mappings { externalId } openConflicts { id field } } }`;
+interface TicketView {
+  id: string;
+  title: string;
+  status: string;
+  labels: string[];
+  mappings: Array<{ externalId: string }>;
+  openConflicts: Array<{ id: string; field: string }>;
+}
+
+const admin = () => suite.lockstep.admin;
+const read = async (id: string) => (await admin().run<{ ticket: TicketView }>(TICKET, { id })).ticket;
+const create = async (input: Record<string, unknown>) =>
+  (await admin().run<{ createTicket: { ticket: { id: string } } }>(`mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }`, { input })).createTicket.ticket.id;
+const update = (id: string, fields: Record<string, unknown>) =>
+  admin().run(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }`, { input: { id, ...fields } });
+const settle = (ms = 800) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function linkedIssue(title: string): Promise<{ id: string; key: string }> {
+  const id = await create({ title });
+  await admin().run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: id, projectId: project.id } });
+  const ticket = await eventually(() => read(id), (t) => t.mappings.length === 1);
+  return { id, key: ticket.mappings[0]?.externalId ?? '' };
+}
+
+beforeAll(async () => {
+  jira = createJiraSimulator({ projectKey: 'OPS', workflow: strictWorkflow });
+  await jira.start();
+  const connected = await admin().run<{ connectExternalProject: { project: typeof project & { status: string } } }>(CONNECT, {
+    input: {
+      name: 'Jira OPS',
+      kind: 'JIRA',
+      direction: 'BIDIRECTIONAL',
+      config: { baseUrl: jira.baseUrl, projectKey: 'OPS' },
+      credentials: { email: 'bot@example.com', apiToken: 'api-token' },
+      defaultStrategy: 'MANUAL',
+    },
+  });
+  project = connected.connectExternalProject.project;
+  jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret });
+});
+
+afterAll(async () => {
+  await jira?.stop();
+});
+
+describe('Jira', () => {
+  it('validates the connection on connect, naming what failed', async () => {
+    const refused = await admin().request(CONNECT, {
+      input: { name: 'Wrong', kind: 'JIRA', direction: 'PUSH', config: { baseUrl: jira.baseUrl, projectKey: 'OPS' }, credentials: { email: 'bot@example.com', apiToken: 'nope' } },
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/connection test failed: the credentials were refused/);
+    const missing = await admin().request(CONNECT, {
+      input: { name: 'Wrong', kind: 'JIRA', direction: 'PUSH', config: { baseUrl: jira.baseUrl, projectKey: 'NOPE' }, credentials: { token: 'bearer-token' } },
+    });
+    expect(missing.errors?.[0]?.message).toMatch(/connection test failed/);
+  });
+
+  it('creates the issue and walks a strict workflow without the intermediate echoes pulling the ticket back', async () => {
+    const { id, key } = await linkedIssue('Payments are failing');
+    expect(key).toMatch(/^OPS-\d+$/);
+    expect(jira.issue(key)?.summary).toBe('Payments are failing');
+    await update(id, { status: 'RESOLVED' });
+    await eventually(async () => jira.issue(key)?.status, (status) => status === 'Done');
+    await jira.webhooks.settled();
+    await settle();
+    expect((await read(id)).status).toBe('RESOLVED');
+  });
+
+  it('applies a change made in Jira and does not write it back', async () => {
+    const { id, key } = await linkedIssue('Search is slow');
+    await jira.webhooks.settled();
+    await settle();
+    jira.resetCalls();
+    jira.personEdit(key, { summary: 'Search is slow for EU users', labels: ['search'] });
+    const ticket = await eventually(() => read(id), (t) => t.title === 'Search is slow for EU users');
+    expect(ticket.labels).toEqual(['search']);
+    await settle();
+    const edits = [...jira.calls.entries()].filter(([endpoint]) => endpoint.startsWith('PUT')).reduce((n, [, count]) => n + count, 0);
+    expect(edits).toBe(0);
+  });
+
+  it('turns concurrent edits into a conflict whose resolution reaches Jira', async () => {
+    const { id, key } = await linkedIssue('Cache stampede');
+    await jira.webhooks.settled();
+    await settle();
+    await admin().run(`mutation($id: ID!) { pauseExternalProject(id: $id) { project { status } } }`, { id: project.id });
+    await update(id, { title: 'Cache stampede (hub)' });
+    jira.personEdit(key, { summary: 'Cache stampede (jira)' });
+    await jira.webhooks.settled();
+    await admin().run(`mutation($id: ID!) { resumeExternalProject(id: $id) { project { status } } }`, { id: project.id });
+    const conflicted = await eventually(() => read(id), (t) => t.openConflicts.length === 1);
+    expect(conflicted.openConflicts[0]?.field).toBe('title');
+    await admin().run(`mutation($c: ID!) { resolveConflict(input: { conflictId: $c, value: "Cache stampede (agreed)" }) { conflict { status } } }`, {
+      c: conflicted.openConflicts[0]?.id,
+    });
+    await eventually(async () => jira.issue(key)?.summary, (summary) => summary === 'Cache stampede (agreed)');
+  });
+
+  it('imports existing issues once, never twice', async () => {
+    jira.seed(3, (index) => ({ summary: `Imported issue ${index + 1}` }));
+    const start = async () =>
+      (await admin().run<{ startSync: { session: { id: string } } }>(`mutation($p: ID!) { startSync(input: { projectId: $p, kind: INITIAL }) { session { id } } }`, { p: project.id })).startSync.session.id;
+    const done = (sessionId: string) =>
+      eventually(
+        () => admin().run<{ syncSession: { status: string; created: number } }>(`query($id: ID!) { syncSession(id: $id) { status created } }`, { id: sessionId }),
+        (r) => r.syncSession.status !== 'RUNNING',
+        30_000,
+      );
+    const first = await done(await start());
+    expect(first.syncSession).toMatchObject({ status: 'COMPLETED', created: 3 });
+    const second = await done(await start());
+    expect(second.syncSession).toMatchObject({ status: 'COMPLETED', created: 0 });
+    const imported = await admin().run<{ tickets: { edges: unknown[] } }>(`{ tickets(first: 20, filter: { text: "Imported issue" }) { edges { node { id } } } }`);
+    expect(imported.tickets.edges).toHaveLength(3);
+  });
+
+  it('never sends a LOCAL_ONLY ticket, and refuses a bad signature with 401', async () => {
+    const id = await create({ title: 'Internal only', privacy: 'LOCAL_ONLY' });
+    const refused = await admin().request(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, {
+      input: { ticketId: id, projectId: project.id },
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/LOCAL_ONLY/);
+    const forged = await fetch(project.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': 'sha256=00' },
+      body: JSON.stringify({ webhookEvent: 'jira:issue_updated' }),
+    });
+    expect(forged.status).toBe(401);
+  });
+});
