@@ -142,4 +142,49 @@ describe('Jira', () => {
     });
     expect(forged.status).toBe(401);
   });
+
+  it('makes exactly one ticket for an issue it created, even though Jira reports the create at once', async () => {
+    const { key } = await linkedIssue('Created here first');
+    await jira.webhooks.settled();
+    await settle();
+    const found = await admin().run<{ tickets: { edges: Array<{ node: { mappings: Array<{ externalId: string }> } }> } }>(
+      `{ tickets(first: 30) { edges { node { mappings { externalId } } } } }`,
+    );
+    expect(found.tickets.edges.filter((e) => e.node.mappings.some((m) => m.externalId === key))).toHaveLength(1);
+  });
+
+  it('applies duplicated and reordered webhooks once, newest last', async () => {
+    const { id, key } = await linkedIssue('Noisy webhooks');
+    await jira.webhooks.settled();
+    await settle();
+    jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret, duplicate: true, reorder: true });
+    try {
+      jira.personEdit(key, { summary: 'Noisy webhooks: first' });
+      jira.personEdit(key, { summary: 'Noisy webhooks: second' });
+      await jira.webhooks.release();
+      await jira.webhooks.settled();
+      await eventually(() => read(id), (t) => t.title === 'Noisy webhooks: second');
+      await settle();
+      expect((await read(id)).title).toBe('Noisy webhooks: second');
+    } finally {
+      jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret, duplicate: false, reorder: false });
+    }
+  });
+
+  it('recovers from a 429 by waiting as Jira asks', async () => {
+    const { id, key } = await linkedIssue('Throttled');
+    await jira.webhooks.settled();
+    jira.failNext(1, 429, { retryAfter: '1' });
+    await update(id, { title: 'Throttled, then through' });
+    await eventually(async () => jira.issue(key)?.summary, (summary) => summary === 'Throttled, then through', 20_000);
+  });
+
+  it('answers 400 naming the problem for a malformed signed body', async () => {
+    const body = '{"webhookEvent": "jira:issue_updated", "issue": 42}';
+    const { createHmac } = await import('node:crypto');
+    const signature = `sha256=${createHmac('sha256', project.webhookSecret).update(body).digest('hex')}`;
+    const response = await fetch(project.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': signature }, body });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/issue/);
+  });
 });
