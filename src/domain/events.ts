@@ -105,6 +105,16 @@ export interface SyncSessionEvent {
   readonly at: string;
 }
 
+/** A value could not be synced with a project (unmappable, or refused); it is recorded, never dropped silently. */
+export interface SyncErrorRaised {
+  readonly type: 'sync.error';
+  readonly projectId: string;
+  readonly ticketId: string | null;
+  readonly field: string | null;
+  readonly message: string;
+  readonly at: string;
+}
+
 /** Every event the domain emits. */
 export type DomainEvent =
   | TicketCreated
@@ -115,7 +125,8 @@ export type DomainEvent =
   | ExternalTicketCreated
   | ExternalTicketUpdated
   | ExternalTicketUnlinked
-  | SyncSessionEvent;
+  | SyncSessionEvent
+  | SyncErrorRaised;
 
 /** The event type names, for subscribers that route by name. */
 export type DomainEventType = DomainEvent['type'];
@@ -131,6 +142,7 @@ export function eventSubject(event: DomainEvent): string {
       return `conflict.${event.conflictId}`;
     case 'project.configured':
       return `project.${event.projectId}`;
+    case 'sync.error':
     case 'sync.started':
     case 'sync.progress':
     case 'sync.completed':

@@ -3,12 +3,42 @@
 // `Ticket.history`, the audit trail of changes applied from other sides.
 import type { SyncMapping } from '#domain/sync/mapping.ts';
 import type { Ticket } from '#domain/ticket/ticket.ts';
-import type { AuditEntry, PushJob } from '#infra/persistence/sync-records.ts';
+import type { AuditEntry, PushJob, SyncErrorRecord } from '#infra/persistence/sync-records.ts';
 import { builder } from './builder.ts';
 import { decodeCursor } from './cursor.ts';
 import { BadInputError } from './errors.ts';
 import { ExternalProjectRef } from './projects.ts';
 import { TicketRef } from './tickets.ts';
+
+const SyncErrorRef = builder.objectRef<SyncErrorRecord>('SyncError').implement({
+  description: 'A value that could not be synced with a project (unmappable on the way in, refused on the way out).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    projectId: t.exposeID('projectId'),
+    ticketId: t.exposeID('ticketId', { nullable: true }),
+    externalId: t.exposeString('externalId', { nullable: true }),
+    field: t.exposeString('field', { nullable: true }),
+    value: t.field({ type: 'JSON', nullable: true, resolve: (error) => error.value }),
+    direction: t.exposeString('direction', { description: 'inbound (into the hub) or outbound (to the project).' }),
+    message: t.exposeString('message'),
+    deliveryId: t.exposeString('deliveryId', { nullable: true }),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('syncErrors', (t) =>
+  t.field({
+    type: [SyncErrorRef],
+    description: 'Recent sync errors, newest first, for a project and/or a ticket.',
+    args: { projectId: t.arg.id(), ticketId: t.arg.id(), first: t.arg.int({ defaultValue: 50 }) },
+    complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? 50, 100) }),
+    resolve: (_root, { projectId, ticketId, first }, { services }) =>
+      services.syncErrors.list(
+        { ...(projectId != null ? { projectId: String(projectId) } : {}), ...(ticketId != null ? { ticketId: String(ticketId) } : {}) },
+        first ?? 50,
+      ),
+  }),
+);
 
 const MappingRef = builder.objectRef<SyncMapping>('TicketMapping').implement({
   description: 'The link between a ticket and an item of one external project.',
@@ -18,6 +48,12 @@ const MappingRef = builder.objectRef<SyncMapping>('TicketMapping').implement({
     externalUrl: t.exposeString('externalUrl', { nullable: true }),
     project: t.field({ type: ExternalProjectRef, resolve: (mapping, _args, { services }) => services.projects.require(mapping.projectId) }),
     linkedAt: t.expose('linkedAt', { type: 'DateTime' }),
+    errors: t.field({
+      type: [SyncErrorRef],
+      description: 'The latest values that could not be synced over this link.',
+      complexity: { field: 1, multiplier: 5 },
+      resolve: (mapping, _args, { services }) => services.syncErrors.list({ projectId: mapping.projectId, ticketId: mapping.ticketId }, 20),
+    }),
   }),
 });
 

@@ -22,6 +22,7 @@ import { createLinkService } from './services/links.ts';
 import { createProjectService } from './services/projects.ts';
 import { createPushJobService } from './services/push-jobs.ts';
 import { createSessionService } from './services/sessions.ts';
+import { createSyncErrorService } from './services/sync-errors.ts';
 import { startSyncEngine } from './sync/engine.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createPeeringService } from './peering/peering-service.ts';
@@ -73,6 +74,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     links: createLinkService(uow, projects),
     pushJobs: createPushJobService(uow),
     sessions: createSessionService(uow, projects),
+    syncErrors: createSyncErrorService(uow),
     peering,
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),

@@ -187,4 +187,21 @@ describe('Jira', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/issue/);
   });
+
+  it('refuses a value it cannot map with a sync error visible on the link, not a silent drop', async () => {
+    const { id, key } = await linkedIssue('Unmappable assignee');
+    await update(id, { assignee: 'zoe' });
+    const view = await eventually(
+      () =>
+        admin().run<{ ticket: { mappings: Array<{ errors: Array<{ field: string | null; direction: string; message: string }> }> } }>(
+          `query($id: ID!) { ticket(id: $id) { mappings { errors { field direction message } } } }`,
+          { id },
+        ),
+      (r) => (r.ticket.mappings[0]?.errors.length ?? 0) > 0,
+      20_000,
+    );
+    expect(view.ticket.mappings[0]?.errors[0]).toMatchObject({ field: 'assignee', direction: 'outbound' });
+    expect(view.ticket.mappings[0]?.errors[0]?.message).toMatch(/zoe/);
+    expect(jira.issue(key)?.assignee).toBeNull();
+  });
 });

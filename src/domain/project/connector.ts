@@ -24,8 +24,17 @@ export interface ExternalItem {
   readonly fields: Partial<Record<FieldKey, JsonValue>>;
   /** The item was deleted on the side. */
   readonly deleted?: boolean;
+  /** Values the connector could not map; the engine records each as a SyncError on the link. */
+  readonly mappingErrors?: readonly FieldProblem[];
   /** From a peer hub: the item's whole register state with global dots (then `fields` is unused). */
   readonly peerState?: PeerTicketState;
+}
+
+/** A reported value the connector could not translate into a hub value (it is left out, and shown). */
+export interface FieldProblem {
+  readonly field: FieldKey;
+  readonly value: JsonValue;
+  readonly message: string;
 }
 
 /** An inbound HTTP delivery, as received (the raw body is what signatures cover). */

@@ -4,7 +4,7 @@
 /** The part of an event the subject depends on. */
 export interface RoutableEvent {
   readonly type: string;
-  readonly ticketId?: string;
+  readonly ticketId?: string | null;
   readonly projectId?: string | null;
 }
 

@@ -2,7 +2,7 @@
 import { ApiTokenSchema } from './api-token.ts';
 import { OutboxMessageSchema } from './outbox-message.ts';
 import { ExternalProjectSchema, SyncMappingSchema, SyncSessionSchema } from './project.schema.ts';
-import { AuditEntrySchema, InboxDeliverySchema, PushJobSchema } from './sync-records.ts';
+import { AuditEntrySchema, InboxDeliverySchema, PushJobSchema, SyncErrorSchema } from './sync-records.ts';
 import { ConflictSchema, TicketSchema } from './ticket.schema.ts';
 
 export const entities = [
@@ -16,4 +16,5 @@ export const entities = [
   PushJobSchema,
   AuditEntrySchema,
   SyncSessionSchema,
+  SyncErrorSchema,
 ];

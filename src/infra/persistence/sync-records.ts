@@ -50,7 +50,38 @@ export class AuditEntry {
   at!: Date;
 }
 
+/** A value that could not be synced with a project: visible on the link and the project. */
+export class SyncErrorRecord {
+  id!: string;
+  projectId!: string;
+  ticketId!: string | null;
+  externalId!: string | null;
+  field!: string | null;
+  value!: unknown;
+  direction!: 'inbound' | 'outbound';
+  message!: string;
+  deliveryId!: string | null;
+  at!: Date;
+}
+
 const timestamp = () => p.datetime().columnType('timestamptz');
+
+export const SyncErrorSchema = defineEntity({
+  class: SyncErrorRecord,
+  tableName: 'sync_errors',
+  properties: {
+    id: p.uuid().primary(),
+    projectId: p.uuid(),
+    ticketId: p.uuid().$type<string | null>().nullable(),
+    externalId: p.text().$type<string | null>().nullable(),
+    field: p.text().$type<string | null>().nullable(),
+    value: p.json<unknown>().nullable(),
+    direction: p.text().$type<SyncErrorRecord['direction']>(),
+    message: p.text(),
+    deliveryId: p.text().$type<string | null>().nullable(),
+    at: timestamp(),
+  },
+});
 
 export const InboxDeliverySchema = defineEntity({
   class: InboxDelivery,

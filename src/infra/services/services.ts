@@ -8,6 +8,7 @@ import type { LinkService } from './links.ts';
 import type { ProjectService } from './projects.ts';
 import type { PushJobService } from './push-jobs.ts';
 import type { SessionService } from './sessions.ts';
+import type { SyncErrorService } from './sync-errors.ts';
 import type { PeeringService } from '#infra/peering/peering-service.ts';
 
 /** Everything resolvers may use. */
@@ -20,6 +21,7 @@ export interface Services {
   readonly links: LinkService;
   readonly pushJobs: PushJobService;
   readonly sessions: SessionService;
+  readonly syncErrors: SyncErrorService;
   readonly peering: PeeringService;
   /** The base of the webhook URLs handed out. */
   readonly publicUrl: () => string;

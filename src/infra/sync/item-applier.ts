@@ -22,6 +22,7 @@ import { AuditEntry } from '#infra/persistence/sync-records.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { planTicketPushes } from './push-planner.ts';
+import { recordSyncError } from './sync-errors.ts';
 
 /** Where the items came from and whether to plan follow-up pushes. */
 export interface ApplyItemsContext {
@@ -179,6 +180,25 @@ export async function importPeerTwin(
   return { ticket: twin.ticket, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
 }
 
+/** The values the connector could not map become SyncErrors on the link (never a silent drop). */
+function recordProblems(em: EntityManager, project: ExternalProject, item: ExternalItem, ticketId: string | null, ctx: ApplyItemsContext, events: Array<DomainEvent | EngineEvent>): void {
+  if (ctx.dryRun) return;
+  for (const problem of item.mappingErrors ?? []) {
+    events.push(
+      recordSyncError(em, {
+        projectId: project.id,
+        ticketId,
+        externalId: item.externalId,
+        field: problem.field,
+        value: problem.value,
+        direction: 'inbound',
+        message: problem.message,
+        deliveryId: ctx.deliveryId,
+      }),
+    );
+  }
+}
+
 /** Applies `items` reported by `project`; events to commit are appended to `events`. */
 export async function applyItems(
   em: EntityManager,
@@ -195,6 +215,7 @@ export async function applyItems(
       { projectId: project.id, externalId: item.externalId, status: 'linked' },
       ctx.dryRun ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
+    recordProblems(em, project, item, mapping?.ticketId ?? null, ctx, events);
     const peer = item.peerState;
     if (mapping && peer) outcomes.push(await applyPeerToLink(em, project, mapping, peer, ctx, events));
     else if (mapping) outcomes.push(await applyToLink(em, project, mapping, item, ctx, events));

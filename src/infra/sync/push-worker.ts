@@ -20,6 +20,7 @@ import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
+import { recordSyncError } from './sync-errors.ts';
 import { acknowledgePeerPush, failPeerPush } from '#domain/sync/peer-push.ts';
 import { peerTicketState } from '#domain/sync/peer-state.ts';
 
@@ -66,11 +67,20 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         return { result: { retryInMs: wait }, events: [] };
       }
       job.status = 'dead';
+      const refused = recordSyncError(em, {
+        projectId: project.id,
+        ticketId: job.ticketId,
+        externalId: null,
+        field: job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
+        direction: 'outbound',
+        message,
+        deliveryId: job.id,
+      });
       const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
       if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
       else for (const push of job.fields) mapping?.recordPushFailed(push.field);
       logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
-      return { result: 'done' as Outcome, events: [] };
+      return { result: 'done' as Outcome, events: [refused] };
     });
   }
 

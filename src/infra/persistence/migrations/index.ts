@@ -4,10 +4,12 @@ import { Migration20261122000100_foundation } from './Migration20261122000100_fo
 import { Migration20261122000200_tickets } from './Migration20261122000200_tickets.ts';
 import { Migration20261122000300_sync_engine } from './Migration20261122000300_sync_engine.ts';
 import { Migration20261122000400_sync_sessions } from './Migration20261122000400_sync_sessions.ts';
+import { Migration20261122000500_sync_errors } from './Migration20261122000500_sync_errors.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
   Migration20261122000200_tickets,
   Migration20261122000300_sync_engine,
   Migration20261122000400_sync_sessions,
+  Migration20261122000500_sync_errors,
 ];
