@@ -204,4 +204,60 @@ describe('Jira', () => {
     expect(view.ticket.mappings[0]?.errors[0]?.message).toMatch(/zoe/);
     expect(jira.issue(key)?.assignee).toBeNull();
   });
+
+  const signedJiraWebhook = async (key: string, fields: Record<string, unknown>) => {
+    const issue = jira.issue(key);
+    const updated = new Date(Date.now() + 60_000).toISOString().replace('Z', '+0000');
+    const body = JSON.stringify({
+      timestamp: Date.now() + 60_000,
+      webhookEvent: 'jira:issue_updated',
+      user: { accountId: 'person-1', displayName: 'Pat Person' },
+      issue: { id: issue?.id, key, fields: { summary: issue?.summary, status: { name: 'To Do', statusCategory: { key: 'new' } }, labels: [], updated, ...fields } },
+      changelog: { id: String(90_000 + Math.floor(Math.random() * 9_000)), items: [] },
+    });
+    const { createHmac } = await import('node:crypto');
+    return fetch(project.webhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': `sha256=${createHmac('sha256', project.webhookSecret).update(body).digest('hex')}`,
+        'x-atlassian-webhook-identifier': `test-${Date.now()}-${Math.random()}`,
+      },
+      body,
+    });
+  };
+
+  it('reads the issue when a webhook carries wiki markup instead of rich text', async () => {
+    const { id, key } = await linkedIssue('Wiki webhook');
+    await jira.webhooks.settled();
+    await settle();
+    // Hold the simulator's own webhook, so the only news is a v2-shaped one carrying wiki markup.
+    jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret, reorder: true });
+    try {
+      jira.personEdit(key, { description: 'Changed in Jira: **new** steps' });
+      const response = await signedJiraWebhook(key, { description: 'h1. Wiki markup from a v2-shaped webhook' });
+      expect(response.status).toBe(202);
+      const ticket = await eventually(
+        () => admin().run<{ ticket: { description: string } }>(`query($id: ID!) { ticket(id: $id) { description } }`, { id }),
+        (r) => r.ticket.description !== '',
+      );
+      expect(ticket.ticket.description).toBe('Changed in Jira: **new** steps');
+    } finally {
+      jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret, reorder: false });
+      await jira.webhooks.release();
+    }
+  });
+
+  it('records a reported value it cannot map as a sync error on the link instead of dropping it', async () => {
+    const { id, key } = await linkedIssue('Blocker priority');
+    await jira.webhooks.settled();
+    await settle();
+    const response = await signedJiraWebhook(key, { priority: { name: 'Blocker' } });
+    expect(response.status).toBe(202);
+    const errors = await eventually(
+      () => admin().run<{ syncErrors: Array<{ field: string; direction: string; value: unknown }> }>(`query($t: ID) { syncErrors(ticketId: $t) { field direction value } }`, { t: id }),
+      (r) => r.syncErrors.some((e) => e.field === 'priority'),
+    );
+    expect(errors.syncErrors.find((e) => e.field === 'priority')).toMatchObject({ direction: 'inbound', value: 'Blocker' });
+  });
 });

@@ -24,6 +24,8 @@ export interface ExternalItem {
   readonly fields: Partial<Record<FieldKey, JsonValue>>;
   /** The item was deleted on the side. */
   readonly deleted?: boolean;
+  /** Fields the delivery could not carry faithfully (e.g. wiki markup instead of ADF): read the item for them. */
+  readonly needsFetch?: readonly FieldKey[];
   /** Values the connector could not map; the engine records each as a SyncError on the link. */
   readonly mappingErrors?: readonly FieldProblem[];
   /** From a peer hub: the item's whole register state with global dots (then `fields` is unused). */

@@ -35,7 +35,7 @@ export function startSyncEngine(deps: {
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
-  const inbound = createInboundWorker(deps.uow, deps.hubReplica, logger.child({ worker: 'inbound' }));
+  const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
   const push = createPushWorker(deps.uow, deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
   const consumers: RunningConsumer[] = [

@@ -6,6 +6,8 @@ import { LockMode } from '@mikro-orm/core';
 import { DomainError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
+import type { ExternalItem } from '#domain/project/connector.ts';
+import type { ProjectService } from '#infra/services/projects.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import type { Logger } from '#infra/logger.ts';
@@ -21,7 +23,22 @@ const createSettleMs = 30_000;
 export type DeliveryProcessor = (inboxId: string) => Promise<Outcome>;
 
 /** The inbound processor over `uow`; `hub` is the hub's replica id. */
-export function createInboundWorker(uow: UnitOfWork, hub: string, logger: Logger): DeliveryProcessor {
+export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, hub: string, logger: Logger): DeliveryProcessor {
+  /** Items whose delivery could not carry some field faithfully are read from the side instead. */
+  async function complete(project: ExternalProject, items: readonly ExternalItem[]): Promise<ExternalItem[]> {
+    if (!items.some((item) => (item.needsFetch?.length ?? 0) > 0)) return [...items];
+    const { connector, settings } = projects.settingsOf(project);
+    if (!connector.capabilities.canFetch) return [...items];
+    const session = connector.open(settings);
+    return Promise.all(
+      items.map(async (item) => {
+        if (!item.needsFetch?.length || item.deleted) return item;
+        const read = await session.fetchItem(item.externalId, AbortSignal.timeout(15_000));
+        return read ?? item;
+      }),
+    );
+  }
+
   return async (inboxId) => {
     const em = uow.reader();
     const delivery = await em.findOne(InboxDelivery, { id: inboxId });
@@ -38,12 +55,14 @@ export function createInboundWorker(uow: UnitOfWork, hub: string, logger: Logger
       if (creating > 0) return { retryInMs: 250 };
     }
 
+    // Read before the transaction: a transient failure here retries the delivery later.
+    const items = await complete(project, delivery.items);
     try {
       return await uow.run(async (tx) => {
         const inbox = await tx.findOne(InboxDelivery, { id: inboxId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!inbox || inbox.status !== 'pending') return { result: 'done' as Outcome, events: [] };
         const events: Array<DomainEvent | EngineEvent> = [];
-        await applyItems(tx, project, inbox.items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
+        await applyItems(tx, project, items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
         inbox.status = 'processed';
         inbox.processedAt = new Date();
         inbox.attempts += 1;
