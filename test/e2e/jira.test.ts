@@ -176,7 +176,8 @@ describe('Jira', () => {
     await jira.webhooks.settled();
     jira.failNext(1, 429, { retryAfter: '1' });
     await update(id, { title: 'Throttled, then through' });
-    await eventually(async () => jira.issue(key)?.summary, (summary) => summary === 'Throttled, then through', 20_000);
+    const summary = await eventually(async () => jira.issue(key)?.summary, (value) => value === 'Throttled, then through', 20_000);
+    expect(summary).toBe('Throttled, then through');
   });
 
   it('answers 400 naming the problem for a malformed signed body', async () => {
