@@ -5,54 +5,24 @@
 // EntityManager that is never flushed, by dry runs. Returns what happened, for the reports.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Conflict } from '#domain/conflict/conflict.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import type { ExternalItem } from '#domain/project/connector.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
 import type { ItemOutcome, PlanEntry } from '#domain/project/sync-session.ts';
 import { applyExternalReport } from '#domain/sync/apply-external.ts';
-import { applyPeerState } from '#domain/sync/peer-apply.ts';
-import { createTwin } from '#domain/sync/peer-twin.ts';
-import type { PeerTicketState } from '#domain/sync/peer-state.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPull } from '#domain/sync/policy.ts';
 import type { TicketInput } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
-import { AuditEntry } from '#infra/persistence/sync-records.ts';
 import { newHubId } from '#infra/services/ids.ts';
+import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
+import { applyPeerToLink, importPeerTwin, lockPeerItem } from './peer-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { recordSyncError } from './sync-errors.ts';
 
-/** Where the items came from and whether to plan follow-up pushes. */
-export interface ApplyItemsContext {
-  readonly hub: string;
-  readonly deliveryId: string;
-  /** Dry runs neither plan pushes nor write audit entries (nothing is flushed anyway). */
-  readonly dryRun: boolean;
-}
-
-const none: ItemOutcome = { created: 0, updated: 0, unchanged: 1, conflicts: 0, entries: [] };
-
-function auditOf(events: readonly DomainEvent[], projectId: string, deliveryId: string): AuditEntry[] {
-  return events.flatMap((event) =>
-    event.type !== 'ticket.updated'
-      ? []
-      : event.changes.map((change) =>
-          Object.assign(new AuditEntry(), {
-            ticketId: event.ticketId,
-            projectId,
-            field: change.field,
-            fromValue: change.from,
-            toValue: change.to,
-            origin: change.origin.replica,
-            actor: change.origin.actor ?? null,
-            deliveryId,
-            at: new Date(event.at),
-          }),
-        ),
-  );
-}
+export type { ApplyItemsContext } from './apply-support.ts';
+export { importPeerTwin, lockPeerItem } from './peer-applier.ts';
 
 async function importItem(em: EntityManager, project: ExternalProject, item: ExternalItem, ctx: ApplyItemsContext, events: Array<DomainEvent | EngineEvent>): Promise<ItemOutcome> {
   const values = item.fields as Partial<TicketInput>;
@@ -85,9 +55,9 @@ async function applyToLink(
   ctx: ApplyItemsContext,
   events: Array<DomainEvent | EngineEvent>,
 ): Promise<ItemOutcome> {
-  const ticket = await em.findOne(Ticket, { id: mapping.ticketId }, ctx.dryRun ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!ticket) return none;
-  const openConflicts = await em.find(Conflict, { ticketId: ticket.id, status: 'open' });
+  const linked = await loadLinkedTicket(em, mapping, ctx);
+  if (!linked) return none;
+  const { ticket, openConflicts } = linked;
   const applied: DomainEvent[] = [];
   const entries: PlanEntry[] = [];
   let conflicts = 0;
@@ -119,65 +89,6 @@ async function applyToLink(
   }
   const changed = entries.length > 0;
   return { created: 0, updated: changed && conflicts === 0 ? 1 : 0, unchanged: changed ? 0 : 1, conflicts, entries };
-}
-
-/**
- * Plans pushes to every live link of the ticket in the same transaction that applied the change,
- * instead of waiting for the planner to hear about it: one commit-and-relay hop fewer per change.
- */
-async function planAllLinks(em: EntityManager, ticket: Ticket, reporting: SyncMapping) {
-  const others = await em.find(SyncMapping, { ticketId: ticket.id, status: 'linked', id: { $ne: reporting.id } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  return planTicketPushes(em, ticket, [reporting, ...others]);
-}
-
-/** A peer hub's state for a linked twin: merged register by register under the peer's dots. */
-async function applyPeerToLink(
-  em: EntityManager,
-  project: ExternalProject,
-  mapping: SyncMapping,
-  state: PeerTicketState,
-  ctx: ApplyItemsContext,
-  events: Array<DomainEvent | EngineEvent>,
-): Promise<ItemOutcome> {
-  const ticket = await em.findOne(Ticket, { id: mapping.ticketId }, ctx.dryRun ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!ticket) return none;
-  const openConflicts = await em.find(Conflict, { ticketId: ticket.id, status: 'open' });
-  const result = applyPeerState(ticket, mapping, project.policy(), state, { hub: ctx.hub, nowMs: Date.now(), newId: newHubId, openConflicts });
-  for (const conflict of result.conflicts) em.persist(conflict);
-  if (!ctx.dryRun) for (const entry of auditOf(result.events, project.id, ctx.deliveryId)) em.persist(entry);
-  events.push(...result.events);
-  if (!ctx.dryRun) events.push(...(await planAllLinks(em, ticket, mapping)));
-  const opened = result.events.filter((event) => event.type === 'conflict.detected').length;
-  const entries: PlanEntry[] = Object.entries(result.fields)
-    .filter(([, kind]) => kind !== 'duplicate')
-    .map(([field, kind]) => ({ action: kind === 'conflict' ? 'conflict' : 'update', direction: 'inbound', externalId: mapping.externalId, ticketId: ticket.id, field }));
-  const changed = result.kind === 'applied' && entries.length > 0;
-  return { created: 0, updated: changed && opened === 0 ? 1 : 0, unchanged: changed ? 0 : 1, conflicts: opened, entries };
-}
-
-/**
- * Serialises work on one peer item across processes until the transaction ends, so a twin
- * requested through the peer API and a delivery about the same ticket never make two twins.
- */
-export async function lockPeerItem(em: EntityManager, projectId: string, externalId: string): Promise<void> {
-  await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`twin:${projectId}:${externalId}`], 'run', em.getTransactionContext());
-}
-
-/** A peer's ticket this hub has never seen: its twin, sharing the peer's history, and the link. */
-export async function importPeerTwin(
-  em: EntityManager,
-  project: ExternalProject,
-  state: PeerTicketState,
-  ctx: Omit<ApplyItemsContext, 'dryRun'>,
-  events: Array<DomainEvent | EngineEvent>,
-): Promise<{ ticket: Ticket; outcome: ItemOutcome }> {
-  const twin = createTwin(state, project.policy(), { hub: ctx.hub, nowMs: Date.now(), newId: newHubId });
-  const mapping = SyncMapping.link({ id: newHubId(), ticket: twin.ticket, projectId: project.id, externalId: state.ticketId, fields: project.mappedFields, nowMs: Date.now() });
-  em.persist([twin.ticket, mapping, ...twin.conflicts]);
-  const at = new Date().toISOString();
-  events.push(...twin.events, { type: 'external_ticket.created', ticketId: twin.ticket.id, projectId: project.id, externalId: state.ticketId, at });
-  const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: state.ticketId, ticketId: null, field: null };
-  return { ticket: twin.ticket, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
 }
 
 /** The values the connector could not map become SyncErrors on the link (never a silent drop). */
