@@ -9,6 +9,27 @@ import { expected, httpUrl, nonEmptyString, parseSettings } from '#adapters/shar
 
 const jiraName = z.string({ error: expected('a Jira name') }).trim().min(1, { error: 'must not be empty' });
 
+/** `IN_PROGRESS`, `in progress`, `In-Progress` -> `in_progress`. */
+const hubSpelling = (text: string) => text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
+/**
+ * Accepts a value map in the API's spelling (`IN_PROGRESS`, `P1`) as well as the domain's, and
+ * written either way round (`{ "IN_PROGRESS": "In Progress" }` or `{ "In Progress": "IN_PROGRESS" }`);
+ * hands the schema hub value -> Jira name.
+ */
+function eitherWay(hubValues: readonly string[]) {
+  return (input: unknown) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      if (hubValues.includes(hubSpelling(key))) out[hubSpelling(key)] = value;
+      else if (typeof value === 'string' && hubValues.includes(hubSpelling(value))) out[hubSpelling(value)] ??= key;
+      else out[key] = value;
+    }
+    return out;
+  };
+}
+
 const configSchema = z.object({
   baseUrl: httpUrl,
   projectKey: z
@@ -19,9 +40,9 @@ const configSchema = z.object({
   /** Extra JQL ANDed to `project = KEY` (fetches, polling, import). */
   jql: z.string({ error: expected('a JQL string') }).trim().optional(),
   /** Hub status -> Jira status name; the rest by name and status category. */
-  statusMap: z.partialRecord(z.enum(ticketStatuses, { error: `must be one of ${ticketStatuses.join(', ')}` }), jiraName).optional(),
+  statusMap: z.preprocess(eitherWay(ticketStatuses), z.partialRecord(z.enum(ticketStatuses, { error: `must be one of ${ticketStatuses.join(', ')}` }), jiraName)).optional(),
   /** Hub priority -> Jira priority name; defaults Highest, High, Medium, Low, Lowest. */
-  priorityMap: z.partialRecord(z.enum(priorities, { error: `must be one of ${priorities.join(', ')}` }), jiraName).optional(),
+  priorityMap: z.preprocess(eitherWay(priorities), z.partialRecord(z.enum(priorities, { error: `must be one of ${priorities.join(', ')}` }), jiraName)).optional(),
   /** Hub assignee -> Jira accountId. */
   userMap: z.record(nonEmptyString, nonEmptyString).optional(),
   /** `protect` (default): a description holding rich text Markdown cannot carry is never overwritten. */
