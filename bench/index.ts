@@ -6,6 +6,7 @@ const suites: Array<[string, () => Promise<{ run: BenchSuite }>]> = [
   ['domain', () => import('./domain.bench.ts')],
   ['api', () => import('./api.bench.ts')],
   ['propagation', () => import('./propagation.bench.ts')],
+  ['jira', () => import('./jira.bench.ts')],
 ];
 
 function format(figure: BenchFigure): string {
