@@ -1,7 +1,7 @@
 // Runs sync sessions. The pull side fetches the project's items page by page (from the beginning
 // for initial and reconcile, from the project's cursor for incremental and manual) and applies
-// them like deliveries; the push side plans every linked ticket, which re-sends whatever the
-// project is missing. A dry run does the same on an EntityManager that is never flushed, and keeps
+// them like deliveries; for reconcile and manual sessions the push side then plans every linked
+// ticket, which re-sends whatever the project is missing. A dry run does the same on an EntityManager that is never flushed, and keeps
 // the plan. The cursor is saved after every page, so a session interrupted by a restart resumes.
 import { FlushMode, LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -145,7 +145,9 @@ export function createSessionRunner(deps: { orm: MikroORM; uow: UnitOfWork; proj
       } else if (allowsPull(project.direction)) {
         await withSession(sessionId, (s) => (s.note(`${project.kind.toUpperCase()} cannot be read back; only the outbound side was compared`), []));
       }
-      if (allowsPush(project.direction)) await pushSide(session, project);
+      // Imports and catch-ups already plan pushes for whatever they changed; comparing every linked
+      // ticket is what a reconcile (or an operator's manual session) is for.
+      if (allowsPush(project.direction) && (session.kind === 'reconcile' || session.kind === 'manual')) await pushSide(session, project);
       await withSession(sessionId, (s) => (s.complete(Date.now()), [syncEvent('sync.completed', s)]));
       return 'done';
     } catch (error) {
