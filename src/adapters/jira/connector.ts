@@ -26,7 +26,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     parseConfig: (config) => parseJiraConfig(config),
     parseCredentials: (credentials) => parseJiraCredentials(credentials),
     verifyDelivery: (delivery, secrets) => verifyJiraDelivery(delivery, secrets),
-    parseDelivery: (delivery, settings) => parseJiraDelivery(delivery, settings),
+    parseDelivery: (delivery, config) => parseJiraDelivery(delivery, config),
     open(settings) {
       // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
       return openJiraSession(parseJiraConfig(settings.config), parseJiraCredentials(settings.credentials), options);

@@ -28,19 +28,19 @@ export function verifyJiraDelivery(delivery: InboundDelivery, secrets: readonly 
 }
 
 /** The items of a verified delivery; throws InvalidDelivery naming the problem. */
-export function parseJiraDelivery(delivery: InboundDelivery, settings: ConnectionSettings): ParsedDelivery {
+export function parseJiraDelivery(delivery: InboundDelivery, config: ConnectionSettings['config']): ParsedDelivery {
   const body = parseDeliveryBody(webhookBodySchema, parseJsonBody(delivery.rawBody));
   const given = headerValue(delivery.headers, deliveryIdHeaderName)?.trim();
   const deliveryId = given ? `jira:${given}` : `jira-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
-  return { deliveryId, items: itemsOf(body, settings) };
+  return { deliveryId, items: itemsOf(body, config) };
 }
 
-function itemsOf(body: JiraWebhookBody, settings: ConnectionSettings): JiraExternalItem[] {
+function itemsOf(body: JiraWebhookBody, rawConfig: ConnectionSettings['config']): JiraExternalItem[] {
   const actor = body.user?.displayName ?? body.user?.accountId;
   if (issueEvents.has(body.webhookEvent)) {
     const issue = body.issue;
     if (!issue) throw new InvalidDelivery(`issue: is required for ${body.webhookEvent}`);
-    const config = parseJiraConfig(settings.config);
+    const config = parseJiraConfig(rawConfig);
     const changelogId = body.changelog?.id;
     return [
       itemFromIssue(issue, createJiraMapping(config), config.baseUrl, {
@@ -53,7 +53,7 @@ function itemsOf(body: JiraWebhookBody, settings: ConnectionSettings): JiraExter
   if (body.webhookEvent === 'jira:issue_deleted') {
     const issue = body.issue;
     if (!issue) throw new InvalidDelivery('issue: is required for jira:issue_deleted');
-    const config = parseJiraConfig(settings.config);
+    const config = parseJiraConfig(rawConfig);
     return [
       {
         externalId: issue.key,

@@ -114,8 +114,8 @@ export interface Connector {
   parseCredentials(credentials: unknown): Record<string, JsonValue>;
   /** True when the delivery is signed with one of `secrets` by the source's own scheme (or `?secret=`). */
   verifyDelivery(delivery: InboundDelivery, secrets: readonly string[]): boolean;
-  /** Parses a verified delivery; throws InvalidDelivery naming the problem. */
-  parseDelivery(delivery: InboundDelivery, settings: ConnectionSettings): ParsedDelivery;
+  /** Parses a verified delivery with the project's config (no credentials needed); throws InvalidDelivery naming the problem. */
+  parseDelivery(delivery: InboundDelivery, config: ConnectionSettings['config']): ParsedDelivery;
   /** A session calling the side with these settings. */
   open(settings: ConnectionSettings): ConnectorSession;
 }

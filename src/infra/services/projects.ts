@@ -2,6 +2,7 @@
 // tests the connection before anything is stored; credentials are sealed; lifecycle changes go
 // through the ExternalProject aggregate and are committed with their events.
 import { randomBytes } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { ConflictStrategy } from '#domain/conflict/conflict.ts';
 import { ExternalCallError, type Connector, type ConnectionSettings } from '#domain/project/connector.ts';
 import { ExternalProject, type ProjectChanges } from '#domain/project/external-project.ts';
@@ -49,6 +50,8 @@ export interface ProjectService {
   get(id: string): Promise<ExternalProject | null>;
   require(id: string): Promise<ExternalProject>;
   list(page: KeysetPage): Promise<ExternalProject[]>;
+  /** The connector of a kind; throws BadInputError when this build has none. */
+  connectorOf(kind: IntegrationKind): Connector;
   /** The connector and opened settings of a project (credentials unsealed in memory only). */
   settingsOf(project: ExternalProject): { connector: Connector; settings: ConnectionSettings };
 }
@@ -92,7 +95,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
   };
 
   async function load(id: string, lock = false, em = uow.reader()): Promise<ExternalProject> {
-    const project = isHubId(id) ? await em.findOne(ExternalProject, { id }, lock ? { lockMode: 4 } : {}) : null;
+    const project = isHubId(id) ? await em.findOne(ExternalProject, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) : null;
     if (!project) throw new NotFoundError(`No external project with id "${id}"`);
     return project;
   }
@@ -184,6 +187,8 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const { where, orderBy, limit } = keyset('createdAt', page);
       return uow.reader().find(ExternalProject, { $and: where }, { orderBy, limit });
     },
+
+    connectorOf,
 
     settingsOf(project) {
       const connector = connectorOf(project.kind);

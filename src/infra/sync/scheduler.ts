@@ -34,7 +34,7 @@ export function startScheduler(uow: UnitOfWork, projects: ProjectService, logger
       for (const { id } of due) {
         const project = await em.findOneOrFail(ExternalProject, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         project.lastPolledAt = new Date();
-        if (!projects.settingsOf(project).connector.capabilities.canFetch) continue;
+        if (!projects.connectorOf(project.kind).capabilities.canFetch) continue;
         const { session, events: started } = newSession(id, 'incremental', false, 'scheduler');
         em.persist(session);
         events.push(...started);

@@ -76,14 +76,15 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
       query: Object.fromEntries(url.searchParams.entries()),
       rawBody,
     };
-    const { connector, settings } = projects.settingsOf(project);
+    // Verifying and parsing need the project's secrets and config, never its credentials.
+    const connector = projects.connectorOf(project.kind);
     if (!connector.verifyDelivery(delivery, project.acceptedWebhookSecrets(Date.now()))) {
       sendJson(response, 401, { error: 'Signature does not match this project’s webhook secret' });
       return;
     }
     let parsed;
     try {
-      parsed = connector.parseDelivery(delivery, settings);
+      parsed = connector.parseDelivery(delivery, project.config);
     } catch (error) {
       if (error instanceof InvalidDelivery) {
         sendJson(response, 400, { error: error.message });

@@ -21,7 +21,7 @@ function thrownBy(run: () => unknown): unknown {
 }
 
 function problem(body: unknown): string {
-  const error = thrownBy(() => connector.parseDelivery(delivery(body), settings));
+  const error = thrownBy(() => connector.parseDelivery(delivery(body), settings.config));
   expect(error).toBeInstanceOf(InvalidDelivery);
   return (error as InvalidDelivery).message;
 }
@@ -35,7 +35,7 @@ const good = {
 
 describe('generic webhook deliveries', () => {
   it('parse into one item with hub values, a normalised ordering key and the instant it happened', () => {
-    const parsed = connector.parseDelivery(delivery(good), settings);
+    const parsed = connector.parseDelivery(delivery(good), settings.config);
     expect(parsed).toEqual({
       deliveryId: 'd-1',
       items: [
@@ -55,7 +55,7 @@ describe('generic webhook deliveries', () => {
       settings,
     );
     expect(parsed.items[0]?.fields).toEqual({ status: 'blocked', priority: 'p5', assignee: null });
-    const empty = connector.parseDelivery(delivery({ ...good, fields: {} }), settings);
+    const empty = connector.parseDelivery(delivery({ ...good, fields: {} }), settings.config);
     expect(empty.items[0]?.fields).toEqual({});
   });
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
         return;
       }
       try {
-        const parsed = connector.parseDelivery(delivery, settings);
+        const parsed = connector.parseDelivery(delivery, settings.config);
         if (!seen.has(parsed.deliveryId)) {
           seen.add(parsed.deliveryId);
           for (const item of parsed.items) {

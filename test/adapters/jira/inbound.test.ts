@@ -37,7 +37,7 @@ function delivery(body: unknown, headers: Record<string, string> = { 'x-atlassia
 
 function problem(body: unknown): string {
   try {
-    connector.parseDelivery(delivery(body), settings);
+    connector.parseDelivery(delivery(body), settings.config);
   } catch (error) {
     if (error instanceof InvalidDelivery) return error.message;
     throw error;
@@ -47,7 +47,7 @@ function problem(body: unknown): string {
 
 describe('Jira webhook deliveries', () => {
   it('maps jira:issue_updated to hub values, ordered by updated and changelog id, with the actor', () => {
-    const parsed = connector.parseDelivery(delivery(updated), settings);
+    const parsed = connector.parseDelivery(delivery(updated), settings.config);
     expect(parsed.deliveryId).toBe('jira:b7a1c2d3-0000-4000-8000-000000000001');
     expect(parsed.items).toEqual([
       {
@@ -63,23 +63,23 @@ describe('Jira webhook deliveries', () => {
 
   it('orders a report without changelog (created) before a later change, and a deletion after both', () => {
     const { changelog: _changelog, ...created } = { ...updated, webhookEvent: 'jira:issue_created' };
-    const [first] = connector.parseDelivery(delivery(created), settings).items;
-    const [second] = connector.parseDelivery(delivery(updated), settings).items;
-    const [gone] = connector.parseDelivery(delivery({ ...updated, webhookEvent: 'jira:issue_deleted', timestamp: Date.parse('2024-05-01T10:00:00.100Z') }), settings).items;
+    const [first] = connector.parseDelivery(delivery(created), settings.config).items;
+    const [second] = connector.parseDelivery(delivery(updated), settings.config).items;
+    const [gone] = connector.parseDelivery(delivery({ ...updated, webhookEvent: 'jira:issue_deleted', timestamp: Date.parse('2024-05-01T10:00:00.100Z') }), settings.config).items;
     expect(String(first?.orderingKey) < String(second?.orderingKey)).toBe(true);
     expect(String(second?.orderingKey) < String(gone?.orderingKey)).toBe(true);
     expect(gone).toMatchObject({ externalId: 'OPS-2', deleted: true, fields: {} });
   });
 
   it('falls back to a hash of the body for the delivery id, the same for the same bytes', () => {
-    const a = connector.parseDelivery(delivery(updated, {}), settings).deliveryId;
+    const a = connector.parseDelivery(delivery(updated, {}), settings.config).deliveryId;
     expect(a).toMatch(/^jira-body:[0-9a-f]{64}$/);
-    expect(connector.parseDelivery(delivery(updated, {}), settings).deliveryId).toBe(a);
+    expect(connector.parseDelivery(delivery(updated, {}), settings.config).deliveryId).toBe(a);
   });
 
   it('acknowledges comment events without items (comments are not mirrored)', () => {
     const comment = { timestamp: 1714557600999, webhookEvent: 'comment_created', comment: { id: '10050', body: { type: 'doc', version: 1, content: [] }, author: { accountId: 'x' } }, issue: updated.issue };
-    expect(connector.parseDelivery(delivery(comment), settings).items).toEqual([]);
+    expect(connector.parseDelivery(delivery(comment), settings.config).items).toEqual([]);
   });
 
   it('lists values it cannot map instead of dropping them, flags rich text and wiki descriptions', () => {
@@ -89,7 +89,7 @@ describe('Jira webhook deliveries', () => {
     fields['status'] = { name: 'Waiting for vendor' };
     fields['assignee'] = { accountId: 'unknown-account' };
     fields['description'] = { type: 'doc', version: 1, content: [{ type: 'table', content: [] }] };
-    const [item] = connector.parseDelivery(delivery(odd), settings).items as readonly JiraExternalItem[];
+    const [item] = connector.parseDelivery(delivery(odd), settings.config).items as readonly JiraExternalItem[];
     expect(item?.fields).toEqual({ title: 'Checkout fails on Safari', description: '', labels: ['checkout', 'web'], assignee: 'jira:unknown-account' });
     expect(item?.mappingErrors).toEqual([
       expect.objectContaining({ field: 'status', value: 'Waiting for vendor' }),
@@ -97,7 +97,7 @@ describe('Jira webhook deliveries', () => {
     ]);
     expect(item?.richTextLoss).toEqual({ description: ['node "table"'] });
     fields['description'] = 'h1. Wiki markup from a v2-shaped webhook';
-    const [wiki] = connector.parseDelivery(delivery(odd), settings).items as readonly JiraExternalItem[];
+    const [wiki] = connector.parseDelivery(delivery(odd), settings.config).items as readonly JiraExternalItem[];
     expect(wiki?.needsFetch).toEqual(['description']);
     expect(wiki?.fields).not.toHaveProperty('description');
   });

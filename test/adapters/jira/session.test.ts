@@ -30,7 +30,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const delivery = { headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), query: {}, rawBody: new Uint8Array(Buffer.concat(chunks)) };
       if (!connector.verifyDelivery(delivery, [secret])) return void res.writeHead(401).end();
-      received.push(...connector.parseDelivery(delivery, settings).items);
+      received.push(...connector.parseDelivery(delivery, settings.config).items);
       res.writeHead(202).end();
     });
   });
