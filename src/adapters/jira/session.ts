@@ -28,8 +28,6 @@ export interface JiraSessionOptions extends JiraClientOptions {
 export interface JiraOutboundResult extends OutboundResult {
   /** Statuses the issue passed through on the way (one webhook each): echoes of this write. */
   readonly transitionalValues?: Partial<Record<FieldKey, JsonValue[]>>;
-  /** The values Jira will report back for what we wrote, where they differ from what we sent. */
-  readonly reportedValues?: Partial<Record<FieldKey, JsonValue>>;
 }
 
 const issueFields = ['summary', 'description', 'status', 'priority', 'labels', 'assignee', 'updated', 'issuetype'];

@@ -102,6 +102,8 @@ export interface OutboundResult {
   readonly externalId: string | null;
   readonly url?: string;
   readonly orderingKey?: OrderingKey;
+  /** The values the side will report for what we sent, where its spelling differs (e.g. Jira labels). */
+  readonly reportedValues?: Partial<Record<FieldKey, JsonValue>>;
 }
 
 /** A connector: parses its settings and deliveries, and opens sessions. */

@@ -8,6 +8,7 @@ import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { ExternalCallError, type ExternalItem, type OutboundResult } from '#domain/project/connector.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
+import type { FieldKey } from '#domain/ticket/fields.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -25,9 +26,8 @@ import { acknowledgePeerPush, failPeerPush } from '#domain/sync/peer-push.ts';
 import { peerTicketState } from '#domain/sync/peer-state.ts';
 
 /** The value the side will report for what we sent (connectors say when it differs, e.g. Jira labels). */
-function reported(result: OutboundResult, field: string, sent: JsonValue): JsonValue {
-  const values = (result as { reportedValues?: Partial<Record<string, JsonValue>> }).reportedValues;
-  return values?.[field] ?? sent;
+function reported(result: OutboundResult, field: FieldKey, sent: JsonValue): JsonValue {
+  return result.reportedValues?.[field] ?? sent;
 }
 
 /** The side holds what we pushed (in its own spelling): that becomes each field's base. */
