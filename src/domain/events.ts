@@ -127,32 +127,3 @@ export type DomainEvent =
   | ExternalTicketUnlinked
   | SyncSessionEvent
   | SyncErrorRaised;
-
-/** The event type names, for subscribers that route by name. */
-export type DomainEventType = DomainEvent['type'];
-
-/** The subject suffix an event is published under (exhaustive over the union). */
-export function eventSubject(event: DomainEvent): string {
-  switch (event.type) {
-    case 'ticket.created':
-    case 'ticket.updated':
-      return `ticket.${event.ticketId}`;
-    case 'conflict.detected':
-    case 'conflict.resolved':
-      return `conflict.${event.conflictId}`;
-    case 'project.configured':
-      return `project.${event.projectId}`;
-    case 'sync.error':
-    case 'sync.started':
-    case 'sync.progress':
-    case 'sync.completed':
-    case 'sync.failed':
-      return `sync.${event.projectId}`;
-    case 'external_ticket.created':
-    case 'external_ticket.updated':
-    case 'external_ticket.unlinked':
-      return `ticket.${event.ticketId}`;
-    default:
-      return event satisfies never;
-  }
-}

@@ -26,13 +26,13 @@ describe('credential vault', () => {
     expect(() => vault.open('garbage')).toThrow(/malformed/);
   });
 
-  it('opens values sealed with a previous key after rotation, and says they need resealing', () => {
+  it('opens values sealed with a previous key after rotation, and seals new ones with the current key', () => {
     const before = createCredentialVault(key);
     const sealed = before.seal({ token: 't' });
     const after = createCredentialVault(newKey, [key]);
     expect(after.open(sealed)).toEqual({ token: 't' });
-    expect(after.needsResealing(sealed)).toBe(true);
-    expect(after.needsResealing(after.seal({ token: 't' }))).toBe(false);
+    expect(after.seal({ token: 't' }).split('.')[1]).toBe(after.currentKeyId);
+    expect(sealed.split('.')[1]).not.toBe(after.currentKeyId);
     expect(() => createCredentialVault(newKey).open(sealed)).toThrow(/not configured/);
   });
 });

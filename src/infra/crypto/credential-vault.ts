@@ -22,8 +22,6 @@ export interface CredentialVault {
   readonly currentKeyId: string;
   seal(value: unknown): string;
   open(sealed: string): unknown;
-  /** True when `sealed` was sealed with an older key and should be re-sealed. */
-  needsResealing(sealed: string): boolean;
 }
 
 function deriveKey(secret: string): Key {
@@ -69,6 +67,5 @@ export function createCredentialVault(secret: string | undefined, previous: read
         throw new SealedCredentialsError('stored credentials could not be opened (tampered, or sealed with another key)');
       }
     },
-    needsResealing: (sealed) => sealed.split('.')[1] !== current.id,
   };
 }
