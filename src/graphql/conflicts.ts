@@ -134,7 +134,7 @@ builder.mutationField('resolveConflict', (t) =>
 builder.subscriptionField('conflictDetected', (t) =>
   t.field({
     type: ConflictRef,
-    description: 'Conflicts as they are detected for a project; without projectId, those between hub writers.',
+    description: 'Conflicts as they are detected: those with one project, or every conflict (hub writers included) without projectId.',
     args: { projectId: t.arg.id() },
     subscribe: async function* (_root, { projectId }, { services, signal }) {
       for await (const event of services.feed.conflictsDetected(projectId == null ? null : String(projectId), signal)) {

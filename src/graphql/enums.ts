@@ -3,10 +3,12 @@
 import { priorities, privacyLevels, ticketKinds, ticketStatuses } from '#domain/ticket/fields.ts';
 import { conflictStatuses, conflictStrategies } from '#domain/conflict/conflict.ts';
 import { handshakeStatuses, integrationKinds, projectStatuses, syncModes } from '#domain/project/kinds.ts';
+import { syncSessionKinds, syncSessionStatuses } from '#domain/project/sync-session.ts';
 import { syncDirections } from '#domain/sync/policy.ts';
 import { builder } from './builder.ts';
 
-function valuesOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, { value: T }> {
+/** GraphQL enum values (upper case) for domain values (lower case). */
+export function valuesOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, { value: T }> {
   return Object.fromEntries(values.map((value) => [value.toUpperCase(), { value }])) as Record<Uppercase<T>, { value: T }>;
 }
 
@@ -30,3 +32,5 @@ export const SyncModeEnum = builder.enumType('SyncMode', {
   description: 'How changes are learnt from a project: its webhooks, polling, or both.',
   values: valuesOf(syncModes),
 });
+export const SyncSessionKindEnum = builder.enumType('SyncSessionKind', { values: valuesOf(syncSessionKinds) });
+export const SyncSessionStatusEnum = builder.enumType('SyncSessionStatus', { values: valuesOf(syncSessionStatuses) });

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import { Roles, type Role } from '#infra/auth/roles.ts';
 import { builder } from './builder.ts';
+import { valuesOf } from './enums.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   description: 'What a token holder may do; each role includes the ones before it.',
-  values: Object.fromEntries(Roles.map((role) => [role.toUpperCase(), { value: role }])) as Record<Uppercase<Role>, { value: Role }>,
+  values: valuesOf(Roles),
 });
 
 const CreateApiTokenInput = builder.inputType('CreateApiTokenInput', {

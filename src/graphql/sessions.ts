@@ -1,15 +1,11 @@
 // Sync sessions in GraphQL: `startSync` (with a dry run that only reports its plan),
 // `syncSession`, the sessions of a project, and `syncStatus`, which streams session progress
 // from JetStream.
-import { syncSessionKinds, syncSessionStatuses, type PlanEntry, type SyncSession } from '#domain/project/sync-session.ts';
+import type { PlanEntry, SyncSession } from '#domain/project/sync-session.ts';
 import { builder } from './builder.ts';
+import { SyncSessionKindEnum, SyncSessionStatusEnum } from './enums.ts';
 import { ExternalProjectRef } from './projects.ts';
 
-const valuesOf = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((value) => [value.toUpperCase(), { value }])) as Record<Uppercase<T>, { value: T }>;
-
-const SyncSessionKindEnum = builder.enumType('SyncSessionKind', { values: valuesOf(syncSessionKinds) });
-const SyncSessionStatusEnum = builder.enumType('SyncSessionStatus', { values: valuesOf(syncSessionStatuses) });
 
 const PlanEntryRef = builder.objectRef<PlanEntry>('SyncPlanEntry').implement({
   description: 'One thing a session did (or, in a dry run, would do).',

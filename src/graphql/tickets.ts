@@ -123,7 +123,6 @@ builder.queryField('tickets', (t) =>
       return resolveCursorConnection<Promise<Ticket[]>>(
         { args, toCursor: (ticket: Ticket) => encodeCursor(ticket.createdAt, ticket.id), defaultSize: 20, maxSize: 100 },
         ({ before, after, limit, inverted }) => {
-          const position = decodeCursor;
           return services.tickets.list(
             {
               ...(filter.status ? { status: filter.status } : {}),
@@ -134,8 +133,8 @@ builder.queryField('tickets', (t) =>
               ...(filter.text != null ? { text: filter.text } : {}),
             },
             {
-              ...(after ? { after: position(after) } : {}),
-              ...(before ? { before: position(before) } : {}),
+              ...(after ? { after: decodeCursor(after) } : {}),
+              ...(before ? { before: decodeCursor(before) } : {}),
               limit,
               inverted,
             },

@@ -23,7 +23,7 @@ export function ticketSubjects(prefix: string, ticketId: string): string {
   return `${prefix}.events.ticket.${ticketId}.>`;
 }
 
-/** Conflicts detected for one project, or for the hub's own writers when projectId is `hub`. */
+/** Conflicts detected with one project, or every detected conflict when projectId is null. */
 export function conflictDetectedSubjects(prefix: string, projectId: string | null): string {
   return projectId === null ? `${prefix}.events.conflict.*.detected` : `${prefix}.events.conflict.${projectId}.detected`;
 }

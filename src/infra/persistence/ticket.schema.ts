@@ -1,11 +1,10 @@
 // Maps the domain's Ticket and Conflict classes to tables, without touching the domain code:
 // current values are plain columns (so the API can filter), the per-field version state is jsonb.
 import { defineEntity, p } from '@mikro-orm/core';
-import type { ConflictCandidate, ConflictResolution, ConflictStatus, ConflictStrategy } from '#domain/conflict/conflict.ts';
+import { Conflict, type ConflictCandidate, type ConflictResolution, type ConflictStatus, type ConflictStrategy } from '#domain/conflict/conflict.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { FieldKey, Priority, Privacy, TicketKind, TicketStatus } from '#domain/ticket/fields.ts';
 import { Ticket, type TicketClock, type TicketRegisters } from '#domain/ticket/ticket.ts';
-import { Conflict as ConflictClass } from '#domain/conflict/conflict.ts';
 
 const timestamp = () => p.datetime().columnType('timestamptz');
 
@@ -31,7 +30,7 @@ export const TicketSchema = defineEntity({
 });
 
 export const ConflictSchema = defineEntity({
-  class: ConflictClass,
+  class: Conflict,
   tableName: 'conflicts',
   properties: {
     id: p.uuid().primary(),

@@ -30,9 +30,11 @@ export interface PushJobService {
 export function createPushJobService(uow: UnitOfWork): PushJobService {
   return {
     list(filter, page) {
+      // An id that is not a hub id names nothing: an empty list, not a query.
+      if ([filter.projectId, filter.ticketId].some((id) => id !== undefined && !isHubId(id))) return Promise.resolve([]);
       const where: object[] = [];
-      if (filter.projectId !== undefined) where.push({ projectId: isHubId(filter.projectId) ? filter.projectId : '00000000-0000-0000-0000-000000000000' });
-      if (filter.ticketId !== undefined) where.push({ ticketId: isHubId(filter.ticketId) ? filter.ticketId : '00000000-0000-0000-0000-000000000000' });
+      if (filter.projectId !== undefined) where.push({ projectId: filter.projectId });
+      if (filter.ticketId !== undefined) where.push({ ticketId: filter.ticketId });
       if (filter.status !== undefined) where.push({ status: filter.status });
       const { where: position, orderBy, limit } = keyset('createdAt', page);
       return uow.reader().find(PushJob, { $and: [...where, ...position] }, { orderBy, limit });
