@@ -66,9 +66,10 @@ export class SyncSession {
 
   /** A running session. */
   static start(input: { id: string; projectId: string; kind: SyncSessionKind; dryRun: boolean; trigger: string; cursor: string | null; nowMs: number }): SyncSession {
+    const { nowMs, ...identity } = input;
     const session = new SyncSession();
     Object.assign(session, {
-      ...input,
+      ...identity,
       status: 'running',
       created: 0,
       updated: 0,
@@ -79,10 +80,9 @@ export class SyncSession {
       plan: [],
       processed: 0,
       notes: [],
-      startedAt: new Date(input.nowMs),
+      startedAt: new Date(nowMs),
       completedAt: null,
     });
-    delete (session as { nowMs?: number }).nowMs;
     return session;
   }
 
