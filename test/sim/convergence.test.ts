@@ -7,22 +7,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { conflictStrategies } from '#domain/conflict/conflict.ts';
 import type { ClassifyOptions } from '#domain/sync/classify.ts';
-import { simFields, World, type SideSetup, type SimField, type Step } from './world.ts';
+import { fieldValues, simSettings, simulationTimeoutMs } from './settings.ts';
+import { simFields, World, type SideSetup, type Step } from './world.ts';
 
-const seed = Number(process.env['SIM_SEED'] ?? 20260122);
-// CPU-bound: on two cores shared with the rest of the suite it can take several times its solo time.
-const simulationTimeoutMs = 300_000;
-const numRuns = Number(process.env['SIM_RUNS'] ?? 10_000);
-const maxSteps = Number(process.env['SIM_STEPS'] ?? 40);
-
-const values: Record<SimField, fc.Arbitrary<unknown>> = {
-  title: fc.constantFrom('alpha', 'beta', 'gamma', 'delta'),
-  status: fc.constantFrom('open', 'blocked', 'resolved', 'closed'),
-  priority: fc.constantFrom('p1', 'p2', 'p3'),
-  assignee: fc.constantFrom(null, 'ann', 'bob'),
-  labels: fc.subarray(['x', 'y', 'z']),
-  description: fc.tuple(fc.constantFrom('l1', 'L1'), fc.constantFrom('l2', 'L2'), fc.constantFrom('l3', 'L3')).map((l) => l.join('\n')),
-};
+const { seed, numRuns, maxSteps } = simSettings('SIM', { seed: 20260122, runs: 10_000, steps: 40 });
+const values = fieldValues;
 const fieldValue = fc.constantFrom(...simFields).chain((field) => values[field].map((value) => ({ field, value: value as never })));
 const dt = fc.integer({ min: 1, max: 40 });
 const sideIndex = fc.nat({ max: 3 });

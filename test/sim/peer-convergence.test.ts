@@ -7,22 +7,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { conflictStrategies } from '#domain/conflict/conflict.ts';
 import { PeerWorld, type HubSetup, type PeerStep } from './peer-world.ts';
+import { fieldValues, simSettings, simulationTimeoutMs } from './settings.ts';
 import { simFields, type SimField } from './world.ts';
 
-const seed = Number(process.env['PEER_SIM_SEED'] ?? 20260301);
-// CPU-bound: on two cores shared with the rest of the suite it can take several times its solo time.
-const simulationTimeoutMs = 300_000;
-const numRuns = Number(process.env['PEER_SIM_RUNS'] ?? 2_000);
-const maxSteps = Number(process.env['PEER_SIM_STEPS'] ?? 40);
-
-const values: Record<SimField, fc.Arbitrary<unknown>> = {
-  title: fc.constantFrom('alpha', 'beta', 'gamma', 'delta'),
-  status: fc.constantFrom('open', 'blocked', 'resolved', 'closed'),
-  priority: fc.constantFrom('p1', 'p2', 'p3'),
-  assignee: fc.constantFrom(null, 'ann', 'bob'),
-  labels: fc.subarray(['x', 'y', 'z']),
-  description: fc.constantFrom('l1\nl2\nl3', 'L1\nl2\nl3', 'l1\nl2\nL3'),
-};
+const { seed, numRuns, maxSteps } = simSettings('PEER_SIM', { seed: 20260301, runs: 2_000, steps: 40 });
+// Whole descriptions: peers exchange states, not three-way text merges.
+const values: Record<SimField, fc.Arbitrary<unknown>> = { ...fieldValues, description: fc.constantFrom('l1\nl2\nl3', 'L1\nl2\nl3', 'l1\nl2\nL3') };
 const fieldValue = fc.constantFrom(...simFields).chain((field) => values[field].map((value) => ({ field, value: value as never })));
 const dt = fc.integer({ min: 1, max: 40 });
 const hub = fc.nat({ max: 2 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ExternalCallError, type ConnectorSession, type OutboundRequest } from '#domain/project/connector.ts';
+import type { ConnectorSession, OutboundRequest } from '#domain/project/connector.ts';
+import { externalFailure } from '#test/support/failures.ts';
 import { createGenericWebhookConnector } from '#adapters/generic-webhook/connector.ts';
 import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
@@ -31,14 +32,6 @@ function lastBody(): { event?: string; externalId?: string | null; ticket?: Reco
   return body as { event?: string; externalId?: string | null; ticket?: Record<string, unknown> };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ExternalCallError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ExternalCallError);
-  return error as ExternalCallError;
-}
 
 beforeAll(async () => {
   simulator = createGenericWebhookSimulator({ secret });
@@ -116,24 +109,24 @@ describe('the generic webhook connector against its simulator', () => {
 
   it('surfaces injected failures as the right ExternalCallError kinds', async () => {
     simulator.failNext(1, 500);
-    const unavailable = await failure(session.createItem(request()));
+    const unavailable = await externalFailure(session.createItem(request()));
     expect(unavailable.kind).toBe('unavailable');
     expect(unavailable.status).toBe(500);
 
     simulator.failNext(1, 429, { retryAfter: '2' });
-    const limited = await failure(session.createItem(request()));
+    const limited = await externalFailure(session.createItem(request()));
     expect(limited.kind).toBe('rate_limited');
     expect(limited.retryAfterMs).toBe(2000);
 
     simulator.failNext(1, 401);
-    expect((await failure(session.createItem(request()))).kind).toBe('unauthorized');
+    expect((await externalFailure(session.createItem(request()))).kind).toBe('unauthorized');
 
     simulator.failNext(1, 400, { body: '{"error":"title too long"}' });
-    const rejected = await failure(session.createItem(request()));
+    const rejected = await externalFailure(session.createItem(request()));
     expect(rejected.kind).toBe('rejected');
     expect(rejected.message).toContain('title too long');
 
-    expect((await failure(session.updateItem('GW-does-not-exist', request()))).kind).toBe('not_found');
+    expect((await externalFailure(session.updateItem('GW-does-not-exist', request()))).kind).toBe('not_found');
 
     // After the injected failures the same session works again.
     expect((await session.createItem(request())).externalId).toMatch(/^GW-/);
@@ -141,14 +134,14 @@ describe('the generic webhook connector against its simulator', () => {
 
   it('is refused with unauthorized when the receiver holds another secret', async () => {
     simulator.setSecret('rotated-on-the-other-side');
-    const error = await failure(session.createItem(request()));
+    const error = await externalFailure(session.createItem(request()));
     expect(error.kind).toBe('unauthorized');
     expect(simulator.deliveries.at(-1)?.signatureValid).toBe(false);
   });
 
   it('times out a slow receiver as unavailable', async () => {
     simulator.delayAnswers(1000, 1);
-    const error = await failure(session.createItem(request()));
+    const error = await externalFailure(session.createItem(request()));
     expect(error.kind).toBe('unavailable');
     expect(error.message).toContain('timed out');
   });
@@ -158,7 +151,7 @@ describe('the generic webhook connector against its simulator', () => {
     await session.testConnection();
     expect(simulator.deliveries.length).toBe(before);
     const nowhere = connector.open({ projectId: 'p-2', config: { targetUrl: 'https://does-not-exist.invalid/hook' }, credentials: { secret } });
-    const error = await failure(nowhere.testConnection());
+    const error = await externalFailure(nowhere.testConnection());
     // NXDOMAIN is a configuration mistake (rejected); a machine without any DNS says unavailable.
     expect(['rejected', 'unavailable']).toContain(error.kind);
     expect(error.message).toContain('does-not-exist.invalid');
@@ -166,8 +159,8 @@ describe('the generic webhook connector against its simulator', () => {
 
   it('refuses to fetch: changes of a generic receiver arrive by webhook only', async () => {
     expect(connector.capabilities).toEqual({ receivesWebhooks: true, canFetch: false, canCreate: true, canUpdate: true, syncModes: ['webhook'] });
-    expect((await failure(session.fetchChanges(null))).kind).toBe('rejected');
-    expect((await failure(session.fetchItem('GW-1'))).kind).toBe('rejected');
+    expect((await externalFailure(session.fetchChanges(null))).kind).toBe('rejected');
+    expect((await externalFailure(session.fetchItem('GW-1'))).kind).toBe('rejected');
   });
 });
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExternalCallError } from '#domain/project/connector.ts';
 import { defaultRetryAfterMs, responseJson, retryAfterMs, sendRequest } from '#adapters/shared/http.ts';
+import { externalFailure } from '#test/support/failures.ts';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -23,14 +23,6 @@ function answer(status: number, headers: Record<string, string> = {}, body = '')
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ExternalCallError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ExternalCallError);
-  return error as ExternalCallError;
-}
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -67,7 +59,7 @@ describe('sendRequest', () => {
   });
 
   it('maps 429 with Retry-After in seconds to rate_limited with that wait', async () => {
-    const error = await failure(sendRequest({ url: route('/429s', answer(429, { 'retry-after': '7' })) }));
+    const error = await externalFailure(sendRequest({ url: route('/429s', answer(429, { 'retry-after': '7' })) }));
     expect(error.kind).toBe('rate_limited');
     expect(error.status).toBe(429);
     expect(error.retryAfterMs).toBe(7000);
@@ -76,7 +68,7 @@ describe('sendRequest', () => {
 
   it('maps 429 with Retry-After as an HTTP-date to the time until then', async () => {
     const at = new Date(Date.now() + 120_000).toUTCString();
-    const error = await failure(sendRequest({ url: route('/429d', answer(429, { 'retry-after': at })) }));
+    const error = await externalFailure(sendRequest({ url: route('/429d', answer(429, { 'retry-after': at })) }));
     expect(error.kind).toBe('rate_limited');
     expect(error.retryAfterMs).toBeGreaterThan(115_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
@@ -84,29 +76,29 @@ describe('sendRequest', () => {
 
   it('maps 429 with X-RateLimit-Reset, or nothing, to a wait', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 60);
-    const byReset = await failure(sendRequest({ url: route('/429r', answer(429, { 'x-ratelimit-reset': reset })) }));
+    const byReset = await externalFailure(sendRequest({ url: route('/429r', answer(429, { 'x-ratelimit-reset': reset })) }));
     expect(byReset.retryAfterMs).toBeGreaterThan(55_000);
     expect(byReset.retryAfterMs).toBeLessThanOrEqual(60_000);
-    const bare = await failure(sendRequest({ url: route('/429', answer(429)) }));
+    const bare = await externalFailure(sendRequest({ url: route('/429', answer(429)) }));
     expect(bare.retryAfterMs).toBe(defaultRetryAfterMs);
-    const custom = await failure(sendRequest({ url: `${base}/429`, fallbackRetryAfterMs: 1234 }));
+    const custom = await externalFailure(sendRequest({ url: `${base}/429`, fallbackRetryAfterMs: 1234 }));
     expect(custom.retryAfterMs).toBe(1234);
   });
 
   it('maps 401 and 403 to unauthorized, 404 to not_found, 5xx to unavailable', async () => {
-    expect((await failure(sendRequest({ url: route('/401', answer(401)) }))).kind).toBe('unauthorized');
-    expect((await failure(sendRequest({ url: route('/403', answer(403)) }))).kind).toBe('unauthorized');
-    expect((await failure(sendRequest({ url: route('/404', answer(404)) }))).kind).toBe('not_found');
-    const unavailable = await failure(sendRequest({ url: route('/500', answer(500, {}, 'boom')) }));
+    expect((await externalFailure(sendRequest({ url: route('/401', answer(401)) }))).kind).toBe('unauthorized');
+    expect((await externalFailure(sendRequest({ url: route('/403', answer(403)) }))).kind).toBe('unauthorized');
+    expect((await externalFailure(sendRequest({ url: route('/404', answer(404)) }))).kind).toBe('not_found');
+    const unavailable = await externalFailure(sendRequest({ url: route('/500', answer(500, {}, 'boom')) }));
     expect(unavailable.kind).toBe('unavailable');
     expect(unavailable.status).toBe(500);
     expect(unavailable.isTransient()).toBe(true);
-    expect((await failure(sendRequest({ url: route('/503', answer(503, { 'retry-after': '3' })) }))).retryAfterMs).toBe(3000);
+    expect((await externalFailure(sendRequest({ url: route('/503', answer(503, { 'retry-after': '3' })) }))).retryAfterMs).toBe(3000);
   });
 
   it('maps other 4xx to rejected, naming the status and an excerpt of the body but not the query', async () => {
     const url = route('/422', answer(422, {}, `{"error": "title is ${'very '.repeat(100)}long"}`));
-    const error = await failure(sendRequest({ url: `${url}?secret=hush`, json: {} }));
+    const error = await externalFailure(sendRequest({ url: `${url}?secret=hush`, json: {} }));
     expect(error.kind).toBe('rejected');
     expect(error.isTransient()).toBe(false);
     expect(error.message).toContain(`POST ${base}/422 answered 422: {"error": "title is very`);
@@ -118,7 +110,7 @@ describe('sendRequest', () => {
     const url = route('/slow', (_request, _body, response) => {
       setTimeout(() => response.end('late'), 2000).unref();
     });
-    const error = await failure(sendRequest({ url, timeoutMs: 100 }));
+    const error = await externalFailure(sendRequest({ url, timeoutMs: 100 }));
     expect(error.kind).toBe('unavailable');
     expect(error.message).toContain('timed out after 100 ms');
   });
@@ -128,7 +120,7 @@ describe('sendRequest', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await failure(sendRequest({ url: `http://127.0.0.1:${port}/` }));
+    const error = await externalFailure(sendRequest({ url: `http://127.0.0.1:${port}/` }));
     expect(error.kind).toBe('unavailable');
     expect(error.message).toContain('ECONNREFUSED');
   });
@@ -149,7 +141,7 @@ describe('a caller deadline', () => {
     const url = route('/slow-deadline', (_request, _body, response) => {
       setTimeout(() => response.end('late'), 2000).unref();
     });
-    const error = await failure(sendRequest({ url, signal: AbortSignal.timeout(50) }));
+    const error = await externalFailure(sendRequest({ url, signal: AbortSignal.timeout(50) }));
     expect(error.kind).toBe('unavailable');
   });
 });
