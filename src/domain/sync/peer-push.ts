@@ -34,11 +34,20 @@ export function planPeerPush(ticket: Ticket, mapping: SyncMapping, policy: Proje
   return peerPushVerdict(ticket, mapping, policy) === 'push' ? peerTicketState(ticket, policy, from) : null;
 }
 
+/**
+ * Records a push of the ticket's current state as in flight on every mapped field, when one is due;
+ * the state itself is built when it is sent (a later state only covers more). True when due.
+ */
+export function beginPeerPush(ticket: Ticket, mapping: SyncMapping, policy: ProjectPolicy): boolean {
+  if (peerPushVerdict(ticket, mapping, policy) !== 'push') return false;
+  for (const field of policy.mappedFields) mapping.recordPushSent(field, ticket.fieldValue(field), ticket.clock.vector);
+  return true;
+}
+
 /** Plans the push and records it as in flight on every mapped field. */
 export function startPeerPush(ticket: Ticket, mapping: SyncMapping, policy: ProjectPolicy, from: ReplicaId): PeerTicketState | null {
   const state = planPeerPush(ticket, mapping, policy, from);
-  if (state === null) return null;
-  for (const field of policy.mappedFields) mapping.recordPushSent(field, ticket.fieldValue(field), state.context);
+  if (state !== null) beginPeerPush(ticket, mapping, policy);
   return state;
 }
 

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { startPushes, type PlannedPush } from '#domain/sync/push-plan.ts';
-import { startPeerPush } from '#domain/sync/peer-push.ts';
+import { beginPeerPush } from '#domain/sync/peer-push.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -54,10 +54,8 @@ export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappin
  * is built when the job runs, so it is as fresh as possible (a newer state only covers more).
  */
 function planPeer(ticket: Ticket, mapping: SyncMapping, project: ExternalProject): PlannedPush[] {
-  // Only the in-flight bookkeeping matters here; the state sent is rebuilt, with this hub's replica id, when the job runs.
-  const state = startPeerPush(ticket, mapping, project.policy(), 'planner');
-  if (state === null) return [];
-  return project.mappedFields.map((field) => ({ field, value: ticket.fieldValue(field), version: state.context, ifOrderingKey: null }));
+  if (!beginPeerPush(ticket, mapping, project.policy())) return [];
+  return project.mappedFields.map((field) => ({ field, value: ticket.fieldValue(field), version: ticket.clock.vector, ifOrderingKey: null }));
 }
 
 /** Plans the pushes of one ticket in a transaction of its own. */
