@@ -4,7 +4,7 @@
 // A good delivery is written to the inbox (keyed by the source's delivery id) together with a
 // `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
@@ -93,25 +93,34 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
       throw error;
     }
 
-    const outcome = await uow.run(async (em) => {
-      const locked = await em.findOne(ExternalProject, { id: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const existing = await em.findOne(InboxDelivery, { projectId: project.id, deliveryId: parsed.deliveryId });
-      if (!locked || existing) return { result: 'duplicate' as const, events: [] };
-      locked.recordVerifiedDelivery();
-      const inbox = Object.assign(new InboxDelivery(), {
-        id: newHubId(),
-        projectId: project.id,
-        deliveryId: parsed.deliveryId,
-        receivedAt: new Date(),
-        items: [...parsed.items],
-        status: 'pending' as const,
-        attempts: 0,
-        processedAt: null,
-        error: null,
+    // Repeats are caught by the inbox's unique (project, delivery id) key, so deliveries of one
+    // project are accepted side by side; only the first verified one (the handshake) locks the project.
+    const accept = () =>
+      uow.run(async (em) => {
+        if (project.handshakeStatus === 'pending') {
+          const locked = await em.findOne(ExternalProject, { id: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          locked?.recordVerifiedDelivery();
+        }
+        const existing = await em.findOne(InboxDelivery, { projectId: project.id, deliveryId: parsed.deliveryId });
+        if (existing) return { result: 'duplicate' as const, events: [] };
+        const inbox = Object.assign(new InboxDelivery(), {
+          id: newHubId(),
+          projectId: project.id,
+          deliveryId: parsed.deliveryId,
+          receivedAt: new Date(),
+          items: [...parsed.items],
+          status: 'pending' as const,
+          attempts: 0,
+          processedAt: null,
+          error: null,
+        });
+        em.persist(inbox);
+        const message: DeliveryReceived = { type: 'delivery.received', projectId: project.id, inboxId: inbox.id };
+        return { result: 'accepted' as const, events: [message] };
       });
-      em.persist(inbox);
-      const message: DeliveryReceived = { type: 'delivery.received', projectId: project.id, inboxId: inbox.id };
-      return { result: 'accepted' as const, events: [message] };
+    const outcome = await accept().catch((error: unknown) => {
+      if (error instanceof UniqueConstraintViolationException) return 'duplicate' as const;
+      throw error;
     });
     sendJson(response, 202, { status: outcome, deliveryId: parsed.deliveryId });
   };
