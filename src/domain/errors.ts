@@ -53,3 +53,11 @@ export class FieldHeldByConflict extends DomainError {
     this.conflictId = conflictId;
   }
 }
+
+/** A comment input breaks a rule (empty, too long); the message names the field. */
+export class InvalidCommentInput extends DomainError {
+  override readonly name = 'InvalidCommentInput';
+  constructor(field: string, problem: string) {
+    super(`${field}: ${problem}`);
+  }
+}

@@ -115,6 +115,17 @@ export interface SyncErrorRaised {
   readonly at: string;
 }
 
+/** A comment was added to a ticket, edited or deleted (on the hub or on a connected side). */
+export interface CommentChanged {
+  readonly type: 'comment.added' | 'comment.edited' | 'comment.deleted';
+  readonly ticketId: string;
+  readonly commentId: string;
+  /** `hub`, or the id of the project the write came from. */
+  readonly origin: string;
+  readonly author: string;
+  readonly at: string;
+}
+
 /** Every event the domain emits. */
 export type DomainEvent =
   | TicketCreated
@@ -126,4 +137,5 @@ export type DomainEvent =
   | ExternalTicketUpdated
   | ExternalTicketUnlinked
   | SyncSessionEvent
-  | SyncErrorRaised;
+  | SyncErrorRaised
+  | CommentChanged;

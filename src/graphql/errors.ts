@@ -22,6 +22,12 @@ export class BadInputError extends Error {
   readonly code = 'BAD_USER_INPUT';
 }
 
+/** Raised by services when the caller's role does not allow this change to this record. */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+}
+
 function describeZod(error: ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`)

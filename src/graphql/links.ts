@@ -67,7 +67,7 @@ const PushJobRef = builder.objectRef<PushJob>('PushJob').implement({
     id: t.exposeID('id'),
     project: t.field({ type: ExternalProjectRef, resolve: (job, _args, { services }) => services.projects.require(job.projectId) }),
     ticket: t.field({ type: TicketRef, resolve: (job, _args, { services }) => services.tickets.require(job.ticketId) }),
-    operation: t.exposeString('operation', { description: '`create` or `update`.' }),
+    operation: t.exposeString('operation', { description: '`create` or `update` (the item), or `comment` (one comment).' }),
     fields: t.stringList({ resolve: (job) => job.fields.map((push) => push.field) }),
     status: t.field({ type: PushJobStatusEnum, resolve: (job) => job.status }),
     attempts: t.exposeInt('attempts'),

@@ -5,6 +5,7 @@ import { builder } from './builder.ts';
 import './roles.ts';
 import './tickets.ts';
 import './conflicts.ts';
+import './comments.ts';
 import './projects.ts';
 import './links.ts';
 import './sessions.ts';

@@ -23,11 +23,13 @@ import { createProjectService } from './services/projects.ts';
 import { createPushJobService } from './services/push-jobs.ts';
 import { createSessionService } from './services/sessions.ts';
 import { createSyncErrorService } from './services/sync-errors.ts';
+import { mirrorsCommentsOf } from './sync/comment-planner.ts';
 import { startSyncEngine } from './sync/engine.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createPeeringService } from './peering/peering-service.ts';
 import { createPeerRoutes } from './peering/peer-routes.ts';
 import { createPeerApi } from './peering/peer-api.ts';
+import { createCommentService } from './services/comments.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
 import { loadHubReplicaId } from './persistence/hub-identity.ts';
@@ -69,6 +71,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     tokens,
     tickets: createTicketService(uow, replica),
     conflicts: createConflictService(uow, replica),
+    comments: createCommentService(uow, mirrorsCommentsOf(projects)),
     feed: createEventFeed(nats, names, shutdown.signal),
     projects,
     links: createLinkService(uow, projects),

@@ -51,6 +51,53 @@ export interface ParsedDelivery {
   /** The source's own delivery id; repeated deliveries carry the same one. */
   readonly deliveryId: string;
   readonly items: readonly ExternalItem[];
+  /** Comments the delivery reports (added, edited or deleted on the side). */
+  readonly comments?: readonly ExternalComment[];
+}
+
+/** A comment as the side holds it, its body already in the hub's Markdown. */
+export interface ExternalComment {
+  /** The side's id of the item the comment sits on. */
+  readonly itemExternalId: string;
+  /** The side's id of the comment. */
+  readonly externalId: string;
+  readonly body: string;
+  readonly author?: string;
+  readonly createdAtMs: number;
+  /** When the side last changed it; orders reports of one comment. */
+  readonly updatedAtMs: number;
+  readonly deleted?: boolean;
+  /** The delivery could not carry the body faithfully (e.g. wiki markup): read the comment instead. */
+  readonly needsFetch?: boolean;
+}
+
+/** One comment to write to the side. `deliveryId` stays the same across retries. */
+export interface CommentRequest {
+  readonly deliveryId: string;
+  readonly commentId: string;
+  readonly body: string;
+  readonly author: string;
+  /** An earlier attempt may have reached the side (its answer lost): look for that copy first. */
+  readonly retry?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** What the side answered to a comment write. */
+export interface CommentResult {
+  readonly externalId: string;
+  /** The body as the side will report it back (its rendering of what we sent). */
+  readonly reportedBody: string;
+  readonly updatedAtMs?: number;
+}
+
+/** Comment calls of a connector that mirrors comments. */
+export interface CommentChannel {
+  post(itemExternalId: string, request: CommentRequest): Promise<CommentResult>;
+  edit(itemExternalId: string, externalId: string, request: CommentRequest): Promise<CommentResult>;
+  /** Deletes the comment; one that is already gone counts as deleted. */
+  remove(itemExternalId: string, externalId: string, signal?: AbortSignal): Promise<void>;
+  /** The comment as the side holds it now, or null when it is gone. */
+  fetch(itemExternalId: string, externalId: string, signal?: AbortSignal): Promise<ExternalComment | null>;
 }
 
 /** What a connector can do; the engine only asks for what is declared. */
@@ -62,6 +109,8 @@ export interface ConnectorCapabilities {
   readonly canCreate: boolean;
   readonly canUpdate: boolean;
   readonly syncModes: readonly SyncMode[];
+  /** Comments are mirrored both ways (sessions then offer `comments`); absent means no. */
+  readonly mirrorsComments?: boolean;
 }
 
 /** A connected project's settings as the connector needs them. */
@@ -83,6 +132,8 @@ export interface ConnectorSession {
   createItem(request: OutboundRequest): Promise<OutboundResult>;
   /** Sends changed fields of an existing item. `deliveryId` stays the same across retries. */
   updateItem(externalId: string, request: OutboundRequest): Promise<OutboundResult>;
+  /** Present when the connector mirrors comments. */
+  readonly comments?: CommentChannel;
 }
 
 /** One outbound change: the fields to send and the whole ticket for connectors that send it all. */

@@ -8,12 +8,16 @@ export interface RoutableEvent {
   readonly projectId?: string | null;
 }
 
-/** `<prefix>.events.ticket.<ticketId>.<kind>` or `<prefix>.events.conflict.<projectId|hub>.<kind>`. */
+/**
+ * `<prefix>.events.ticket.<ticketId>.<kind>`, `<prefix>.events.comment.<ticketId>.<kind>` or
+ * `<prefix>.events.conflict.<projectId|hub>.<kind>`; other events by project.
+ */
 export function subjectFor(prefix: string, event: RoutableEvent): string {
   const [aggregate = 'misc', ...rest] = event.type.split('.');
   const kind = rest.join('_') || 'event';
   if (aggregate === 'conflict') return `${prefix}.events.conflict.${event.projectId ?? 'hub'}.${kind}`;
   if (aggregate === 'ticket' && event.ticketId) return `${prefix}.events.ticket.${event.ticketId}.${kind}`;
+  if (aggregate === 'comment' && event.ticketId) return `${prefix}.events.comment.${event.ticketId}.${kind}`;
   if (event.projectId) return `${prefix}.events.${aggregate}.${event.projectId}.${kind}`;
   return `${prefix}.events.${aggregate}.all.${kind}`;
 }

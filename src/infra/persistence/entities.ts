@@ -1,5 +1,6 @@
 // The list of mapped entities, handed to MikroORM explicitly (no folder scanning).
 import { ApiTokenSchema } from './api-token.ts';
+import { CommentLinkSchema, CommentSchema } from './comment.schema.ts';
 import { OutboxMessageSchema } from './outbox-message.ts';
 import { ExternalProjectSchema, SyncMappingSchema, SyncSessionSchema } from './project.schema.ts';
 import { AuditEntrySchema, InboxDeliverySchema, PushJobSchema, SyncErrorSchema } from './sync-records.ts';
@@ -17,4 +18,6 @@ export const entities = [
   AuditEntrySchema,
   SyncSessionSchema,
   SyncErrorSchema,
+  CommentSchema,
+  CommentLinkSchema,
 ];

@@ -2,7 +2,7 @@
 // push jobs, and the audit trail of every applied change. They belong to the machinery, not to
 // the domain, so they are plain infra classes.
 import { defineEntity, p } from '@mikro-orm/core';
-import type { ExternalItem } from '#domain/project/connector.ts';
+import type { ExternalComment, ExternalItem } from '#domain/project/connector.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
 
 /** A verified delivery waiting to be (or already) applied. */
@@ -13,6 +13,7 @@ export class InboxDelivery {
   deliveryId!: string;
   receivedAt!: Date;
   items!: ExternalItem[];
+  comments!: ExternalComment[];
   status!: 'pending' | 'processed' | 'failed';
   attempts!: number;
   processedAt!: Date | null;
@@ -25,8 +26,10 @@ export class PushJob {
   projectId!: string;
   ticketId!: string;
   mappingId!: string | null;
-  operation!: 'create' | 'update';
+  /** create or update the item; `comment`: bring comment `commentId` up to date on the side. */
+  operation!: 'create' | 'update' | 'comment';
   fields!: PlannedPush[];
+  commentId!: string | null;
   status!: 'pending' | 'delivered' | 'dead';
   attempts!: number;
   lastError!: string | null;
@@ -92,6 +95,7 @@ export const InboxDeliverySchema = defineEntity({
     deliveryId: p.text(),
     receivedAt: timestamp(),
     items: p.json<ExternalItem[]>(),
+    comments: p.json<ExternalComment[]>(),
     status: p.text().$type<InboxDelivery['status']>(),
     attempts: p.integer(),
     processedAt: timestamp().$type<Date | null>().nullable(),
@@ -109,6 +113,7 @@ export const PushJobSchema = defineEntity({
     mappingId: p.uuid().$type<string | null>().nullable(),
     operation: p.text().$type<PushJob['operation']>(),
     fields: p.json<PlannedPush[]>(),
+    commentId: p.uuid().$type<string | null>().nullable(),
     status: p.text().$type<PushJob['status']>(),
     attempts: p.integer(),
     lastError: p.text().$type<string | null>().nullable(),

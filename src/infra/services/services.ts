@@ -1,6 +1,7 @@
 // The application services the API calls: each use case loads aggregates, asks the domain to
 // decide, and commits state and events in one transaction. Built once in the composition root.
 import type { TokenStore } from '#infra/auth/tokens.ts';
+import type { CommentService } from './comments.ts';
 import type { ConflictService } from './conflicts.ts';
 import type { EventFeed } from './event-feed.ts';
 import type { TicketService } from './tickets.ts';
@@ -16,6 +17,7 @@ export interface Services {
   readonly tokens: TokenStore;
   readonly tickets: TicketService;
   readonly conflicts: ConflictService;
+  readonly comments: CommentService;
   readonly feed: EventFeed;
   readonly projects: ProjectService;
   readonly links: LinkService;

@@ -1,12 +1,13 @@
-// Applies stored deliveries to the hub through `applyItems`. An unknown item is only imported once
-// no create of ours for that project is still in flight, so our own create's delivery never
-// becomes a twin. Ticket, links, conflicts, audit entries and events commit together; a processed
-// delivery is never applied twice. Values the hub cannot accept fail the delivery visibly.
+// Applies stored deliveries to the hub through `applyItems` (and `applyComments`). An unknown item
+// is only imported once no create of ours for that project is still in flight, so our own create's
+// delivery never becomes a twin; comments wait the same way for our own comment writes. Ticket,
+// links, conflicts, comments, audit entries and events commit together; a processed delivery is
+// never applied twice. Values the hub cannot accept fail the delivery visibly.
 import { LockMode } from '@mikro-orm/core';
 import { DomainError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
-import type { ExternalItem } from '#domain/project/connector.ts';
+import type { ExternalComment, ExternalItem } from '#domain/project/connector.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
@@ -14,6 +15,8 @@ import type { Logger } from '#infra/logger.ts';
 import { InboxDelivery, PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
+import { applyComments } from './comment-applier.ts';
+import { mirrorsCommentsOf } from './comment-planner.ts';
 import { applyItems } from './item-applier.ts';
 
 /** How long a delivery about an unknown item waits for our own creates to be linked. */
@@ -24,6 +27,11 @@ export type DeliveryProcessor = (inboxId: string) => Promise<Outcome>;
 
 /** The inbound processor over `uow`; `hub` is the hub's replica id. */
 export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, hub: string, logger: Logger): DeliveryProcessor {
+  const mirrorsComments = mirrorsCommentsOf(projects);
+  const openSession = (project: ExternalProject) => {
+    const { connector, settings } = projects.settingsOf(project);
+    return connector.open(settings);
+  };
   /** Items whose delivery could not carry some field faithfully are read from the side instead. */
   async function complete(project: ExternalProject, items: readonly ExternalItem[]): Promise<ExternalItem[]> {
     if (!items.some((item) => (item.needsFetch?.length ?? 0) > 0)) return [...items];
@@ -39,6 +47,20 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     );
   }
 
+  /** Comments whose delivery could not carry the body faithfully are read from the side. */
+  async function completeComments(project: ExternalProject, comments: readonly ExternalComment[]): Promise<ExternalComment[]> {
+    if (!comments.some((comment) => comment.needsFetch && !comment.deleted)) return [...comments];
+    const channel = projects.settingsOf(project).connector.capabilities.mirrorsComments ? openSession(project).comments : undefined;
+    if (!channel) return comments.filter((comment) => !comment.needsFetch || comment.deleted);
+    const read = await Promise.all(
+      comments.map(async (comment) => {
+        if (!comment.needsFetch || comment.deleted) return comment;
+        return (await channel.fetch(comment.itemExternalId, comment.externalId, AbortSignal.timeout(15_000))) ?? { ...comment, deleted: true, needsFetch: false };
+      }),
+    );
+    return read;
+  }
+
   return async (inboxId) => {
     const em = uow.reader();
     const delivery = await em.findOne(InboxDelivery, { id: inboxId });
@@ -50,19 +72,27 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     for (const item of delivery.items) {
       unknown += (await em.count(SyncMapping, { projectId: project.id, externalId: item.externalId, status: 'linked' })) === 0 ? 1 : 0;
     }
-    if (unknown > 0 && Date.now() - delivery.receivedAt.getTime() < createSettleMs) {
+    const settling = Date.now() - delivery.receivedAt.getTime() < createSettleMs;
+    if (unknown > 0 && settling) {
       const creating = await em.count(PushJob, { projectId: project.id, operation: 'create', status: 'pending' });
       if (creating > 0) return { retryInMs: 250 };
+    }
+    // Our own comment writes come back as deliveries too: wait until their answers are recorded.
+    if (delivery.comments.length > 0 && settling) {
+      const commenting = await em.count(PushJob, { projectId: project.id, operation: 'comment', status: 'pending' });
+      if (commenting > 0) return { retryInMs: 250 };
     }
 
     // Read before the transaction: a transient failure here retries the delivery later.
     const items = await complete(project, delivery.items);
+    const comments = await completeComments(project, delivery.comments);
     try {
       return await uow.run(async (tx) => {
         const inbox = await tx.findOne(InboxDelivery, { id: inboxId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!inbox || inbox.status !== 'pending') return { result: 'done' as Outcome, events: [] };
         const events: Array<DomainEvent | EngineEvent> = [];
         await applyItems(tx, project, items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
+        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
         inbox.status = 'processed';
         inbox.processedAt = new Date();
         inbox.attempts += 1;

@@ -15,10 +15,11 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { PushRequested } from './engine-events.ts';
 
 /** A new pending push job. */
-export function newPushJob(fields: Omit<PushJob, 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt'>): PushJob {
+export function newPushJob(fields: Omit<PushJob, 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt' | 'commentId'> & { commentId?: string }): PushJob {
   const now = new Date();
   return Object.assign(new PushJob(), {
     id: newHubId(),
+    commentId: null,
     status: 'pending' as const,
     attempts: 0,
     lastError: null,

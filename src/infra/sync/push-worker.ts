@@ -1,4 +1,5 @@
-// Executes push jobs: calls the project's connector (create or update), then, in one transaction,
+// Executes push jobs: calls the project's connector (create or update; comment jobs go to
+// comment-pusher.ts), then, in one transaction,
 // records the acknowledgement on the mapping (the side's new base), marks the job delivered and
 // plans whatever changed meanwhile. Failures are retried with backoff and jitter under the same
 // delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
@@ -19,6 +20,8 @@ import type { ProjectService } from '#infra/services/projects.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
+import { createCommentPusher } from './comment-pusher.ts';
+import { mirrorsCommentsOf } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
 import { recordSyncError } from './sync-errors.ts';
@@ -45,6 +48,7 @@ export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
 export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, hub: string, logger: Logger): PushExecutor {
+  const pushComment = createCommentPusher(uow, mirrorsCommentsOf(projects));
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
     const message = error instanceof Error ? error.message : String(error);
     return uow.run(async (em) => {
@@ -71,7 +75,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         projectId: project.id,
         ticketId: job.ticketId,
         externalId: null,
-        field: job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
+        field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
         direction: 'outbound',
         message,
         deliveryId: job.id,
@@ -150,11 +154,12 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     const now = Date.now();
     if (job.nextAttemptAt.getTime() > now + 50) return { retryInMs: job.nextAttemptAt.getTime() - now };
     if (project.rateLimitedUntil && project.rateLimitedUntil.getTime() > now) return { retryInMs: project.rateLimitedUntil.getTime() - now };
+    const { connector, settings } = projects.settingsOf(project);
+    const session = connector.open(settings);
+    if (job.operation === 'comment') return pushComment(job, project, session, fail);
     const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }) : null;
     if (job.operation === 'update' && (!mapping || mapping.status !== 'linked')) return 'done';
 
-    const { connector, settings } = projects.settingsOf(project);
-    const session = connector.open(settings);
     // Only the project's mapped fields leave the hub (connectors that send whole tickets read this).
     const full = ticket.snapshot() as unknown as Record<string, JsonValue>;
     const snapshot: Record<string, JsonValue> = { id: ticket.id };

@@ -109,6 +109,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
           deliveryId: parsed.deliveryId,
           receivedAt: new Date(),
           items: [...parsed.items],
+          comments: [...(parsed.comments ?? [])],
           status: 'pending' as const,
           attempts: 0,
           processedAt: null,

@@ -5,6 +5,7 @@ import { Migration20261122000200_tickets } from './Migration20261122000200_ticke
 import { Migration20261122000300_sync_engine } from './Migration20261122000300_sync_engine.ts';
 import { Migration20261122000400_sync_sessions } from './Migration20261122000400_sync_sessions.ts';
 import { Migration20261122000500_sync_errors } from './Migration20261122000500_sync_errors.ts';
+import { Migration20261122000600_comments } from './Migration20261122000600_comments.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -12,4 +13,5 @@ export const migrations = [
   Migration20261122000300_sync_engine,
   Migration20261122000400_sync_sessions,
   Migration20261122000500_sync_errors,
+  Migration20261122000600_comments,
 ];

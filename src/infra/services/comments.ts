@@ -1,0 +1,89 @@
+// Comment use cases: post a comment on a ticket, edit or delete one, read a ticket's conversation.
+// Each write commits the comment, its event and the comment jobs for every project the ticket is
+// mirrored to in one transaction. People edit and delete their own comments; admins any.
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Comment, type CommentChange, type CommentWrite } from '#domain/comment/comment.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import { CommentLink } from '#domain/sync/comment-link.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { BadInputError, ForbiddenError, NotFoundError } from '#graphql/errors.ts';
+import { isRoleAtLeast } from '#infra/auth/roles.ts';
+import type { Caller } from '#infra/auth/tokens.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { planCommentPushes, type MirrorsComments } from '#infra/sync/comment-planner.ts';
+import type { EngineEvent } from '#infra/sync/engine-events.ts';
+import { isHubId, newHubId } from './ids.ts';
+
+/** A page of a ticket's comments, oldest first, strictly after `after`. */
+export interface CommentPage {
+  readonly after?: { readonly at: Date; readonly id: string };
+  readonly limit: number;
+  readonly includeDeleted?: boolean;
+}
+
+/** The comment use cases. */
+export interface CommentService {
+  add(ticketId: string, body: string, caller: Caller): Promise<Comment>;
+  edit(id: string, body: string, caller: Caller): Promise<Comment>;
+  remove(id: string, caller: Caller): Promise<Comment>;
+  list(ticketId: string, page: CommentPage): Promise<Comment[]>;
+  /** Where each comment is mirrored. */
+  linksOf(commentId: string): Promise<CommentLink[]>;
+}
+
+/** Comment service over `uow`; `mirrorsComments` says which connectors take comments. */
+export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsComments): CommentService {
+  const write = (caller: Caller): CommentWrite => ({ origin: 'hub', author: caller.name, atMs: Date.now() });
+
+  async function lockTicket(em: EntityManager, id: string): Promise<Ticket> {
+    const ticket = isHubId(id) ? await em.findOne(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+    if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
+    return ticket;
+  }
+
+  /** Loads the comment under a lock, lets `change` decide, plans what must go out. */
+  const change = (id: string, caller: Caller, decide: (comment: Comment) => CommentChange) =>
+    uow.run(async (em) => {
+      const comment = isHubId(id) ? await em.findOne(Comment, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+      if (!comment) throw new NotFoundError(`No comment with id "${id}"`);
+      if (comment.isDeleted()) throw new BadInputError(`comment ${id} was deleted`);
+      if (!(comment.origin === 'hub' && comment.author === caller.name) && !isRoleAtLeast(caller.role, 'admin')) {
+        throw new ForbiddenError(`comment ${id} belongs to ${comment.author}; only its author or an admin may change it`);
+      }
+      const ticket = await lockTicket(em, comment.ticketId);
+      const { events } = decide(comment);
+      await em.flush();
+      const planned = events.length > 0 ? await planCommentPushes(em, comment, ticket.privacy, mirrorsComments) : [];
+      return { result: comment, events: [...events, ...planned] as Array<DomainEvent | EngineEvent> };
+    });
+
+  return {
+    add: (ticketId, body, caller) =>
+      uow.run(async (em) => {
+        const ticket = await lockTicket(em, ticketId);
+        const { comment, events } = Comment.post({ id: newHubId(), ticketId: ticket.id, body }, write(caller));
+        em.persist(comment);
+        await em.flush();
+        const planned = await planCommentPushes(em, comment, ticket.privacy, mirrorsComments);
+        return { result: comment, events: [...events, ...planned] };
+      }),
+
+    edit: (id, body, caller) => change(id, caller, (comment) => comment.edit(body, write(caller))),
+
+    remove: (id, caller) => change(id, caller, (comment) => comment.remove(write(caller))),
+
+    list(ticketId, page) {
+      const position = page.after
+        ? [{ $or: [{ createdAt: { $gt: page.after.at } }, { createdAt: page.after.at, id: { $gt: page.after.id } }] }]
+        : [];
+      return uow.reader().find(
+        Comment,
+        { $and: [{ ticketId }, ...(page.includeDeleted ? [] : [{ deletedAt: null }]), ...position] },
+        { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: page.limit },
+      );
+    },
+
+    linksOf: (commentId) => uow.reader().find(CommentLink, { commentId }, { orderBy: { id: 'asc' } }),
+  };
+}
