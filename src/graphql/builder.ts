@@ -36,7 +36,14 @@ export const builder = new SchemaBuilder<{
         extensions: { code: 'FORBIDDEN' },
       }),
   },
-  relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    // A connection field already multiplies by its page size; the edges list must not count it again.
+    edgesFieldOptions: { complexity: { field: 1, multiplier: 1 } },
+  },
   complexity: { defaultComplexity: 1, defaultListMultiplier: 10, limit: queryLimits },
 });
 

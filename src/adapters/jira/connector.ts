@@ -22,6 +22,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
       canCreate: true,
       canUpdate: true,
       syncModes: ['webhook', 'polling', 'hybrid'],
+      mirrorsComments: true,
     },
     parseConfig: (config) => parseJiraConfig(config),
     parseCredentials: (credentials) => parseJiraCredentials(credentials),

@@ -1,14 +1,15 @@
 // Deliveries Jira Cloud posts to a project's webhook URL: verified by `X-Hub-Signature` (HMAC-SHA256
 // of the raw body with the webhook secret) or `?secret=`, then parsed into ExternalItems. The
 // delivery id is Jira's `X-Atlassian-Webhook-Identifier` (the same on Jira's retries), or a hash of
-// the body when a proxy dropped it. Issue events give the whole issue; comment events are
-// acknowledged and ignored (comments are not mirrored yet, and a comment-only report must not move
-// the issue's ordering key); other events are ignored the same way.
+// the body when a proxy dropped it. Issue events give the whole issue; comment events give the
+// comment only (comments.ts), never the issue, so a comment never moves the issue's ordering key;
+// other events are acknowledged and ignored.
 
 import { createHash } from 'node:crypto';
 import { InvalidDelivery, type ConnectionSettings, type InboundDelivery, type ParsedDelivery } from '#domain/project/connector.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import { headerValue, verifySignedDelivery } from '#adapters/shared/signatures.ts';
+import { commentsOfWebhook } from './comments.ts';
 import { deletionKeyOf, issueUrl, itemFromIssue, type JiraExternalItem } from './items.ts';
 import { createJiraMapping } from './mapping.ts';
 import { webhookBodySchema, type JiraWebhookBody } from './payloads.ts';
@@ -32,7 +33,7 @@ export function parseJiraDelivery(delivery: InboundDelivery, config: ConnectionS
   const body = parseDeliveryBody(webhookBodySchema, parseJsonBody(delivery.rawBody));
   const given = headerValue(delivery.headers, deliveryIdHeaderName)?.trim();
   const deliveryId = given ? `jira:${given}` : `jira-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
-  return { deliveryId, items: itemsOf(body, config) };
+  return { deliveryId, items: itemsOf(body, config), comments: commentsOfWebhook(body) };
 }
 
 function itemsOf(body: JiraWebhookBody, rawConfig: ConnectionSettings['config']): JiraExternalItem[] {

@@ -64,6 +64,19 @@ const changelogItemSchema = z.object({
   toString: z.string().nullable().optional(),
 });
 
+/**
+ * A comment as REST v3 answers it (body ADF) or as a webhook carries it (REST v2 shape: the body
+ * is wiki markup text, which the connector does not read; it fetches the comment instead).
+ */
+export const commentSchema = z.object({
+  id,
+  body: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
+  author: userSchema.partial().optional(),
+  updateAuthor: userSchema.partial().optional(),
+  created: jiraTimestamp.optional(),
+  updated: jiraTimestamp.optional(),
+});
+
 /** The webhook body of Jira's issue and comment events. */
 export const webhookBodySchema = z.object({
   webhookEvent: z.string().min(1),
@@ -72,8 +85,21 @@ export const webhookBodySchema = z.object({
   user: userSchema.partial().optional(),
   issue: issueSchema.optional(),
   changelog: z.object({ id, items: z.array(changelogItemSchema).default([]) }).optional(),
-  comment: z.object({ id, author: userSchema.partial().optional() }).optional(),
+  comment: commentSchema.optional(),
 });
+
+/** A parsed comment. */
+export type JiraComment = z.output<typeof commentSchema>;
+
+/** `GET /rest/api/3/issue/{key}/comment` answer. */
+export const commentPageSchema = z.object({
+  comments: z.array(commentSchema).default([]),
+  startAt: z.number().optional(),
+  total: z.number().optional(),
+});
+
+/** `GET /rest/api/3/comment/{id}/properties/{key}` answer. */
+export const entityPropertySchema = z.object({ key: z.string(), value: z.unknown() });
 
 /** A parsed webhook body. */
 export type JiraWebhookBody = z.output<typeof webhookBodySchema>;

@@ -11,6 +11,7 @@ import type { JsonValue } from '#domain/json.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { describeAdfLoss } from './adf.ts';
 import { createJiraClient, type JiraClientOptions } from './client.ts';
+import { openJiraComments } from './comments.ts';
 import { decodeCursor, encodeCursor, sinceClause } from './cursor.ts';
 import { issueUrl, itemFromIssue, type JiraExternalItem } from './items.ts';
 import { createJiraMapping, type JiraStatus } from './mapping.ts';
@@ -108,6 +109,8 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
   }
 
   return {
+    comments: openJiraComments(client, parse),
+
     async testConnection(signal) {
       parse(myselfSchema, await getCurrentUser(client(signal)), 'GET myself');
       parse(projectSchema, await getProject(client(signal), { projectIdOrKey: config.projectKey }), `GET project ${config.projectKey}`);

@@ -1,6 +1,6 @@
 // The webhook half of the Jira simulator: what Jira Cloud does after every change, namely POST the
 // event (`jira:issue_created`, `jira:issue_updated` with its changelog, `jira:issue_deleted`) to the
-// registered URL, signed `X-Hub-Signature: sha256=<hex>` with the webhook secret and carrying
+// registered URL (comment events too: see simulator-comments.ts), signed `X-Hub-Signature: sha256=<hex>` with the webhook secret and carrying
 // `X-Atlassian-Webhook-Identifier`. Tests can delay, duplicate and reorder deliveries, which is
 // exactly what the sync engine must survive.
 
@@ -36,6 +36,8 @@ export interface SentWebhook {
 export interface WebhookSender {
   configure(options: WebhookOptions): void;
   enqueue(event: SimEvent, issue: JsonValue, actorName: string): void;
+  /** Queues a delivery of any other event (comments), body ready-made. */
+  enqueueBody(event: string, issueKey: string, body: Record<string, JsonValue>): void;
   /** Sends held deliveries, newest first. */
   release(): Promise<void>;
   /** Resolves when every delivery queued so far has been answered. */
@@ -105,7 +107,10 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
       if (event.changelogId !== undefined) {
         body['changelog'] = { id: event.changelogId, items: event.items.map((item) => ({ field: item.field, fieldtype: 'jira', fieldId: item.field, fromString: item.fromString, toString: item.toString })) };
       }
-      const delivery: SentWebhook = { identifier: randomUUID(), event: event.type, issueKey: event.issue.key, body: JSON.stringify(body), statuses: [] };
+      this.enqueueBody(event.type, event.issue.key, body);
+    },
+    enqueueBody(event, issueKey, body) {
+      const delivery: SentWebhook = { identifier: randomUUID(), event, issueKey, body: JSON.stringify(body), statuses: [] };
       deliveries.push(delivery);
       if (options.reorder) held.push(delivery);
       else dispatch(delivery);

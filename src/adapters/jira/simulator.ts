@@ -1,6 +1,6 @@
 // A Jira Cloud stand-in for tests, the demo and the bench: a real HTTP server on loopback speaking
 // the REST v3 subset the connector uses (myself, project, priorities, issue create/get/edit/delete,
-// transitions, enhanced JQL search with nextPageToken), checking basic and bearer auth, counting
+// transitions, enhanced JQL search with nextPageToken, comments), checking basic and bearer auth, counting
 // calls per endpoint, failing on request (429 with Retry-After and X-RateLimit-*, 5xx), and firing
 // a signed webhook for every change, ours included, optionally delayed, duplicated or reordered.
 // Tests act "as a person in Jira" with `personEdit`/`personTransition`/`personDelete`.
@@ -11,6 +11,7 @@ import type { JsonValue } from '#domain/json.ts';
 import { toAdf } from './adf.ts';
 import { globalWorkflow, issueJson, SimStore, simPriorities, type SimIssue, type SimWorkflow } from './simulator-store.ts';
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from './simulator-webhooks.ts';
+import { answerComment, commentWebhookBody, matchCommentRoute, SimComments, type SimComment } from './simulator-comments.ts';
 
 export { globalWorkflow, strictWorkflow, type SimWorkflow, type SimIssue } from './simulator-store.ts';
 export type { SentWebhook, WebhookOptions } from './simulator-webhooks.ts';
@@ -52,10 +53,18 @@ export interface JiraSimulator {
   resetCalls(): void;
   /** Answers the next `count` API calls with `status` (429: Retry-After `retryAfter` s, default 1). */
   failNext(count: number, status: number, options?: { retryAfter?: string }): void;
+  /** Carries out the next `count` writes but answers them 504, as a proxy timing out would. */
+  loseNextAnswers(count: number): void;
   personEdit(key: string, edit: PersonEdit): void;
   /** Moves the issue to `status` along the workflow's transitions only (throws when none leads there). */
   personTransition(key: string, status: string): void;
   personDelete(key: string): void;
+  /** Comments on the simulator's issues. */
+  readonly comments: SimComments;
+  /** A person comments on the issue (Markdown, stored as ADF); a `comment_created` webhook follows. */
+  personComment(key: string, markdown: string): SimComment;
+  personEditComment(id: string, markdown: string): void;
+  personDeleteComment(id: string): void;
   /** Creates `count` issues quickly, without webhooks unless `notify`. */
   seed(count: number, fields?: (index: number) => PersonEdit, notify?: boolean): SimIssue[];
   issue(key: string): SimIssue | undefined;
@@ -76,11 +85,20 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   let quiet = false;
   const calls = new Map<string, number>();
   const failures: Array<{ status: number; retryAfter: string }> = [];
+  let lostAnswers = 0;
   const webhooks = createWebhookSender(options.webhooks ?? {});
   const workflow = options.workflow ?? globalWorkflow;
   const store = new SimStore(options.projectKey ?? 'OPS', workflow, (event) => {
     if (!quiet) webhooks.enqueue(event, issueJson(event.issue, baseUrl, workflow, users), users.get(event.actor) ?? event.actor);
   });
+  const comments = new SimComments(
+    () => store.stamp(),
+    (event) => {
+      const issue = store.issues.get(event.comment.issueKey);
+      const issueBody = issue ? issueJson(issue, baseUrl, workflow, users) : { key: event.comment.issueKey };
+      if (!quiet) webhooks.enqueueBody(event.type, event.comment.issueKey, commentWebhookBody(event, issueBody, baseUrl, users));
+    },
+  );
 
   function authorised(request: IncomingMessage): string | undefined {
     const header = request.headers.authorization ?? '';
@@ -90,6 +108,8 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   }
 
   function route(method: string, path: string): { name: string; params: string[] } | undefined {
+    const comment = matchCommentRoute(method, path);
+    if (comment) return comment;
     const patterns: Array<[string, RegExp]> = [
       ['GET /myself', /^\/myself$/],
       ['GET /project/{key}', /^\/project\/([^/]+)$/],
@@ -132,6 +152,10 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       return send(400, { errorMessages: ['body is not JSON'] });
     }
     const answer = answerFor(found.name, found.params, url.searchParams, body, caller);
+    if (lostAnswers > 0 && method !== 'GET' && answer.status < 300) {
+      lostAnswers -= 1;
+      return send(504, { errorMessages: ['simulated gateway timeout (the change was made)'] });
+    }
     send(answer.status, answer.body);
   }
 
@@ -169,6 +193,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       case 'GET /search/jql':
         return search(query);
       default:
+        if (name.includes('/comment')) return answerComment(name, params, query, body, caller, { issueKey: issue?.key ?? null, comments, baseUrl, users });
         return { status: 404, body: { errorMessages: [`no route ${name}`] } };
     }
   }
@@ -267,6 +292,9 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     calls,
     totalCalls: () => [...calls.values()].reduce((sum, n) => sum + n, 0),
     resetCalls: () => calls.clear(),
+    loseNextAnswers(count) {
+      lostAnswers += count;
+    },
     failNext(count, status, failure = {}) {
       for (let i = 0; i < count; i += 1) failures.push({ status, retryAfter: failure.retryAfter ?? '1' });
     },
@@ -282,6 +310,18 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       if (issue.status !== status) throw new Error(`cannot reach ${status}`);
     },
     personDelete: (key) => store.remove(requireIssue(key), person),
+    comments,
+    personComment: (key, markdown) => comments.add(requireIssue(key).key, toAdf(markdown) as unknown as JsonValue, person),
+    personEditComment(id, markdown) {
+      const comment = comments.byId.get(id);
+      if (!comment) throw new Error(`no comment ${id} in the simulator`);
+      comments.edit(comment, toAdf(markdown) as unknown as JsonValue, person);
+    },
+    personDeleteComment(id) {
+      const comment = comments.byId.get(id);
+      if (!comment) throw new Error(`no comment ${id} in the simulator`);
+      comments.remove(comment);
+    },
     seed(count, fields = (index) => ({ summary: `Seeded issue ${index + 1}` }), notify = false) {
       quiet = !notify;
       try {
