@@ -85,6 +85,17 @@ describe('Jira comments', () => {
     expect(jiraComments(key)).toHaveLength(1);
   });
 
+  it('takes the conversation so far along when the ticket is linked by creating its issue', async () => {
+    const created = await admin().run<{ createTicket: { ticket: { id: string } } }>(`mutation { createTicket(input: { title: "Login loop" }) { ticket { id } } }`);
+    const id = created.createTicket.ticket.id;
+    await admin().run(ADD, { input: { ticketId: id, body: 'Seen on Safari only.' } });
+    await admin().run(ADD, { input: { ticketId: id, body: 'And on iOS Chrome.' } });
+    await admin().run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: id, projectId } });
+    const linked = await eventually(() => comments(id), (list) => list.every((c) => c.mirrors.length === 1));
+    const key = jira.comments.byId.get(linked[0]?.mirrors[0]?.externalId ?? '')?.issueKey ?? '';
+    expect(jiraComments(key)).toEqual(['Seen on Safari only.', 'And on iOS Chrome.']);
+  });
+
   it('brings a comment written in Jira to the hub, read as ADF, and does not post it back', async () => {
     const { id, key } = await linkedIssue('Disk filling up');
     jira.resetCalls();

@@ -5,7 +5,7 @@
 // comment and project at a time; a job reads the comment when it runs, so it sends the latest text.
 // Callers lock the comment and flush their changes first, so links read here are current.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Comment } from '#domain/comment/comment.ts';
+import { Comment } from '#domain/comment/comment.ts';
 import type { Connector } from '#domain/project/connector.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
@@ -29,6 +29,14 @@ export function mirrorsCommentsOf(projects: { connectorOf(kind: IntegrationKind)
       return false;
     }
   };
+}
+
+/** Plans the ticket's comments for a project it was just linked to by creating the item there. */
+export async function planTicketComments(em: EntityManager, ticketId: string, privacy: Privacy, mirrorsComments: MirrorsComments, projectId: string): Promise<PushRequested[]> {
+  const comments = await em.find(Comment, { ticketId, deletedAt: null }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const requested: PushRequested[] = [];
+  for (const comment of comments) requested.push(...(await planCommentPushes(em, comment, privacy, mirrorsComments, projectId)));
+  return requested;
 }
 
 /** Plans comment jobs for `comment` of a ticket with `privacy` (only to `onlyProjectId` if given). */

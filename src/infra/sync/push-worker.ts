@@ -21,7 +21,7 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
-import { mirrorsCommentsOf } from './comment-planner.ts';
+import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
 import { recordSyncError } from './sync-errors.ts';
@@ -48,7 +48,8 @@ export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
 export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, hub: string, logger: Logger): PushExecutor {
-  const pushComment = createCommentPusher(uow, mirrorsCommentsOf(projects));
+  const mirrorsComments = mirrorsCommentsOf(projects);
+  const pushComment = createCommentPusher(uow, mirrorsComments);
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
     const message = error instanceof Error ? error.message : String(error);
     return uow.run(async (em) => {
@@ -120,6 +121,9 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
           em.persist(mapping);
           job.mappingId = mapping.id;
           events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: result.externalId, at });
+          // The conversation so far follows the ticket into the new item.
+          await em.flush();
+          events.push(...(await planTicketComments(em, ticket.id, ticket.privacy, mirrorsComments, project.id)));
         }
       } else if (job.mappingId) {
         mapping = await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
