@@ -1,6 +1,7 @@
 // Comments in GraphQL: `Ticket.comments` (the conversation, oldest first, wherever each comment was
-// written), `addComment`, `editComment` and `deleteComment`. Comments are mirrored to every project
-// of the ticket whose connector takes comments (Jira), and comments written there come back here.
+// written), `addComment`, `editComment`, `deleteComment` and the `commentChanged` subscription.
+// Comments are mirrored to every project of the ticket whose connector takes comments (Jira), and
+// comments written there come back here.
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Comment } from '#domain/comment/comment.ts';
 import type { CommentLink } from '#domain/sync/comment-link.ts';
@@ -104,5 +105,22 @@ builder.mutationField('deleteComment', (t) =>
     description: 'Deletes a comment you wrote on the hub (admins: any comment), here and in every project it was mirrored to.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, { services, caller }) => ({ comment: await services.comments.remove(String(id), caller) }),
+  }),
+);
+
+builder.subscriptionField('commentChanged', (t) =>
+  t.field({
+    type: CommentRef,
+    description: 'Each comment of the ticket as it is added, edited or deleted (here or in a connected tool).',
+    args: { ticketId: t.arg.id({ required: true }) },
+    subscribe: async function* (_root, { ticketId }, { services, signal }) {
+      const id = String(ticketId);
+      await services.tickets.require(id);
+      for await (const event of services.feed.commentEvents(id, signal)) {
+        const comment = await services.comments.get(String(event['commentId']));
+        if (comment) yield comment;
+      }
+    },
+    resolve: (comment: Comment) => comment,
   }),
 );

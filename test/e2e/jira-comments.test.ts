@@ -99,7 +99,11 @@ describe('Jira comments', () => {
   it('brings a comment written in Jira to the hub, read as ADF, and does not post it back', async () => {
     const { id, key } = await linkedIssue('Disk filling up');
     jira.resetCalls();
+    const live = admin().subscribe<{ commentChanged: { body: string; author: string } }>(`subscription($id: ID!) { commentChanged(ticketId: $id) { body author } }`, { id });
+    await settle(300);
     const written = jira.personComment(key, 'Cleared `/var/log`, _for now_.');
+    expect((await live.next()).commentChanged).toEqual({ body: 'Cleared `/var/log`, _for now_.', author: 'Pat Person' });
+    await live.close();
     const [arrived] = await eventually(() => comments(id), (list) => list.length === 1);
     expect(arrived).toMatchObject({ body: 'Cleared `/var/log`, _for now_.', author: 'Pat Person', origin: projectId, mirrors: [{ externalId: written.id }] });
     // The webhook carried wiki markup; the comment was read through REST v3.

@@ -28,6 +28,8 @@ export interface CommentService {
   edit(id: string, body: string, caller: Caller): Promise<Comment>;
   remove(id: string, caller: Caller): Promise<Comment>;
   list(ticketId: string, page: CommentPage): Promise<Comment[]>;
+  /** A comment by id, deleted ones included. */
+  get(id: string): Promise<Comment | null>;
   /** Where each comment is mirrored. */
   linksOf(commentId: string): Promise<CommentLink[]>;
 }
@@ -83,6 +85,8 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
         { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: page.limit },
       );
     },
+
+    get: async (id) => (isHubId(id) ? uow.reader().findOne(Comment, { id }) : null),
 
     linksOf: (commentId) => uow.reader().find(CommentLink, { commentId }, { orderBy: { id: 'asc' } }),
   };

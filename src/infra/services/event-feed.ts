@@ -9,6 +9,8 @@ import { conflictDetectedSubjects, ticketSubjects } from '#infra/bus/subjects.ts
 export interface EventFeed {
   /** Every event about one ticket, from now on. */
   ticketEvents(ticketId: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
+  /** Comments added, edited or deleted on one ticket, from now on. */
+  commentEvents(ticketId: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
   /** Conflicts detected for a project (or for the hub's own writers when null), from now on. */
   conflictsDetected(projectId: string | null, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
   /** Sync session events of a project, from now on. */
@@ -21,6 +23,8 @@ export function createEventFeed(nats: NatsLink, names: StreamNames, shutdown: Ab
   return {
     ticketEvents: (ticketId, signal) =>
       followEvents(nats, names.events, ticketSubjects(names.prefix, ticketId), new Date(), combined(signal)),
+    commentEvents: (ticketId, signal) =>
+      followEvents(nats, names.events, `${names.prefix}.events.comment.${ticketId}.*`, new Date(), combined(signal)),
     conflictsDetected: (projectId, signal) =>
       followEvents(nats, names.events, conflictDetectedSubjects(names.prefix, projectId), new Date(), combined(signal)),
     syncEvents: (projectId, signal) =>
