@@ -4,7 +4,7 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { conflictStrategies, type ConflictStrategy } from '#domain/conflict/conflict.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
-import { mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
+import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
@@ -64,30 +64,36 @@ export const ExternalProjectRef = builder.objectRef<ExternalProject>('ExternalPr
 
 const FieldStrategyInput = builder.inputType('FieldStrategyInput', {
   fields: (t) => ({
-    field: t.string({ required: true, description: 'A Ticket field name: title, description, status, priority, assignee, labels.' }),
+    field: t.string({
+      required: true,
+      description: 'A Ticket field name: title, description, status, priority, assignee, labels, or customFields.<name> for a custom field.',
+    }),
     strategy: t.field({ type: ConflictStrategyEnum, required: true }),
   }),
 });
+
+/** A mirrorable field name (`title`... or `customFields.<name>`), or a BadInputError naming it under `argument`. */
+function mirrorable(argument: string, field: string): FieldKey {
+  if ((mirroredFields as readonly string[]).includes(field)) return field as FieldKey;
+  const name = customFieldName(field as FieldKey);
+  if (name !== undefined && name.trim() !== '' && name.length <= 100) return field as FieldKey;
+  throw new BadInputError(`${argument}: unknown field "${field}" (use ${mirroredFields.join(', ')} or customFields.<name>)`);
+}
 
 /** `[{field, strategy}]` as a map, refusing unknown field names. */
 function toFieldStrategies(entries: ReadonlyArray<{ field: string; strategy: ConflictStrategy }> | null | undefined) {
   const map: Partial<Record<FieldKey, ConflictStrategy>> = {};
   for (const { field, strategy } of entries ?? []) {
-    if (!(mirroredFields as readonly string[]).includes(field)) {
-      throw new BadInputError(`fieldStrategies: unknown field "${field}" (use ${mirroredFields.join(', ')})`);
-    }
+    const key = mirrorable('fieldStrategies', field);
     if (!(conflictStrategies as readonly string[]).includes(strategy)) throw new BadInputError(`fieldStrategies: unknown strategy`);
-    map[field as FieldKey] = strategy;
+    map[key] = strategy;
   }
   return map;
 }
 
 function toMappedFields(fields: readonly string[] | null | undefined): FieldKey[] | undefined {
   if (fields == null) return undefined;
-  for (const field of fields) {
-    if (!(mirroredFields as readonly string[]).includes(field)) throw new BadInputError(`mappedFields: unknown field "${field}"`);
-  }
-  return [...new Set(fields)] as FieldKey[];
+  return [...new Set(fields.map((field) => mirrorable('mappedFields', field)))];
 }
 
 const ConnectExternalProjectInput = builder.inputType('ConnectExternalProjectInput', {
@@ -99,7 +105,9 @@ const ConnectExternalProjectInput = builder.inputType('ConnectExternalProjectInp
     credentials: t.field({ type: 'JSON', required: true, description: 'Stored encrypted; never returned.' }),
     defaultStrategy: t.field({ type: ConflictStrategyEnum, defaultValue: 'manual' }),
     fieldStrategies: t.field({ type: [FieldStrategyInput] }),
-    mappedFields: t.stringList({ description: 'Ticket fields mirrored to this project (default: all six).' }),
+    mappedFields: t.stringList({
+      description: 'Ticket fields mirrored to this project, customFields.<name> included (default: all six, plus the custom fields the config maps).',
+    }),
     allowsShareable: t.boolean({ description: 'Whether SHAREABLE tickets may go to this project (default true).' }),
     syncMode: t.field({ type: SyncModeEnum }),
     pollIntervalSeconds: t.int(),

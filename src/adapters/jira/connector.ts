@@ -2,9 +2,11 @@
 // the simulator on loopback) through REST v3 as jira.js speaks it. Deliveries arrive by Jira
 // webhook (signed `X-Hub-Signature`, or `?secret=`), changes can also be polled and imported with
 // the enhanced JQL search, and outbound changes edit fields and walk the workflow's transitions.
-// See settings.ts for config and credentials, mapping.ts for the field rules.
+// See settings.ts for config and credentials, mapping.ts for the field rules, custom-fields.ts for
+// custom fields (mirrored by default once configured: see `configuredFields`).
 
 import type { Connector } from '#domain/project/connector.ts';
+import { customFieldKey } from '#domain/ticket/fields.ts';
 import { parseJiraDelivery, verifyJiraDelivery } from './inbound.ts';
 import { openJiraSession, type JiraSessionOptions } from './session.ts';
 import { parseJiraConfig, parseJiraCredentials } from './settings.ts';
@@ -28,6 +30,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     parseCredentials: (credentials) => parseJiraCredentials(credentials),
     verifyDelivery: (delivery, secrets) => verifyJiraDelivery(delivery, secrets),
     parseDelivery: (delivery, config) => parseJiraDelivery(delivery, config),
+    configuredFields: (config) => Object.keys(parseJiraConfig(config).customFields ?? {}).map(customFieldKey),
     open(settings) {
       // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
       return openJiraSession(parseJiraConfig(settings.config), parseJiraCredentials(settings.credentials), options);

@@ -7,7 +7,7 @@
 import type { ExternalItem } from '#domain/project/connector.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import type { JiraMapping, MappingError } from './mapping.ts';
-import { hasWikiDescription, mappingFields, type JiraIssue } from './payloads.ts';
+import { hasWikiDescription, isRestV2Shape, mappingFields, type JiraIssue } from './payloads.ts';
 
 /** An ExternalItem with what the Jira connector adds (structural extras the engine may read). */
 export interface JiraExternalItem extends ExternalItem {
@@ -45,7 +45,8 @@ export function itemFromIssue(
   options: { readonly fallbackMs: number; readonly changelogId?: string; readonly actor?: string },
 ): JiraExternalItem {
   const observedAtMs = issue.fields.updated ?? options.fallbackMs;
-  const inbound = mapping.fromJira(mappingFields(issue.fields));
+  const inbound = mapping.fromJira({ ...mappingFields(issue.fields), wikiText: isRestV2Shape(issue) });
+  const needsFetch: FieldKey[] = [...(hasWikiDescription(issue.fields) ? (['description'] as const) : []), ...inbound.needsFetch];
   return {
     externalId: issue.key,
     url: issueUrl(baseUrl, issue.key),
@@ -55,6 +56,6 @@ export function itemFromIssue(
     fields: inbound.fields,
     ...(inbound.mappingErrors.length > 0 ? { mappingErrors: inbound.mappingErrors } : {}),
     ...(inbound.descriptionLoss.length > 0 ? { richTextLoss: { description: inbound.descriptionLoss } } : {}),
-    ...(hasWikiDescription(issue.fields) ? { needsFetch: ['description'] } : {}),
+    ...(needsFetch.length > 0 ? { needsFetch } : {}),
   };
 }

@@ -4,13 +4,18 @@
 // ExternalCallError naming field and value (the engine records a SyncError on the mapping); coming
 // in, it is left out of the item and listed in `mappingErrors`, never dropped silently.
 // Stated rules: Jira labels cannot contain spaces, so spaces become `-` going out; a Jira user
-// missing from `userMap` comes in as `jira:<accountId>`, which maps back to that account.
+// missing from `userMap` comes in as `jira:<accountId>`, which maps back to that account (users.ts).
+// Custom fields (`customFields.<name>`, configured by Jira field id) are mapped by custom-fields.ts.
 
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
-import { priorities, ticketStatuses, type FieldKey, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
+import { customFieldName, priorities, ticketStatuses, type CustomFieldKey, type FieldKey, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
 import { adfToMarkdown, describeAdfLoss, toAdf, type AdfDoc } from './adf.ts';
+import { createCustomFieldMapping, type JiraFieldTypes } from './custom-fields.ts';
 import type { JiraConfig } from './settings.ts';
+import { hubUserOf, jiraAccountOf } from './users.ts';
+
+export { unmappedUserPrefix } from './users.ts';
 
 /** A Jira status as issues and transitions report it. */
 export interface JiraStatus {
@@ -34,6 +39,10 @@ export interface JiraIssueFields {
   readonly priority?: { readonly name: string } | null | undefined;
   readonly labels?: readonly string[] | undefined;
   readonly assignee?: { readonly accountId: string } | null | undefined;
+  /** Custom field values by Jira field id, as reported (read by their shape). */
+  readonly custom?: Readonly<Record<string, unknown>> | undefined;
+  /** The issue came in REST v2 shape (webhooks): multi-line custom text is wiki markup, so text is fetched. */
+  readonly wikiText?: boolean | undefined;
 }
 
 /** Hub values read from Jira fields, with what could not be read and rich text we cannot carry. */
@@ -42,6 +51,8 @@ export interface InboundFields {
   readonly mappingErrors: MappingError[];
   /** Why the description does not survive Markdown (empty: it does). */
   readonly descriptionLoss: string[];
+  /** Fields reported in a form that cannot be read here (REST v2 text); read the issue for them. */
+  readonly needsFetch: FieldKey[];
 }
 
 /** Default Jira status names per hub status, best first, and the category to fall back on. */
@@ -68,15 +79,19 @@ const categoryStatus: Readonly<Record<string, TicketStatus>> = { new: 'open', in
 
 const priorityDefaults: Readonly<Record<Priority, string>> = { p1: 'Highest', p2: 'High', p3: 'Medium', p4: 'Low', p5: 'Lowest' };
 
-/** Prefix of a hub assignee naming a Jira account that `userMap` does not know. */
-export const unmappedUserPrefix = 'jira:';
-
 const maxSummary = 255;
 
 /** The maps of one project, both ways. */
 export interface JiraMapping {
-  /** The Jira `fields` object for changed hub fields (status excluded: it moves by transition). */
-  toJiraFields(changed: Partial<Record<FieldKey, JsonValue>>): Record<string, JsonValue>;
+  /** Jira field ids of the configured custom fields (asked for in reads). */
+  readonly customFieldIds: readonly string[];
+  /** Throws 'rejected' naming the first configured custom field Jira does not have. */
+  checkFieldTypes(types: JiraFieldTypes): void;
+  /**
+   * The Jira `fields` object for changed hub fields (status excluded: it moves by transition).
+   * Custom fields need the site's field `types` (their write format depends on it).
+   */
+  toJiraFields(changed: Partial<Record<FieldKey, JsonValue>>, types?: JiraFieldTypes): Record<string, JsonValue>;
   /** Ranks Jira statuses as targets for a hub status: lower is better, undefined never. */
   statusGoal(status: JsonValue): (candidate: JiraStatus) => number | undefined;
   /** The hub status a Jira status reads as; throws 'rejected' when none. */
@@ -84,7 +99,7 @@ export interface JiraMapping {
   /** Hub values of Jira fields (only those present). */
   fromJira(fields: JiraIssueFields): InboundFields;
   /** The value Jira will report back for a hub value we send (labels with dashes, canonical Markdown). */
-  reported(field: FieldKey, value: JsonValue): JsonValue;
+  reported(field: FieldKey, value: JsonValue, types?: JiraFieldTypes): JsonValue;
 }
 
 function rejected(field: string, value: JsonValue, why: string): ExternalCallError {
@@ -100,6 +115,7 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
   const statusMap: Partial<Record<TicketStatus, string>> = config.statusMap ?? {};
   const priorityNames: Record<Priority, string> = { ...priorityDefaults, ...config.priorityMap };
   const userMap: Readonly<Record<string, string>> = config.userMap ?? {};
+  const custom = createCustomFieldMapping(config);
 
   function hubStatus(status: JiraStatus): TicketStatus {
     const explicit = ticketStatuses.find((hub) => statusMap[hub] !== undefined && same(statusMap[hub] as string, status.name));
@@ -127,12 +143,12 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
   function assigneeOut(value: JsonValue): JsonValue {
     if (value === null) return null;
     if (typeof value !== 'string') throw rejected('assignee', value, 'not a user name');
-    const accountId = userMap[value] ?? (value.startsWith(unmappedUserPrefix) ? value.slice(unmappedUserPrefix.length) : undefined);
+    const accountId = jiraAccountOf(value, userMap);
     if (!accountId) throw rejected('assignee', value, 'no Jira account for this user; add it to config.userMap');
     return { accountId };
   }
 
-  function toJiraFields(changed: Partial<Record<FieldKey, JsonValue>>): Record<string, JsonValue> {
+  function toJiraFields(changed: Partial<Record<FieldKey, JsonValue>>, types?: JiraFieldTypes): Record<string, JsonValue> {
     const fields: Record<string, JsonValue> = {};
     for (const [field, value] of Object.entries(changed) as Array<[FieldKey, JsonValue]>) {
       switch (field) {
@@ -162,7 +178,11 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
         case 'status':
           break;
         default:
-          // kind, privacy and custom fields are not mirrored into Jira (custom fields: issue 5, left).
+          // kind and privacy are hub-only; custom fields go by their configured Jira field id.
+          if (customFieldName(field) !== undefined) {
+            const [fieldId, out] = custom.toJira(field as CustomFieldKey, value, types);
+            fields[fieldId] = out;
+          }
           break;
       }
     }
@@ -199,19 +219,22 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
     if (jira.labels !== undefined) fields.labels = [...new Set(jira.labels)].sort();
     if (jira.assignee !== undefined) {
       const accountId = jira.assignee?.accountId;
-      const user = accountId === undefined ? undefined : Object.keys(userMap).find((name) => userMap[name] === accountId);
-      fields.assignee = accountId === undefined ? null : (user ?? `${unmappedUserPrefix}${accountId}`);
+      fields.assignee = accountId === undefined ? null : hubUserOf(accountId, userMap);
     }
-    return { fields, mappingErrors, descriptionLoss };
+    const customs = custom.fromJira(jira.custom ?? {}, jira.wikiText === true);
+    Object.assign(fields, customs.fields);
+    mappingErrors.push(...customs.mappingErrors);
+    return { fields, mappingErrors, descriptionLoss, needsFetch: customs.needsFetch };
   }
 
-  function reported(field: FieldKey, value: JsonValue): JsonValue {
+  function reported(field: FieldKey, value: JsonValue, types?: JiraFieldTypes): JsonValue {
+    if (customFieldName(field) !== undefined) return custom.reported(field as CustomFieldKey, value, types);
     if (field === 'labels') return [...new Set(labelsOut(value))].sort();
     if (field === 'description') return adfToMarkdown(toAdf(typeof value === 'string' ? value : ''));
     return value;
   }
 
-  return { toJiraFields, statusGoal, hubStatus, fromJira, reported };
+  return { customFieldIds: custom.fieldIds, checkFieldTypes: (types) => custom.check(types), toJiraFields, statusGoal, hubStatus, fromJira, reported };
 }
 
 /** Hub labels as Jira labels: whitespace runs become `-` (Jira labels cannot contain spaces). */

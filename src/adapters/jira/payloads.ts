@@ -33,8 +33,18 @@ const statusSchema = z.object({
 
 const userSchema = z.object({ accountId: z.string().min(1), displayName: z.string().optional() });
 
-/** The issue fields we read; an ADF object or (webhooks in REST v2 shape) a wiki string as description. */
-export const issueFieldsSchema = z.object({
+/** Custom field values, by Jira field id, gathered into `custom` (the other unknown fields are ignored). */
+function gatherCustomFields(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const custom = Object.fromEntries(Object.entries(input).filter(([key]) => /^customfield_\d+$/.test(key)));
+  return { ...input, custom };
+}
+
+/**
+ * The issue fields we read; an ADF object or (webhooks in REST v2 shape) a wiki string as
+ * description; custom field values raw in `custom` (custom-fields.ts reads them by their shape).
+ */
+export const issueFieldsSchema = z.preprocess(gatherCustomFields, z.object({
   summary: z.string().optional(),
   description: z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]).optional(),
   status: statusSchema.optional(),
@@ -44,7 +54,8 @@ export const issueFieldsSchema = z.object({
   issuetype: z.object({ name: z.string() }).optional(),
   updated: jiraTimestamp.optional(),
   created: jiraTimestamp.optional(),
-});
+  custom: z.record(z.string(), z.unknown()).optional(),
+}));
 
 /** A Jira issue as REST v3 and webhooks give it. */
 export const issueSchema = z.object({
@@ -126,6 +137,15 @@ export type JiraTransition = z.output<typeof transitionSchema>;
 /** `GET /rest/api/3/myself` answer. */
 export const myselfSchema = z.object({ accountId: z.string().optional(), displayName: z.string().optional(), timeZone: z.string().optional() });
 
+/** `GET /rest/api/3/field` answer: every field of the site with its schema (custom field types). */
+export const fieldListSchema = z.array(
+  z.object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    schema: z.object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional(),
+  }),
+);
+
 /** `GET /rest/api/3/project/{key}` answer. */
 export const projectSchema = z.object({ id, key: z.string(), name: z.string().optional() });
 
@@ -139,7 +159,13 @@ export function mappingFields(fields: JiraIssue['fields']): JiraIssueFields {
   if (fields.priority !== undefined) out.priority = fields.priority;
   if (fields.labels !== undefined) out.labels = fields.labels;
   if (fields.assignee !== undefined) out.assignee = fields.assignee;
+  if (fields.custom && Object.keys(fields.custom).length > 0) out.custom = fields.custom;
   return out;
+}
+
+/** Whether the issue came in REST v2 shape (webhooks), where rich text is wiki markup rather than ADF. */
+export function isRestV2Shape(issue: JiraIssue): boolean {
+  return issue.self?.includes('/rest/api/2/') === true || hasWikiDescription(issue.fields);
 }
 
 /** Whether the issue's description came as wiki markup (REST v2 shape) and must be fetched as ADF. */

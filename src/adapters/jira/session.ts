@@ -3,19 +3,22 @@
 // one read of the issue (its status, type and description), one edit carrying only the changed
 // fields, and the transitions the status needs; the workflow's transitions are remembered for the
 // session so a repeated walk costs only its transitions. Polling pages through the enhanced JQL
-// search (`/rest/api/3/search/jql`) with `nextPageToken`.
+// search (`/rest/api/3/search/jql`) with `nextPageToken`. Configured custom fields are asked for by
+// id in every read; their types (`GET /rest/api/3/field`) are read once per session, and only when
+// a custom field is written or the connection is tested.
 
-import { createIssue, doTransition, editIssue, getCurrentUser, getIssue, getProject, getTransitions, searchAndReconsileIssuesUsingJql } from 'jira.js/cloud';
+import { createIssue, doTransition, editIssue, getCurrentUser, getFields, getIssue, getProject, getTransitions, searchAndReconsileIssuesUsingJql } from 'jira.js/cloud';
 import { ExternalCallError, type ConnectorSession, type OutboundRequest, type OutboundResult } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
-import type { FieldKey } from '#domain/ticket/fields.ts';
+import { customFieldName, type FieldKey } from '#domain/ticket/fields.ts';
 import { describeAdfLoss } from './adf.ts';
 import { createJiraClient, type JiraClientOptions } from './client.ts';
 import { openJiraComments } from './comments.ts';
+import type { JiraFieldTypes } from './custom-fields.ts';
 import { decodeCursor, encodeCursor, sinceClause } from './cursor.ts';
 import { issueUrl, itemFromIssue, type JiraExternalItem } from './items.ts';
 import { createJiraMapping, type JiraStatus } from './mapping.ts';
-import { createdIssueSchema, issueSchema, myselfSchema, projectSchema, searchPageSchema, transitionsSchema, type JiraIssue } from './payloads.ts';
+import { createdIssueSchema, fieldListSchema, issueSchema, myselfSchema, projectSchema, searchPageSchema, transitionsSchema, type JiraIssue } from './payloads.ts';
 import type { JiraConfig, JiraCredentials } from './settings.ts';
 import { walkToStatus, type WorkflowKnowledge } from './transitions.ts';
 
@@ -36,6 +39,8 @@ const issueFields = ['summary', 'description', 'status', 'priority', 'labels', '
 /** A session calling Jira for the project `config` describes. */
 export function openJiraSession(config: JiraConfig, credentials: JiraCredentials, options: JiraSessionOptions = {}): ConnectorSession {
   const mapping = createJiraMapping(config);
+  const readFields = [...issueFields, ...mapping.customFieldIds];
+  let fieldTypes: Promise<JiraFieldTypes> | undefined;
   const workflows = new Map<string, WorkflowKnowledge>();
   const pageSize = options.pageSize ?? 100;
   let timeZone: string | undefined;
@@ -49,6 +54,23 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
 
   async function readIssue(key: string, fields: readonly string[], signal?: AbortSignal): Promise<JiraIssue> {
     return parse(issueSchema, await getIssue(client(signal), { issueIdOrKey: key, fields: [...fields] }), `GET issue ${key}`);
+  }
+
+  /** The site's field types, read once per session (a failed read is tried again next time). */
+  function typesOfFields(signal?: AbortSignal): Promise<JiraFieldTypes> {
+    fieldTypes ??= getFields(client(signal)).then(
+      (answer) => new Map(parse(fieldListSchema, answer, 'GET field').map((field) => [field.id, field.schema ?? { type: 'unknown' }])),
+      (error: unknown) => {
+        fieldTypes = undefined;
+        throw error;
+      },
+    );
+    return fieldTypes;
+  }
+
+  /** The field types when `changed` writes a custom field (none needed otherwise). */
+  async function typesFor(changed: Partial<Record<FieldKey, JsonValue>>, signal?: AbortSignal): Promise<JiraFieldTypes | undefined> {
+    return Object.keys(changed).some((field) => customFieldName(field as FieldKey) !== undefined) ? typesOfFields(signal) : undefined;
   }
 
   function knowledgeFor(issue: JiraIssue): WorkflowKnowledge {
@@ -86,10 +108,10 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
     return { transitional, reached };
   }
 
-  function result(key: string, changed: Partial<Record<FieldKey, JsonValue>>, transitional: JsonValue[], reachedStatus: JsonValue | undefined): JiraOutboundResult {
+  function result(key: string, changed: Partial<Record<FieldKey, JsonValue>>, transitional: JsonValue[], reachedStatus: JsonValue | undefined, types?: JiraFieldTypes): JiraOutboundResult {
     const reportedValues: Partial<Record<FieldKey, JsonValue>> = {};
     for (const [field, value] of Object.entries(changed) as Array<[FieldKey, JsonValue]>) {
-      const reported = field === 'status' ? reachedStatus : mapping.reported(field, value);
+      const reported = field === 'status' ? reachedStatus : mapping.reported(field, value, types);
       if (reported !== undefined && JSON.stringify(reported) !== JSON.stringify(value)) reportedValues[field] = reported;
     }
     return {
@@ -114,6 +136,7 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
     async testConnection(signal) {
       parse(myselfSchema, await getCurrentUser(client(signal)), 'GET myself');
       parse(projectSchema, await getProject(client(signal), { projectIdOrKey: config.projectKey }), `GET project ${config.projectKey}`);
+      if (mapping.customFieldIds.length > 0) mapping.checkFieldTypes(await typesOfFields(signal));
     },
 
     async fetchChanges(cursor, signal) {
@@ -123,7 +146,7 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
       const jql = `${scope}${sinceClause(position.sinceMs, zone)} ORDER BY updated ASC, key ASC`;
       const page = parse(
         searchPageSchema,
-        await searchAndReconsileIssuesUsingJql(client(signal), { jql, maxResults: pageSize, fields: issueFields, ...(position.pageToken ? { nextPageToken: position.pageToken } : {}) }),
+        await searchAndReconsileIssuesUsingJql(client(signal), { jql, maxResults: pageSize, fields: readFields, ...(position.pageToken ? { nextPageToken: position.pageToken } : {}) }),
         'the JQL search',
       );
       const now = Date.now();
@@ -136,7 +159,7 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
 
     async fetchItem(externalId, signal) {
       try {
-        const issue = await readIssue(externalId, issueFields, signal);
+        const issue = await readIssue(externalId, readFields, signal);
         return itemFromIssue(issue, mapping, config.baseUrl, { fallbackMs: Date.now() });
       } catch (error) {
         if (error instanceof ExternalCallError && error.kind === 'not_found') return null;
@@ -150,9 +173,14 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
         const value = request.changed[field] ?? request.ticket[field];
         if (value !== undefined) values[field] = value;
       }
-      const fields = mapping.toJiraFields(values);
-      if (fields['assignee'] === null) delete fields['assignee'];
-      if (fields['description'] === null) delete fields['description'];
+      // Custom fields: the create job carries every mapped field's value; unset ones stay empty.
+      for (const [field, value] of Object.entries(request.changed) as Array<[FieldKey, JsonValue]>) {
+        if (customFieldName(field) !== undefined && value !== null) values[field] = value;
+      }
+      const types = await typesFor(values, request.signal);
+      const fields = mapping.toJiraFields(values, types);
+      // Empty values are left out: a new issue starts empty.
+      for (const [id, value] of Object.entries(fields)) if (value === null && id !== 'summary') delete fields[id];
       const created = parse(
         createdIssueSchema,
         await createIssue(client(request.signal), {
@@ -169,12 +197,13 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
         const issue = await readIssue(created.key, ['status', 'issuetype'], request.signal);
         ({ transitional, reached } = await moveStatus(created.key, issue, values.status, request.signal));
       }
-      return result(created.key, values, transitional, reached);
+      return result(created.key, values, transitional, reached, types);
     },
 
     async updateItem(externalId, request: OutboundRequest): Promise<JiraOutboundResult> {
       const changed = request.changed;
-      const fields = mapping.toJiraFields(changed);
+      const types = await typesFor(changed, request.signal);
+      const fields = mapping.toJiraFields(changed, types);
       const needsStatus = changed.status !== undefined;
       const guardsText = changed.description !== undefined && config.richText === 'protect';
       let issue: JiraIssue | undefined;
@@ -189,7 +218,7 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
       let transitional: JsonValue[] = [];
       let reached: JsonValue | undefined;
       if (needsStatus && issue) ({ transitional, reached } = await moveStatus(externalId, issue, changed.status as JsonValue, request.signal));
-      return result(externalId, changed, transitional, reached);
+      return result(externalId, changed, transitional, reached, types);
     },
   };
 }

@@ -5,6 +5,7 @@
 // `apply`, which stamps `updated`, writes a changelog entry and tells the listener (the webhooks).
 
 import type { JsonValue } from '#domain/json.ts';
+import { displayCustomField, readCustomField, type SimCustomField } from './simulator-custom-fields.ts';
 
 /** A workflow: statuses with their category, the initial one, and transitions (`from: null`: global). */
 export interface SimWorkflow {
@@ -49,11 +50,15 @@ export interface SimIssue {
   readonly createdMs: number;
   updatedMs: number;
   properties: Record<string, JsonValue>;
+  /** Custom field values by field id (options by option id, users by accountId). */
+  custom: Record<string, JsonValue>;
 }
 
 /** One changed field, as in a webhook's `changelog.items`. */
 export interface SimChange {
   readonly field: string;
+  /** Custom fields: their id (`customfield_10050`); `field` is then the field's name. */
+  readonly fieldId?: string;
   readonly fromString: string | null;
   readonly toString: string | null;
 }
@@ -78,11 +83,13 @@ export class SimStore {
   readonly projectKey: string;
   readonly workflow: SimWorkflow;
   readonly #listen: (event: SimEvent) => void;
+  readonly customFields: readonly SimCustomField[];
 
-  constructor(projectKey: string, workflow: SimWorkflow, listen: (event: SimEvent) => void) {
+  constructor(projectKey: string, workflow: SimWorkflow, listen: (event: SimEvent) => void, customFields: readonly SimCustomField[] = []) {
     this.projectKey = projectKey;
     this.workflow = workflow;
     this.#listen = listen;
+    this.customFields = customFields;
   }
 
   /** A strictly increasing clock, so every change orders after the previous one. */
@@ -92,7 +99,7 @@ export class SimStore {
   }
 
   /** Creates an issue in the initial status. */
-  create(fields: Partial<Pick<SimIssue, 'summary' | 'description' | 'priority' | 'labels' | 'assignee' | 'properties'>>, actor: string, issueType = 'Task'): SimIssue {
+  create(fields: Partial<Pick<SimIssue, 'summary' | 'description' | 'priority' | 'labels' | 'assignee' | 'properties' | 'custom'>>, actor: string, issueType = 'Task'): SimIssue {
     const id = String(this.#nextId++);
     const now = this.stamp();
     const issue: SimIssue = {
@@ -108,15 +115,24 @@ export class SimStore {
       createdMs: now,
       updatedMs: now,
       properties: fields.properties ?? {},
+      custom: { ...fields.custom },
     };
     this.issues.set(issue.key, issue);
     this.#listen({ type: 'jira:issue_created', issue, items: [], actor, atMs: now });
     return issue;
   }
 
-  /** Sets fields; one changelog entry for all of them (none when nothing changed). */
-  edit(issue: SimIssue, fields: Partial<Pick<SimIssue, 'summary' | 'description' | 'priority' | 'labels' | 'assignee' | 'status'>>, actor: string): void {
+  /** Sets fields (custom ones merged by id); one changelog entry for all of them (none when nothing changed). */
+  edit(issue: SimIssue, edit: Partial<Pick<SimIssue, 'summary' | 'description' | 'priority' | 'labels' | 'assignee' | 'status' | 'custom'>>, actor: string): void {
+    const { custom = {}, ...fields } = edit;
     const items: SimChange[] = [];
+    for (const [fieldId, value] of Object.entries(custom)) {
+      const before = issue.custom[fieldId] ?? null;
+      if (JSON.stringify(before) === JSON.stringify(value)) continue;
+      issue.custom[fieldId] = value;
+      const field = this.customFields.find((f) => f.id === fieldId);
+      items.push({ field: field?.name ?? fieldId, fieldId, fromString: displayCustomField(field, before), toString: displayCustomField(field, value) });
+    }
     for (const [field, value] of Object.entries(fields) as Array<[keyof typeof fields, JsonValue]>) {
       const before = issue[field] as JsonValue;
       if (JSON.stringify(before) === JSON.stringify(value)) continue;
@@ -151,8 +167,9 @@ export function jiraTime(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+0000');
 }
 
-/** An issue in REST v3 shape (webhooks carry the same). */
-export function issueJson(issue: SimIssue, baseUrl: string, workflow: SimWorkflow, users: ReadonlyMap<string, string>): JsonValue {
+/** An issue in REST v3 shape (webhooks carry the same), with a value (null: empty) for each of `customFields`. */
+export function issueJson(issue: SimIssue, baseUrl: string, workflow: SimWorkflow, users: ReadonlyMap<string, string>, customFields: readonly SimCustomField[] = []): JsonValue {
+  const custom = Object.fromEntries(customFields.map((field) => [field.id, readCustomField(field, issue.custom[field.id] ?? null, baseUrl, users)]));
   return {
     id: issue.id,
     key: issue.key,
@@ -168,6 +185,7 @@ export function issueJson(issue: SimIssue, baseUrl: string, workflow: SimWorkflo
       project: { key: issue.key.split('-')[0] ?? '' },
       created: jiraTime(issue.createdMs),
       updated: jiraTime(issue.updatedMs),
+      ...custom,
     },
   };
 }

@@ -105,7 +105,7 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
         issue,
       };
       if (event.changelogId !== undefined) {
-        body['changelog'] = { id: event.changelogId, items: event.items.map((item) => ({ field: item.field, fieldtype: 'jira', fieldId: item.field, fromString: item.fromString, toString: item.toString })) };
+        body['changelog'] = { id: event.changelogId, items: event.items.map((item) => ({ field: item.field, fieldtype: item.fieldId === undefined ? 'jira' : 'custom', fieldId: item.fieldId ?? item.field, fromString: item.fromString, toString: item.toString })) };
       }
       this.enqueueBody(event.type, event.issue.key, body);
     },

@@ -3,18 +3,22 @@
 // transitions, enhanced JQL search with nextPageToken, comments), checking basic and bearer auth, counting
 // calls per endpoint, failing on request (429 with Retry-After and X-RateLimit-*, 5xx), and firing
 // a signed webhook for every change, ours included, optionally delayed, duplicated or reordered.
-// Tests act "as a person in Jira" with `personEdit`/`personTransition`/`personDelete`.
+// Tests act "as a person in Jira" with `personEdit`/`personTransition`/`personDelete`. Custom fields
+// (`customFields` option; `GET /rest/api/3/field`) are validated and reported as Jira does them
+// (simulator-custom-fields.ts).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonValue } from '#domain/json.ts';
 import { toAdf } from './adf.ts';
-import { globalWorkflow, issueJson, SimStore, simPriorities, type SimIssue, type SimWorkflow } from './simulator-store.ts';
+import { fieldListJson, writeCustomFields, type SimCustomField } from './simulator-custom-fields.ts';
+import { globalWorkflow, issueJson as restIssueJson, SimStore, simPriorities, type SimIssue, type SimWorkflow } from './simulator-store.ts';
 import { createWebhookSender, type WebhookOptions, type WebhookSender } from './simulator-webhooks.ts';
 import { answerComment, commentWebhookBody, matchCommentRoute, SimComments, type SimComment } from './simulator-comments.ts';
 
 export { globalWorkflow, strictWorkflow, type SimWorkflow, type SimIssue } from './simulator-store.ts';
 export type { SentWebhook, WebhookOptions } from './simulator-webhooks.ts';
+export type { SimCustomField } from './simulator-custom-fields.ts';
 
 /** Simulator settings. */
 export interface JiraSimulatorOptions {
@@ -27,6 +31,8 @@ export interface JiraSimulatorOptions {
   /** Who the API user is (its accountId). */
   readonly accountId?: string;
   readonly webhooks?: WebhookOptions;
+  /** The site's custom fields (`{ id: 'customfield_10050', name: 'Team', schema: { type: 'option' }, options: [...] }`). */
+  readonly customFields?: readonly SimCustomField[];
 }
 
 /** Person fields, hub-like: description as Markdown. */
@@ -36,6 +42,8 @@ export interface PersonEdit {
   readonly priority?: string | null;
   readonly labels?: string[];
   readonly assignee?: string | null;
+  /** Custom field values by field id, written as REST v3 takes them (`{ value: 'Payments' }`, `{ id: '10100' }`...). */
+  readonly customFields?: Readonly<Record<string, unknown>>;
 }
 
 /** The running simulator. */
@@ -88,9 +96,12 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   let lostAnswers = 0;
   const webhooks = createWebhookSender(options.webhooks ?? {});
   const workflow = options.workflow ?? globalWorkflow;
+  const customFields = options.customFields ?? [];
+  /** An issue in REST v3 shape, with this site's custom fields. */
+  const issueJson = (issue: SimIssue, base: string, flow: SimWorkflow, names: ReadonlyMap<string, string>): JsonValue => restIssueJson(issue, base, flow, names, customFields);
   const store = new SimStore(options.projectKey ?? 'OPS', workflow, (event) => {
     if (!quiet) webhooks.enqueue(event, issueJson(event.issue, baseUrl, workflow, users), users.get(event.actor) ?? event.actor);
-  });
+  }, customFields);
   const comments = new SimComments(
     () => store.stamp(),
     (event) => {
@@ -118,6 +129,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       [`${method} /issue/{key}`, /^\/issue\/([^/]+)$/],
       [`${method} /issue/{key}/transitions`, /^\/issue\/([^/]+)\/transitions$/],
       ['GET /search/jql', /^\/search\/jql$/],
+      ['GET /field', /^\/field$/],
     ];
     for (const [name, pattern] of patterns) {
       const match = pattern.exec(path);
@@ -192,13 +204,15 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       }
       case 'GET /search/jql':
         return search(query);
+      case 'GET /field':
+        return { status: 200, body: fieldListJson(customFields) };
       default:
         if (name.includes('/comment')) return answerComment(name, params, query, body, caller, { issueKey: issue?.key ?? null, comments, baseUrl, users });
         return { status: 404, body: { errorMessages: [`no route ${name}`] } };
     }
   }
 
-  function fieldsOf(body: Record<string, unknown>): { fields?: PersonEdit; error?: string } {
+  function fieldsOf(body: Record<string, unknown>): { fields?: PersonEdit; error?: string; errors?: Record<string, string> } {
     const fields = (body['fields'] ?? {}) as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     if ('summary' in fields) out['summary'] = fields['summary'];
@@ -214,13 +228,16 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       out['labels'] = labels;
     }
     if ('assignee' in fields) out['assignee'] = (fields['assignee'] as { accountId?: string } | null)?.accountId ?? null;
+    const { custom, errors } = writeCustomFields(customFields, fields);
+    if (Object.keys(errors).length > 0) return { errors };
+    if (Object.keys(custom).length > 0) out['custom'] = custom;
     return { fields: out as PersonEdit };
   }
 
   function createIssue(body: Record<string, unknown>, caller: string): { status: number; body: JsonValue } {
-    const { fields, error } = fieldsOf(body);
+    const { fields, error, errors } = fieldsOf(body);
     const project = ((body['fields'] as Record<string, unknown> | undefined)?.['project'] as { key?: string } | undefined)?.key;
-    if (error || !fields) return { status: 400, body: { errors: {}, errorMessages: [error ?? 'bad fields'] } };
+    if (error || !fields) return { status: 400, body: { errors: errors ?? {}, errorMessages: errors ? [] : [error ?? 'bad fields'] } };
     if (project !== store.projectKey) return { status: 400, body: { errorMessages: [`project: valid project is required (got ${String(project)})`] } };
     if (!fields.summary) return { status: 400, body: { errors: { summary: 'You must specify a summary of the issue.' } } };
     const properties = Object.fromEntries(((body['properties'] ?? []) as Array<{ key: string; value: JsonValue }>).map((p) => [p.key, p.value]));
@@ -229,8 +246,8 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   }
 
   function editIssue(issue: SimIssue, body: Record<string, unknown>, caller: string): { status: number; body?: JsonValue } {
-    const { fields, error } = fieldsOf(body);
-    if (error || !fields) return { status: 400, body: { errorMessages: [error ?? 'bad fields'] } };
+    const { fields, error, errors } = fieldsOf(body);
+    if (error || !fields) return { status: 400, body: { errorMessages: errors ? [] : [error ?? 'bad fields'], errors: errors ?? {} } };
     store.edit(issue, fields as Partial<SimIssue>, caller);
     return { status: 204 };
   }
@@ -257,9 +274,12 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   }
 
   function personFields(edit: PersonEdit): Partial<SimIssue> {
-    const { description, ...rest } = edit;
-    if (description === undefined) return rest as Partial<SimIssue>;
-    return { ...rest, description: typeof description === 'string' ? (toAdf(description) as unknown as JsonValue) : description } as Partial<SimIssue>;
+    const { description, customFields: customValues, ...rest } = edit;
+    const { custom, errors } = writeCustomFields(customFields, customValues ?? {});
+    if (Object.keys(errors).length > 0) throw new Error(`Jira would refuse this edit: ${JSON.stringify(errors)}`);
+    const withCustom = customValues === undefined ? rest : { ...rest, custom };
+    if (description === undefined) return withCustom as Partial<SimIssue>;
+    return { ...withCustom, description: typeof description === 'string' ? (toAdf(description) as unknown as JsonValue) : description } as Partial<SimIssue>;
   }
 
   return {

@@ -169,6 +169,8 @@ export interface Connector {
   verifyDelivery(delivery: InboundDelivery, secrets: readonly string[]): boolean;
   /** Parses a verified delivery with the project's config (no credentials needed); throws InvalidDelivery naming the problem. */
   parseDelivery(delivery: InboundDelivery, config: ConnectionSettings['config']): ParsedDelivery;
+  /** Fields a parsed config adds to the mirrored set (e.g. the custom fields it maps). */
+  configuredFields?(config: ConnectionSettings['config']): FieldKey[];
   /** A session calling the side with these settings. */
   open(settings: ConnectionSettings): ConnectorSession;
 }

@@ -8,7 +8,7 @@ import { ExternalCallError, type Connector, type ConnectionSettings } from '#dom
 import { ExternalProject, type ProjectChanges } from '#domain/project/external-project.ts';
 import type { IntegrationKind, SyncMode } from '#domain/project/kinds.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
-import type { FieldKey } from '#domain/ticket/fields.ts';
+import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
 import { BadInputError, NotFoundError } from '#graphql/errors.ts';
 import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -86,6 +86,31 @@ function describeTestFailure(kind: IntegrationKind, error: unknown): BadInputErr
   return new BadInputError(`connection test failed (${kind}): ${error instanceof Error ? error.message : String(error)}`);
 }
 
+/** The fields `config` adds to the mirrored set (its configured custom fields); [] when it cannot say. */
+function configuredFields(connector: Connector, config: ConnectionSettings['config']): FieldKey[] {
+  try {
+    return connector.configuredFields?.(config) ?? [];
+  } catch {
+    return []; // a stored config that no longer parses adds nothing (sessions report the problem)
+  }
+}
+
+/** Refuses custom fields in `mapped` that a connector which maps custom fields in its config does not map. */
+function requireConfigured(connector: Connector, config: ConnectionSettings['config'], mapped: readonly FieldKey[]): void {
+  if (!connector.configuredFields) return;
+  const mapsNow = configuredFields(connector, config);
+  const missing = mapped.filter((field) => customFieldName(field) !== undefined && !mapsNow.includes(field));
+  if (missing.length === 0) return;
+  const known = mapsNow.length > 0 ? mapsNow.join(', ') : 'none';
+  throw new BadInputError(`mappedFields: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not mapped by config.customFields (configured: ${known})`);
+}
+
+/** `mapped` with the custom fields a config change dropped removed and the ones it added appended. */
+function followConfig(mapped: readonly FieldKey[], before: readonly FieldKey[], after: readonly FieldKey[]): FieldKey[] {
+  const kept = mapped.filter((field) => !before.includes(field) || after.includes(field));
+  return [...kept, ...after.filter((field) => !before.includes(field) && !kept.includes(field))];
+}
+
 /** Project service over `uow`, with connectors from `connectors` and credentials sealed by `vault`. */
 export function createProjectService(uow: UnitOfWork, connectors: ConnectorLookup, vault: CredentialVault): ProjectService {
   const connectorOf = (kind: IntegrationKind): Connector => {
@@ -116,6 +141,10 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const connector = connectorOf(input.kind);
       const config = connector.parseConfig(input.config);
       const credentials = connector.parseCredentials(input.credentials);
+      // Configured custom fields are mirrored by default; an explicit list wins.
+      if (input.mappedFields) requireConfigured(connector, config, input.mappedFields);
+      const added = configuredFields(connector, config);
+      const mappedFields = input.mappedFields ?? (added.length > 0 ? [...mirroredFields, ...added] : undefined);
       const id = newHubId();
       try {
         await connector.open({ projectId: id, config, credentials }).testConnection(AbortSignal.timeout(15_000));
@@ -136,7 +165,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
           sealedCredentials: vault.seal(credentials),
           defaultStrategy: input.defaultStrategy,
           fieldStrategies: input.fieldStrategies,
-          ...(input.mappedFields ? { mappedFields: input.mappedFields } : {}),
+          ...(mappedFields ? { mappedFields } : {}),
           ...(input.allowsShareable !== undefined ? { allowsShareable: input.allowsShareable } : {}),
           syncMode,
           pollIntervalSeconds: input.pollIntervalSeconds ?? 60,
@@ -167,9 +196,13 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       if (input.syncMode !== undefined && !connector.capabilities.syncModes.includes(input.syncMode)) {
         throw new BadInputError(`syncMode: ${current.kind.toUpperCase()} supports ${connector.capabilities.syncModes.join(', ')}`);
       }
-      const { config: _config, credentials: _credentials, ...rest } = input;
+      const { config: _config, credentials: _credentials, mappedFields: explicit, ...rest } = input;
+      if (explicit) requireConfigured(connector, config ?? current.config, explicit);
+      const followed = config === undefined ? undefined : followConfig(current.mappedFields, configuredFields(connector, current.config), configuredFields(connector, config));
+      const mappedFields = explicit ?? followed;
       const changes: ProjectChanges = {
         ...rest,
+        ...(mappedFields !== undefined ? { mappedFields } : {}),
         ...(config !== undefined ? { config } : {}),
         ...(credentials !== undefined ? { sealedCredentials: vault.seal(credentials) } : {}),
       };
