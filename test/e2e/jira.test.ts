@@ -153,6 +153,21 @@ describe('Jira', () => {
     expect(found.tickets.edges.filter((e) => e.node.mappings.some((m) => m.externalId === key))).toHaveLength(1);
   });
 
+  it('adopts the issue a create whose answer was lost had made, instead of creating a twin', async () => {
+    jira.loseNextAnswers(1);
+    const { id, key } = await linkedIssue('Answer lost on the way back');
+    await jira.webhooks.settled();
+    await settle();
+    const made = [...jira.store.issues.values()].filter((issue) => issue.summary === 'Answer lost on the way back');
+    expect(made.map((issue) => issue.key)).toEqual([key]);
+    expect(made[0]?.properties['lockstep']).toMatchObject({ ticketId: id });
+    expect(jira.calls.get('POST /rest/api/3/issue')).toBeGreaterThanOrEqual(1);
+    const found = await admin().run<{ tickets: { edges: Array<{ node: { mappings: Array<{ externalId: string }> } }> } }>(
+      `{ tickets(first: 50) { edges { node { mappings { externalId } } } } }`,
+    );
+    expect(found.tickets.edges.filter((e) => e.node.mappings.some((m) => m.externalId === key))).toHaveLength(1);
+  });
+
   it('applies duplicated and reordered webhooks once, newest last', async () => {
     const { id, key } = await linkedIssue('Noisy webhooks');
     await jira.webhooks.settled();

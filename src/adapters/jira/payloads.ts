@@ -63,6 +63,8 @@ export const issueSchema = z.object({
   key: z.string().min(1),
   self: z.string().optional(),
   fields: issueFieldsSchema.default({}),
+  /** Issue properties, when a search asked for them (`properties=lockstep`). */
+  properties: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** A parsed Jira issue. */

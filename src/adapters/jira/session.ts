@@ -14,6 +14,7 @@ import { customFieldName, type FieldKey } from '#domain/ticket/fields.ts';
 import { describeAdfLoss } from './adf.ts';
 import { createJiraClient, type JiraClientOptions } from './client.ts';
 import { openJiraComments } from './comments.ts';
+import { findLostCreate, issuePropertyKey } from './lost-create.ts';
 import type { JiraFieldTypes } from './custom-fields.ts';
 import { decodeCursor, encodeCursor, sinceClause } from './cursor.ts';
 import { issueUrl, itemFromIssue, type JiraExternalItem } from './items.ts';
@@ -181,12 +182,14 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
       const fields = mapping.toJiraFields(values, types);
       // Empty values are left out: a new issue starts empty.
       for (const [id, value] of Object.entries(fields)) if (value === null && id !== 'summary') delete fields[id];
-      const created = parse(
+      // A retry first looks for the issue an attempt whose answer was lost may have made.
+      const adopted = request.retry ? await findLostCreate(client(request.signal), parse, config.projectKey, request.ticketId) : undefined;
+      const created = adopted ?? parse(
         createdIssueSchema,
         await createIssue(client(request.signal), {
           fields: { ...fields, project: { key: config.projectKey }, issuetype: { name: config.issueType } },
           // Marks the issue as ours, so a twin from a lost answer can be found by this property.
-          properties: [{ key: 'lockstep', value: { ticketId: request.ticketId, deliveryId: request.deliveryId } }],
+          properties: [{ key: issuePropertyKey, value: { ticketId: request.ticketId, deliveryId: request.deliveryId } }],
         }),
         'POST issue',
       );

@@ -258,12 +258,21 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     const sinceMs = since ? Date.parse(`${since.replace(' ', 'T')}:00Z`) : 0;
     const max = Math.min(100, Number(query.get('maxResults') ?? 50) || 50);
     const offset = Number(Buffer.from(query.get('nextPageToken') ?? '', 'base64url').toString() || '0');
-    const matching = [...store.issues.values()].filter((i) => i.updatedMs >= sinceMs).sort((a, b) => a.updatedMs - b.updatedMs || a.id.localeCompare(b.id));
+    // `created >= "-<n>m|h|d"` (relative, as JQL allows) and `ORDER BY created DESC` are understood too.
+    const created = /created\s*>=\s*"?-(\d+)([mhd])"?/.exec(jql);
+    const createdSinceMs = created ? Date.now() - Number(created[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[created[2] as 'm' | 'h' | 'd'] : 0;
+    const newestCreatedFirst = /order by\s+created\s+desc/i.test(jql);
+    const properties = (query.get('properties') ?? '').split(',').filter((key) => key !== '');
+    const matching = [...store.issues.values()]
+      .filter((i) => i.updatedMs >= sinceMs && i.createdMs >= createdSinceMs)
+      .sort((a, b) => (newestCreatedFirst ? b.createdMs - a.createdMs || b.id.localeCompare(a.id) : a.updatedMs - b.updatedMs || a.id.localeCompare(b.id)));
     const page = matching.slice(offset, offset + max);
     const more = offset + max < matching.length;
+    const withProperties = (issue: SimIssue, json: JsonValue): JsonValue =>
+      properties.length === 0 ? json : { ...(json as Record<string, JsonValue>), properties: Object.fromEntries(properties.filter((key) => key in issue.properties).map((key) => [key, issue.properties[key] ?? null])) };
     return {
       status: 200,
-      body: { issues: page.map((i) => issueJson(i, baseUrl, workflow, users)), ...(more ? { nextPageToken: Buffer.from(String(offset + max)).toString('base64url') } : {}), isLast: !more },
+      body: { issues: page.map((i) => withProperties(i, issueJson(i, baseUrl, workflow, users))), ...(more ? { nextPageToken: Buffer.from(String(offset + max)).toString('base64url') } : {}), isLast: !more },
     };
   }
 

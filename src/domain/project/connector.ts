@@ -144,6 +144,8 @@ export interface OutboundRequest {
   readonly ticket: Readonly<Record<string, JsonValue>>;
   /** For a peer hub: the ticket's register state to send (see peer-state.ts). */
   readonly peerState?: PeerTicketState;
+  /** An earlier attempt may have reached the side (its answer lost): a create looks for that copy first. */
+  readonly retry?: boolean;
   readonly signal?: AbortSignal;
 }
 

@@ -175,6 +175,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
       ticket: snapshot,
+      retry: job.attempts > 0,
       signal: AbortSignal.timeout(20_000),
     };
     let result: OutboundResult;
