@@ -9,6 +9,7 @@ import type { Connector } from '#domain/project/connector.ts';
 import { customFieldKey } from '#domain/ticket/fields.ts';
 import { parseJiraDelivery, verifyJiraDelivery } from './inbound.ts';
 import { openJiraSession, type JiraSessionOptions } from './session.ts';
+import { createSiteKnowledge } from './site-knowledge.ts';
 import { parseJiraConfig, parseJiraCredentials } from './settings.ts';
 
 /** Connector tuning (tests shorten the request timeout and the page size). */
@@ -16,6 +17,7 @@ export type JiraConnectorOptions = JiraSessionOptions;
 
 /** The Jira connector. */
 export function createJiraConnector(options: JiraConnectorOptions = {}): Connector {
+  const siteOf = createSiteKnowledge();
   return {
     kind: 'jira',
     capabilities: {
@@ -33,7 +35,8 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     configuredFields: (config) => Object.keys(parseJiraConfig(config).customFields ?? {}).map(customFieldKey),
     open(settings) {
       // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
-      return openJiraSession(parseJiraConfig(settings.config), parseJiraCredentials(settings.credentials), options);
+      const config = parseJiraConfig(settings.config);
+      return openJiraSession(config, parseJiraCredentials(settings.credentials), { ...options, site: siteOf(config.baseUrl, config.projectKey) });
     },
   };
 }

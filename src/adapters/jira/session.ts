@@ -1,11 +1,12 @@
 // Calls to Jira for one connected project, through jira.js over the shared transport (client.ts).
 // Costs are kept low on purpose, since Jira rate-limits per site: an outbound change is at most
 // one read of the issue (its status, type and description), one edit carrying only the changed
-// fields, and the transitions the status needs; the workflow's transitions are remembered for the
-// session so a repeated walk costs only its transitions. Polling pages through the enhanced JQL
-// search (`/rest/api/3/search/jql`) with `nextPageToken`. Configured custom fields are asked for by
-// id in every read; their types (`GET /rest/api/3/field`) are read once per session, and only when
-// a custom field is written or the connection is tested.
+// fields, and the transitions the status needs. The workflow's transitions and the site's field
+// types (`GET /rest/api/3/field`, read only when a custom field is written or the connection is
+// tested) are remembered across the project's sessions (site-knowledge.ts), so a repeated walk
+// costs only its transitions. Polling pages through the enhanced JQL search
+// (`/rest/api/3/search/jql`) with `nextPageToken`. Configured custom fields are asked for by id in
+// every read.
 
 import { createIssue, doTransition, editIssue, getCurrentUser, getFields, getIssue, getProject, getTransitions, searchAndReconsileIssuesUsingJql } from 'jira.js/cloud';
 import { ExternalCallError, type ConnectorSession, type OutboundRequest, type OutboundResult } from '#domain/project/connector.ts';
@@ -21,12 +22,15 @@ import { issueUrl, itemFromIssue, type JiraExternalItem } from './items.ts';
 import { createJiraMapping, type JiraStatus } from './mapping.ts';
 import { createdIssueSchema, fieldListSchema, issueSchema, myselfSchema, projectSchema, searchPageSchema, transitionsSchema, type JiraIssue } from './payloads.ts';
 import type { JiraConfig, JiraCredentials } from './settings.ts';
+import type { SiteKnowledge } from './site-knowledge.ts';
 import { walkToStatus, type WorkflowKnowledge } from './transitions.ts';
 
 /** Session tuning. */
 export interface JiraSessionOptions extends JiraClientOptions {
   /** Issues per search page (Jira allows up to 100 with these fields). */
   readonly pageSize?: number;
+  /** Knowledge shared with the project's other sessions (the connector keeps it); a fresh one otherwise. */
+  readonly site?: SiteKnowledge;
 }
 
 /** An accepted outbound change, with what the engine needs to recognise Jira's reports of it. */
@@ -41,8 +45,8 @@ const issueFields = ['summary', 'description', 'status', 'priority', 'labels', '
 export function openJiraSession(config: JiraConfig, credentials: JiraCredentials, options: JiraSessionOptions = {}): ConnectorSession {
   const mapping = createJiraMapping(config);
   const readFields = [...issueFields, ...mapping.customFieldIds];
-  let fieldTypes: Promise<JiraFieldTypes> | undefined;
-  const workflows = new Map<string, WorkflowKnowledge>();
+  const site: SiteKnowledge = options.site ?? { fieldTypes: undefined, workflows: new Map() };
+  const workflows = site.workflows;
   const pageSize = options.pageSize ?? 100;
   let timeZone: string | undefined;
   const client = (signal?: AbortSignal) => createJiraClient(config.baseUrl, credentials, signal, options);
@@ -57,16 +61,16 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
     return parse(issueSchema, await getIssue(client(signal), { issueIdOrKey: key, fields: [...fields] }), `GET issue ${key}`);
   }
 
-  /** The site's field types, read once per session (a failed read is tried again next time). */
+  /** The site's field types, read once and shared (a failed read is tried again next time). */
   function typesOfFields(signal?: AbortSignal): Promise<JiraFieldTypes> {
-    fieldTypes ??= getFields(client(signal)).then(
+    site.fieldTypes ??= getFields(client(signal)).then(
       (answer) => new Map(parse(fieldListSchema, answer, 'GET field').map((field) => [field.id, field.schema ?? { type: 'unknown' }])),
       (error: unknown) => {
-        fieldTypes = undefined;
+        site.fieldTypes = undefined;
         throw error;
       },
     );
-    return fieldTypes;
+    return site.fieldTypes;
   }
 
   /** The field types when `changed` writes a custom field (none needed otherwise). */

@@ -1,6 +1,7 @@
 // Custom fields through the Jira session against the simulator: the connection test checks the
-// configured field ids, field types are read once per session, writes go by option id when known,
-// reads come back as hub values, and the simulator answers like Jira (400 naming the field).
+// configured field ids, field types are read once for the project's sessions, writes go by option
+// id when known, reads come back as hub values, and the simulator answers like Jira (400 naming
+// the field).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
@@ -72,13 +73,15 @@ describe('Jira custom fields against the simulator', () => {
     expect(error.message).toBe('config.customFields.ghost.fieldId: Jira has no field customfield_99999 (or this account cannot see it)');
   });
 
-  it('creates with the ticket values (options by id), reads them back as hub values, and reads the field types once per session', async () => {
-    const session = connector.open(settings);
+  it('creates with the ticket values (options by id), reads them back as hub values, and reads the field types once for all sessions', async () => {
+    const fresh = createJiraConnector({ timeoutMs: 2_000 });
+    const session = fresh.open(settings);
     const created = await session.createItem(request({ title: 'Refunds stuck', 'customFields.team': 'payments', 'customFields.points': 3, 'customFields.notes': 'Check the **queue**' }));
     const key = created.externalId ?? '';
     // The map names Payments by id only and the simulator matches values exactly: only {id} works.
     expect(sim.issue(key)?.custom).toEqual({ customfield_10050: '10100', customfield_10016: 3, customfield_10060: expect.objectContaining({ type: 'doc' }) as unknown });
-    await session.updateItem(key, request({ 'customFields.team': 'platform' }));
+    // The engine opens a session per job: the next one reuses what the first learned.
+    await fresh.open(settings).updateItem(key, request({ 'customFields.team': 'platform' }));
     expect(sim.issue(key)?.custom['customfield_10050']).toBe('10101');
     expect(sim.calls.get('GET /rest/api/3/field')).toBe(1);
     const read = await session.fetchItem(key);
