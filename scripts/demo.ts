@@ -35,7 +35,21 @@ async function graphql<T>(url: string, query: string, variables: Record<string, 
   return body.data;
 }
 
-const jira = createJiraSimulator({ projectKey: 'OPS', workflow: globalWorkflow });
+const jira = createJiraSimulator({
+  projectKey: 'OPS',
+  workflow: globalWorkflow,
+  customFields: [
+    {
+      id: 'customfield_10050',
+      name: 'Team',
+      schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
+      options: [
+        { id: '10100', value: 'Payments' },
+        { id: '10101', value: 'Platform' },
+      ],
+    },
+  ],
+});
 const jiraUrl = await jira.start();
 const config = loadConfig({
   ...process.env,
@@ -55,7 +69,7 @@ const { connectExternalProject } = await graphql<{ connectExternalProject: { pro
       name: 'Jira OPS (simulated)',
       kind: 'JIRA',
       direction: 'BIDIRECTIONAL',
-      config: { baseUrl: jiraUrl, projectKey: 'OPS' },
+      config: { baseUrl: jiraUrl, projectKey: 'OPS', customFields: { team: { fieldId: 'customfield_10050', options: { payments: '10100', platform: '10101' } } } },
       credentials: { email: 'bot@example.com', apiToken: 'api-token' },
       defaultStrategy: 'MANUAL',
       syncMode: 'HYBRID',
@@ -99,6 +113,17 @@ Try in GraphiQL:
   curl -s -u bot@example.com:api-token -X PUT ${jiraUrl}/rest/api/3/issue/OPS-1 \\
        -H 'content-type: application/json' -d '{"fields":{"summary":"Changed in Jira"}}'
   curl -s -H 'authorization: Basic ${auth}' ${jiraUrl}/rest/api/3/issue/OPS-1 | head -c 400; echo
+
+  mutation { updateTicket(input: { id: "<ticket id>", customFields: { team: "platform" } }) { ticket { customFields } } }
+      -> the issue's Team select becomes Platform (a Jira custom field, set by option id)
+
+  mutation { addComment(input: { ticketId: "<ticket id>", body: "Rolled back **v2.3**" }) { comment { id } } }
+      -> the comment appears on the issue in Jira; comment there and it comes back:
+
+  curl -s -u bot@example.com:api-token -X POST ${jiraUrl}/rest/api/3/issue/OPS-1/comment \\
+       -H 'content-type: application/json' \\
+       -d '{"body":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"Seen again at 10:42"}]}]}}'
+  { ticket(id: "<ticket id>") { comments(first: 20) { edges { node { author body origin } } } } }
 
   mutation { createTicket(input: { title: "Made in Lockstep" }) { ticket { id } } }
   mutation { linkTicket(input: { ticketId: "<that id>", projectId: "${project.id}" }) { pushJob { id } } }
