@@ -4,7 +4,7 @@
 // try. Ctrl-C stops everything and drops the demo database.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createJiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, sampleCustomFields } from '#adapters/jira/simulator.ts';
 import { globalWorkflow } from '#adapters/jira/simulator-store.ts';
 import { startLockstep } from '#infra/app.ts';
 import { loadConfig } from '#infra/config.ts';
@@ -38,17 +38,7 @@ async function graphql<T>(url: string, query: string, variables: Record<string, 
 const jira = createJiraSimulator({
   projectKey: 'OPS',
   workflow: globalWorkflow,
-  customFields: [
-    {
-      id: 'customfield_10050',
-      name: 'Team',
-      schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
-      options: [
-        { id: '10100', value: 'Payments' },
-        { id: '10101', value: 'Platform' },
-      ],
-    },
-  ],
+  customFields: [sampleCustomFields.team],
 });
 const jiraUrl = await jira.start();
 const config = loadConfig({

@@ -6,6 +6,7 @@ import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulato
 import { adfToMarkdown } from '#adapters/jira/adf.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createGraphQLClient } from '#test/support/graphql-client.ts';
+import { connectJira } from '#test/support/jira.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 
 const suite = useLockstep({ LOCKSTEP_PUSH_BACKOFF_MS: '100' });
@@ -47,21 +48,7 @@ async function linkedIssue(title: string): Promise<{ id: string; key: string }> 
 beforeAll(async () => {
   jira = createJiraSimulator({ projectKey: 'OPS' });
   await jira.start();
-  const connected = await admin().run<{ connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } } }>(
-    `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } } }`,
-    {
-      input: {
-        name: 'Jira OPS',
-        kind: 'JIRA',
-        direction: 'BIDIRECTIONAL',
-        config: { baseUrl: jira.baseUrl, projectKey: 'OPS' },
-        credentials: { email: 'bot@example.com', apiToken: 'api-token' },
-      },
-    },
-  );
-  const project = connected.connectExternalProject.project;
-  projectId = project.id;
-  jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret });
+  projectId = (await connectJira(admin(), jira)).id;
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // Options go out by id, come in by id or value, and a value either side cannot map shows as a
 // SyncError on the mapping while the other fields still sync.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, sampleCustomFields, type JiraSimulator } from '#adapters/jira/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 
@@ -63,19 +63,7 @@ async function linkedTicket(title: string, custom: Record<string, unknown>): Pro
 beforeAll(async () => {
   jira = createJiraSimulator({
     projectKey: 'OPS',
-    customFields: [
-      {
-        id: 'customfield_10050',
-        name: 'Team',
-        schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
-        options: [
-          { id: '10100', value: 'Payments' },
-          { id: '10101', value: 'Platform' },
-          { id: '10102', value: 'Marketing' },
-        ],
-      },
-      { id: 'customfield_10016', name: 'Story points', schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' } },
-    ],
+    customFields: [sampleCustomFields.team, sampleCustomFields.storyPoints],
   });
   await jira.start();
   const connected = await admin().run<{ connectExternalProject: { project: typeof project } }>(

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
 import { strictWorkflow } from '#adapters/jira/simulator-store.ts';
 import { eventually } from '#test/support/eventually.ts';
+import { connectJira } from '#test/support/jira.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 
 const suite = useLockstep({ LOCKSTEP_PUSH_BACKOFF_MS: '100' });
@@ -40,18 +41,7 @@ async function linkedIssue(title: string): Promise<{ id: string; key: string }> 
 beforeAll(async () => {
   jira = createJiraSimulator({ projectKey: 'OPS', workflow: strictWorkflow });
   await jira.start();
-  const connected = await admin().run<{ connectExternalProject: { project: typeof project & { status: string } } }>(CONNECT, {
-    input: {
-      name: 'Jira OPS',
-      kind: 'JIRA',
-      direction: 'BIDIRECTIONAL',
-      config: { baseUrl: jira.baseUrl, projectKey: 'OPS' },
-      credentials: { email: 'bot@example.com', apiToken: 'api-token' },
-      defaultStrategy: 'MANUAL',
-    },
-  });
-  project = connected.connectExternalProject.project;
-  jira.webhooks.configure({ url: project.webhookUrl, secret: project.webhookSecret });
+  project = await connectJira(admin(), jira, { defaultStrategy: 'MANUAL' });
 });
 
 afterAll(async () => {

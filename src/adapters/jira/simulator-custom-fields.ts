@@ -18,6 +18,22 @@ export interface SimCustomField {
   readonly options?: readonly { readonly id: string; readonly value: string }[];
 }
 
+/** Custom fields a typical Jira site has, for the demo and the tests: a Team select, story points, notes. */
+export const sampleCustomFields = {
+  team: {
+    id: 'customfield_10050',
+    name: 'Team',
+    schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
+    options: [
+      { id: '10100', value: 'Payments' },
+      { id: '10101', value: 'Platform' },
+      { id: '10102', value: 'Marketing' },
+    ],
+  },
+  storyPoints: { id: 'customfield_10016', name: 'Story points', schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' } },
+  notes: { id: 'customfield_10060', name: 'Notes', schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textarea' } },
+} as const satisfies Record<string, SimCustomField>;
+
 const systemFields: ReadonlyArray<readonly [id: string, name: string, schema: Record<string, string>]> = [
   ['summary', 'Summary', { type: 'string', system: 'summary' }],
   ['description', 'Description', { type: 'string', system: 'description' }],

@@ -18,7 +18,7 @@ import { answerComment, commentWebhookBody, matchCommentRoute, SimComments, type
 
 export { globalWorkflow, strictWorkflow, type SimWorkflow, type SimIssue } from './simulator-store.ts';
 export type { SentWebhook, WebhookOptions } from './simulator-webhooks.ts';
-export type { SimCustomField } from './simulator-custom-fields.ts';
+export { sampleCustomFields, type SimCustomField } from './simulator-custom-fields.ts';
 
 /** Simulator settings. */
 export interface JiraSimulatorOptions {

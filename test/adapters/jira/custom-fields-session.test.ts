@@ -6,23 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { createJiraConnector } from '#adapters/jira/connector.ts';
-import { createJiraSimulator, type JiraSimulator, type SimCustomField } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, sampleCustomFields, type JiraSimulator, type SimCustomField } from '#adapters/jira/simulator.ts';
 
 const connector = createJiraConnector({ timeoutMs: 2_000 });
-const customFields: SimCustomField[] = [
-  {
-    id: 'customfield_10050',
-    name: 'Team',
-    schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
-    options: [
-      { id: '10100', value: 'Payments' },
-      { id: '10101', value: 'Platform' },
-      { id: '10102', value: 'Marketing' },
-    ],
-  },
-  { id: 'customfield_10016', name: 'Story points', schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' } },
-  { id: 'customfield_10060', name: 'Notes', schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textarea' } },
-];
+const customFields: SimCustomField[] = [sampleCustomFields.team, sampleCustomFields.storyPoints, sampleCustomFields.notes];
 let sim: JiraSimulator;
 let settings: { projectId: string; config: Record<string, JsonValue>; credentials: Record<string, string> };
 const auth = { authorization: `Basic ${Buffer.from('bot@example.com:api-token').toString('base64')}`, 'content-type': 'application/json' };
