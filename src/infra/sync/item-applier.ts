@@ -1,8 +1,9 @@
 // Applies what a project reports about its items to the hub: a known link goes through the state
 // model field by field (fast-forward, echo, stale, or the field's strategy); an unknown item is
 // imported as a new linked ticket when the direction allows pull; a deleted item ends its link.
-// Used by the inbound processor (webhooks) and by sync sessions (fetched pages), and, on an
-// EntityManager that is never flushed, by dry runs. Returns what happened, for the reports.
+// The links of a whole batch are looked up (and locked) in one query. Used by the inbound
+// processor (webhooks) and by sync sessions (fetched pages), and, on an EntityManager that is never
+// flushed, by dry runs. Returns what happened, for the reports.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
@@ -24,7 +25,13 @@ import { recordSyncError } from './sync-errors.ts';
 export type { ApplyItemsContext } from './apply-support.ts';
 export { importPeerTwin, lockPeerItem } from './peer-applier.ts';
 
-async function importItem(em: EntityManager, project: ExternalProject, item: ExternalItem, ctx: ApplyItemsContext, events: Array<DomainEvent | EngineEvent>): Promise<ItemOutcome> {
+async function importItem(
+  em: EntityManager,
+  project: ExternalProject,
+  item: ExternalItem,
+  ctx: ApplyItemsContext,
+  events: Array<DomainEvent | EngineEvent>,
+): Promise<{ mapping: SyncMapping; outcome: ItemOutcome }> {
   const values = item.fields as Partial<TicketInput>;
   const title = typeof values.title === 'string' && values.title.trim() !== '' ? values.title : `${project.name} ${item.externalId}`;
   const created = Ticket.create({ ...values, title }, { replica: project.id, actor: item.actor ?? project.name, nowMs: Date.now(), newId: newHubId });
@@ -44,7 +51,7 @@ async function importItem(em: EntityManager, project: ExternalProject, item: Ext
   events.push(...created.events, { type: 'external_ticket.created', ticketId: created.ticket.id, projectId: project.id, externalId: item.externalId, at });
   if (!ctx.dryRun) events.push(...(await planTicketPushes(em, created.ticket, [mapping])));
   const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: item.externalId, ticketId: null, field: null };
-  return { created: 1, updated: 0, unchanged: 0, conflicts: 0, entries: [entry] };
+  return { mapping, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: 0, entries: [entry] } };
 }
 
 async function applyToLink(
@@ -110,6 +117,56 @@ function recordProblems(em: EntityManager, project: ExternalProject, item: Exter
   }
 }
 
+/** The live links of a batch of items, by external id. */
+export type LiveLinks = Map<string, SyncMapping>;
+
+/**
+ * The live links of `items`, looked up together and, unless dry, locked with their tickets:
+ * tickets first and then links, the order every other writer of a ticket and its links takes
+ * them in, each in id order, so transactions over overlapping items queue instead of
+ * deadlocking. Work on peer items is serialised before anything else, as `lockPeerItem` explains.
+ */
+export async function lockLinks(em: EntityManager, project: ExternalProject, items: readonly ExternalItem[], ctx: ApplyItemsContext): Promise<LiveLinks> {
+  if (items.length === 0) return new Map();
+  const where = { projectId: project.id, externalId: { $in: [...new Set(items.map((item) => item.externalId))] }, status: 'linked' } as const;
+  if (ctx.dryRun) return new Map((await em.find(SyncMapping, where)).map((mapping) => [mapping.externalId, mapping]));
+  const peers = [...new Set(items.filter((item) => item.peerState).map((item) => item.externalId))].sort();
+  for (const externalId of peers) await lockPeerItem(em, project.id, externalId);
+  const seen = await em.createQueryBuilder(SyncMapping).select('ticketId').where(where).execute('all');
+  if (seen.length === 0) return new Map();
+  const ticketIds = seen.map((mapping) => mapping.ticketId);
+  await em.createQueryBuilder(Ticket).select('id').where({ id: { $in: ticketIds } }).orderBy({ id: 'asc' }).setLockMode(LockMode.PESSIMISTIC_WRITE).execute('all');
+  const locked = await em.find(SyncMapping, where, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+  return new Map(locked.map((mapping) => [mapping.externalId, mapping]));
+}
+
+/**
+ * Applies one item against `links` (from `lockLinks` over a batch holding it) and keeps them
+ * current: an import adds its link and a deletion removes one, so an item reported twice in a
+ * batch never makes a twin. Events to commit are appended to `events`.
+ */
+export async function applyItem(
+  em: EntityManager,
+  project: ExternalProject,
+  item: ExternalItem,
+  links: LiveLinks,
+  ctx: ApplyItemsContext,
+  events: Array<DomainEvent | EngineEvent>,
+): Promise<ItemOutcome> {
+  const mapping = links.get(item.externalId);
+  recordProblems(em, project, item, mapping?.ticketId ?? null, ctx, events);
+  const peer = item.peerState;
+  if (mapping) {
+    const outcome = peer ? await applyPeerToLink(em, project, mapping, peer, ctx, events) : await applyToLink(em, project, mapping, item, ctx, events);
+    if (mapping.status !== 'linked') links.delete(item.externalId);
+    return outcome;
+  }
+  if (item.deleted || !allowsPull(project.policy().direction)) return none;
+  const imported = peer ? await importPeerTwin(em, project, peer, ctx, events) : await importItem(em, project, item, ctx, events);
+  links.set(item.externalId, imported.mapping);
+  return imported.outcome;
+}
+
 /** Applies `items` reported by `project`; events to commit are appended to `events`. */
 export async function applyItems(
   em: EntityManager,
@@ -118,21 +175,8 @@ export async function applyItems(
   ctx: ApplyItemsContext,
   events: Array<DomainEvent | EngineEvent>,
 ): Promise<ItemOutcome[]> {
+  const links = await lockLinks(em, project, items, ctx);
   const outcomes: ItemOutcome[] = [];
-  for (const item of items) {
-    if (item.peerState && !ctx.dryRun) await lockPeerItem(em, project.id, item.externalId);
-    const mapping = await em.findOne(
-      SyncMapping,
-      { projectId: project.id, externalId: item.externalId, status: 'linked' },
-      ctx.dryRun ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    recordProblems(em, project, item, mapping?.ticketId ?? null, ctx, events);
-    const peer = item.peerState;
-    if (mapping && peer) outcomes.push(await applyPeerToLink(em, project, mapping, peer, ctx, events));
-    else if (mapping) outcomes.push(await applyToLink(em, project, mapping, item, ctx, events));
-    else if (item.deleted || !allowsPull(project.policy().direction)) outcomes.push(none);
-    else if (peer) outcomes.push((await importPeerTwin(em, project, peer, ctx, events)).outcome);
-    else outcomes.push(await importItem(em, project, item, ctx, events));
-  }
+  for (const item of items) outcomes.push(await applyItem(em, project, item, links, ctx, events));
   return outcomes;
 }

@@ -55,13 +55,13 @@ export async function importPeerTwin(
   state: PeerTicketState,
   ctx: Omit<ApplyItemsContext, 'dryRun'>,
   events: Array<DomainEvent | EngineEvent>,
-): Promise<{ ticket: Ticket; outcome: ItemOutcome }> {
+): Promise<{ ticket: Ticket; mapping: SyncMapping; outcome: ItemOutcome }> {
   const twin = createTwin(state, project.policy(), { hub: ctx.hub, nowMs: Date.now(), newId: newHubId });
   const mapping = SyncMapping.link({ id: newHubId(), ticket: twin.ticket, projectId: project.id, externalId: state.ticketId, fields: project.mappedFields, nowMs: Date.now() });
   em.persist([twin.ticket, mapping, ...twin.conflicts]);
   const at = new Date().toISOString();
   events.push(...twin.events, { type: 'external_ticket.created', ticketId: twin.ticket.id, projectId: project.id, externalId: state.ticketId, at });
   const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: state.ticketId, ticketId: null, field: null };
-  return { ticket: twin.ticket, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
+  return { ticket: twin.ticket, mapping, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
 }
 

@@ -1,9 +1,10 @@
 // Runs sync sessions. The pull side fetches the project's items page by page (from the beginning
 // for initial and reconcile, from the project's cursor for incremental and manual) and applies
 // them like deliveries; for reconcile and manual sessions the push side then plans every linked
-// ticket, which re-sends whatever the project is missing. A dry run does the same on an EntityManager that is never flushed, and keeps
-// the plan. The cursor is saved after every page, so a session interrupted by a restart resumes.
-import { FlushMode, LockMode } from '@mikro-orm/core';
+// ticket, which re-sends whatever the project is missing. A dry run does the same on an
+// EntityManager that is never flushed, and keeps the plan. Each page is applied in one transaction
+// that also saves the cursor, so a session interrupted by a restart resumes after the last page.
+import { DeadlockException, FlushMode, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { DomainError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
@@ -19,8 +20,25 @@ import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import type { EngineEvent } from './engine-events.ts';
-import { applyItems } from './item-applier.ts';
+import { applyItem, applyItems, lockLinks } from './item-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
+
+/** How many times a page is tried again after losing a race with a concurrent delivery. */
+const contentionRetries = 3;
+
+/** A page item the domain refused; the page's transaction rolls back and it is applied without it. */
+class RefusedItem extends Error {
+  readonly index: number;
+  readonly refusal: DomainError;
+  constructor(index: number, refusal: DomainError) {
+    super(refusal.message);
+    this.index = index;
+    this.refusal = refusal;
+  }
+}
+
+/** A transaction that lost a race for the same rows, which a fresh attempt resolves. */
+const isContention = (error: unknown) => error instanceof DeadlockException || error instanceof UniqueConstraintViolationException;
 
 /** Runs one session by id; safe to call again (it resumes where it stopped). */
 export type SessionRunner = (sessionId: string) => Promise<Outcome>;
@@ -44,43 +62,71 @@ export function createSessionRunner(deps: { orm: MikroORM; uow: UnitOfWork; proj
       return { result: session, events: change(session) };
     });
 
-  async function applyPage(session: SyncSession, items: readonly ExternalItem[], cursor: string | null): Promise<void> {
-    if (session.dryRun) {
-      const em = orm.em.fork({ flushMode: FlushMode.COMMIT });
-      const project = await em.findOneOrFail(ExternalProject, { id: session.projectId });
-      const outcomes: ItemOutcome[] = [];
-      for (const item of items) {
-        try {
-          outcomes.push(...(await applyItems(em, project, [item], { hub, deliveryId: `session:${session.id}`, dryRun: true }, [])));
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          await withSession(session.id, (s) => (s.recordError(`${item.externalId}: ${error.message}`), []));
-        }
-      }
-      em.clear();
-      await withSession(session.id, (s) => {
-        for (const outcome of outcomes) s.record(outcome);
-        s.advance(cursor);
-        return [syncEvent('sync.progress', s)];
-      });
-      return;
-    }
-    for (const item of items) {
+  /**
+   * Applies one fetched page in one transaction: its items, their outcomes, the cursor and the
+   * progress event commit together, so a restarted session resumes after the last page committed
+   * and never records a page twice nor skips one. An item the domain refuses rolls the page back;
+   * the page is then applied again without it, its error recorded in the same transaction. A page
+   * that loses a race with a concurrent delivery about the same items (a deadlock, or the same new
+   * item imported by both) is tried again a few times. False when the session is no longer running.
+   */
+  async function commitPage(session: SyncSession, items: readonly ExternalItem[], cursor: string | null): Promise<boolean> {
+    const ctx = { hub, deliveryId: `session:${session.id}`, dryRun: false };
+    const refused = new Map<number, string>();
+    for (let contended = 0; ; ) {
       try {
-        await uow.run(async (em) => {
+        return await uow.run(async (em) => {
+          const locked = await em.findOne(SyncSession, { id: session.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          if (!locked || locked.status !== 'running') return { result: false, events: [] };
           const project = await em.findOneOrFail(ExternalProject, { id: session.projectId });
           const events: Array<DomainEvent | EngineEvent> = [];
-          const [outcome] = await applyItems(em, project, [item], { hub, deliveryId: `session:${session.id}`, dryRun: false }, events);
-          const locked = await em.findOneOrFail(SyncSession, { id: session.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          if (outcome) locked.record(outcome);
-          return { result: undefined, events };
+          const links = await lockLinks(em, project, items.filter((_, index) => !refused.has(index)), ctx);
+          for (const [index, item] of items.entries()) {
+            const refusal = refused.get(index);
+            if (refusal !== undefined) {
+              locked.recordError(`${item.externalId}: ${refusal}`);
+              continue;
+            }
+            try {
+              locked.record(await applyItem(em, project, item, links, ctx, events));
+            } catch (error) {
+              throw error instanceof DomainError ? new RefusedItem(index, error) : error;
+            }
+          }
+          locked.advance(cursor);
+          return { result: true, events: [...events, syncEvent('sync.progress', locked)] };
         });
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        await withSession(session.id, (s) => (s.recordError(`${item.externalId}: ${error.message}`), []));
+        if (error instanceof RefusedItem) refused.set(error.index, error.refusal.message);
+        else if (isContention(error) && contended < contentionRetries) contended += 1;
+        else throw error;
       }
     }
-    await withSession(session.id, (s) => (s.advance(cursor), [syncEvent('sync.progress', s)]));
+  }
+
+  async function applyPage(session: SyncSession, items: readonly ExternalItem[], cursor: string | null): Promise<boolean> {
+    if (!session.dryRun) return commitPage(session, items, cursor);
+    const em = orm.em.fork({ flushMode: FlushMode.COMMIT });
+    const project = await em.findOneOrFail(ExternalProject, { id: session.projectId });
+    const results: Array<ItemOutcome | string> = [];
+    for (const item of items) {
+      try {
+        results.push(...(await applyItems(em, project, [item], { hub, deliveryId: `session:${session.id}`, dryRun: true }, [])));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push(`${item.externalId}: ${error.message}`);
+      }
+    }
+    em.clear();
+    const saved = await withSession(session.id, (s) => {
+      for (const result of results) {
+        if (typeof result === 'string') s.recordError(result);
+        else s.record(result);
+      }
+      s.advance(cursor);
+      return [syncEvent('sync.progress', s)];
+    });
+    return saved?.status === 'running';
   }
 
   async function pushSide(session: SyncSession, project: ExternalProject): Promise<void> {
@@ -130,7 +176,7 @@ export function createSessionRunner(deps: { orm: MikroORM; uow: UnitOfWork; proj
         let cursor = session.cursor ?? (session.kind === 'incremental' || session.kind === 'manual' ? project.cursor : null);
         for (;;) {
           const page = await client.fetchChanges(cursor, AbortSignal.timeout(30_000));
-          await applyPage(session, page.items, page.cursor);
+          if (!(await applyPage(session, page.items, page.cursor))) return 'done';
           cursor = page.cursor;
           if (page.done || page.items.length === 0) break;
         }
