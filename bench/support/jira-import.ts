@@ -21,11 +21,8 @@ export interface RawRead {
 export interface LockstepImport {
   /** From the startSync request to the session's `completedAt`. */
   readonly ms: number;
-  /**
-   * From the startSync request to the first poll that saw `processed` reach the issue count: the
-   * pull side (fetch and apply) done, the push side (re-planning every linked ticket) still to go.
-   */
-  readonly pulledMs: number;
+  /** The session's `completedAt` (epoch ms). */
+  readonly completedAtMs: number;
   readonly created: number;
   readonly processed: number;
   readonly errors: number;
@@ -48,8 +45,8 @@ interface SessionView {
   readonly completedAt: string | null;
 }
 
-/** How often the session is polled; decides only `pulledMs`'s resolution. */
-export const POLL_EVERY_MS = 100;
+/** How often the session is polled; the times reported come from the session itself. */
+const POLL_EVERY_MS = 100;
 
 /** Pages through every issue of `settings`' project as the session runner does, applying nothing. */
 export async function readThroughConnector(jira: JiraSimulator, settings: ConnectionSettings): Promise<RawRead> {
@@ -76,11 +73,9 @@ export async function importThroughLockstep(admin: AdminClient, jira: JiraSimula
   const requestedAtMs = Date.now();
   const started = await admin.run<{ startSync: { session: { id: string } } }>(START_SYNC, { p: projectId });
   const id = started.startSync.session.id;
-  let pulledAtMs: number | undefined;
   for (;;) {
     const { syncSession: session } = await admin.run<{ syncSession: SessionView }>(SESSION, { id });
     const seenAtMs = Date.now();
-    if (pulledAtMs === undefined && session.processed >= expected) pulledAtMs = seenAtMs;
     if (session.status === 'FAILED') throw new Error(`jira bench: the import failed: ${session.errorMessages.join('; ').slice(0, 500)}`);
     if (session.status === 'COMPLETED') {
       const calls = new Map(jira.calls);
@@ -90,7 +85,7 @@ export async function importThroughLockstep(admin: AdminClient, jira: JiraSimula
       }
       return {
         ms: completedAtMs - requestedAtMs,
-        pulledMs: (pulledAtMs ?? seenAtMs) - requestedAtMs,
+        completedAtMs,
         created: session.created,
         processed: session.processed,
         errors: session.errors,
