@@ -56,6 +56,10 @@ export function startSyncEngine(deps: {
         durable,
         subject,
         handle: async (payload) => {
+          // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
+          // transaction, and a ticket created on the hub has no link yet: nothing to plan. Skipping
+          // these keeps a large import from queueing thousands of empty plans ahead of real edits.
+          if (payload['type'] === 'ticket.created') return 'done';
           await plan(String(payload['ticketId']));
           return 'done';
         },

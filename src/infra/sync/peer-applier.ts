@@ -14,6 +14,7 @@ import type { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
+import { planTicketPushes } from './push-planner.ts';
 
 /** A peer hub's state for a linked twin: merged register by register under the peer's dots. */
 export async function applyPeerToLink(
@@ -53,7 +54,7 @@ export async function importPeerTwin(
   em: EntityManager,
   project: ExternalProject,
   state: PeerTicketState,
-  ctx: Omit<ApplyItemsContext, 'dryRun'>,
+  ctx: Omit<ApplyItemsContext, 'dryRun'> & { readonly dryRun?: boolean },
   events: Array<DomainEvent | EngineEvent>,
 ): Promise<{ ticket: Ticket; mapping: SyncMapping; outcome: ItemOutcome }> {
   const twin = createTwin(state, project.policy(), { hub: ctx.hub, nowMs: Date.now(), newId: newHubId });
@@ -61,6 +62,8 @@ export async function importPeerTwin(
   em.persist([twin.ticket, mapping, ...twin.conflicts]);
   const at = new Date().toISOString();
   events.push(...twin.events, { type: 'external_ticket.created', ticketId: twin.ticket.id, projectId: project.id, externalId: state.ticketId, at });
+  // Planned here, in the import's transaction: the planner skips `ticket.created` events.
+  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, twin.ticket, [mapping])));
   const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: state.ticketId, ticketId: null, field: null };
   return { ticket: twin.ticket, mapping, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
 }
