@@ -1,8 +1,8 @@
 // `npm run bench -- jira`: Lockstep against the Jira simulator. First an INITIAL import of a
 // project of ISSUES issues, in issues per second beside the Jira connector paging through the same
 // issues and applying nothing (the ratio is what importing costs over just reading), with the API
-// calls it took per issue and how long a hub edit made right after it takes to reach Jira (the
-// push planner first works through the import's events). Then, on issues that import linked, the
+// calls it took per issue and how long a hub edit made right after it takes to reach Jira (it
+// must not queue behind the events the import raised). Then, on issues that import linked, the
 // latency of a change in each direction at a fixed low offered rate (support/jira-changes.ts): a
 // person's edit in Jira until the `ticketChanged` subscription shows it, and an `updateTicket`
 // until the simulator holds it; each beside the one hop it cannot avoid (a signed webhook POST to
@@ -89,9 +89,9 @@ interface FirstEdit {
 }
 
 /**
- * A hub edit of `issue` (not one the latency phases use) timed until Jira holds it. Its push is
- * planned only once the planner has worked through the events the import raised before it, so
- * this is how long the hub's own edits wait behind an import; the latency phases start after it.
+ * A hub edit of `issue` (not one the latency phases use) timed until Jira holds it: how long the
+ * hub's own edits wait behind the events an import raised (the planner skips `ticket.created`, so
+ * little); the latency phases start after it.
  */
 async function firstEditAfterImport(admin: AdminClient, jira: JiraSimulator, issue: LinkedIssue, completedAtMs: number): Promise<FirstEdit> {
   const title = 'Edited on the hub after the import';
@@ -202,7 +202,7 @@ function figuresOf(measured: Measured, signedPosts: BaselineRun, simulatorEdits:
     `during the import ${describeCpuShare(measured.importCpu)}; ` +
     `outbox published and quiet ${(measured.quietAfterImportMs / 1000).toFixed(1)} s after completion; ` +
     `a hub edit sent ${(firstEdit.sentAfterMs / 1000).toFixed(1)} s after completion reached Jira ${(firstEdit.arrivedAfterMs / 1000).toFixed(1)} s later ` +
-    `(its push waits for the planner to go through the import's ticket events); ` +
+    `(behind the import's events); ` +
     `1-min load average ${measured.load.toFixed(2)} on ${availableParallelism()} CPUs before it`;
   const callsAfter = sumOf(measured.callsAfterImport);
   const callsDetail =
