@@ -138,6 +138,19 @@ describe('Jira comments', () => {
     await eventually(async () => jiraComments(key), (bodies) => bodies.length === 0);
   });
 
+  it('keeps comments restricted in Jira out of the hub, and withdraws one that becomes restricted', async () => {
+    const { id, key } = await linkedIssue('Credentials leaked');
+    jira.personComment(key, 'Rotated the key for account 1234.', { restrictedTo: 'Security' });
+    const open = jira.personComment(key, 'Key rotated; details with Security.');
+    await eventually(() => comments(id), (list) => list.length === 1);
+    await jira.webhooks.settled();
+    await settle();
+    expect((await comments(id)).map((c) => c.body)).toEqual(['Key rotated; details with Security.']);
+    jira.personEditComment(open.id, 'Key rotated; details with Security.', { restrictedTo: 'Security' });
+    await eventually(() => comments(id), (list) => list.length === 0);
+    expect(jira.comments.of(key)).toHaveLength(2);
+  });
+
   it('adopts the copy a lost answer left behind instead of posting a second one', async () => {
     const { id, key } = await linkedIssue('Flaky deploys');
     jira.resetCalls();

@@ -4,7 +4,9 @@
 // A comment Lockstep posts carries the comment property `lockstep`
 // ({commentId, deliveryId}); when the answer to a post was lost, the retry first looks among the
 // issue's newest comments for one with the same text and that property, and adopts it instead of
-// posting a second copy.
+// posting a second copy. Comments restricted to a role or group, and JSM internal notes, stay in
+// Jira: they are reported as gone, so one that becomes restricted is withdrawn from the hub and the
+// ticket's other projects.
 
 import { addComment, deleteComment, getComment, getCommentProperty, getComments, updateComment } from 'jira.js/cloud';
 import type { Client } from 'jira.js/core';
@@ -23,10 +25,20 @@ const commentEvents = new Set(['comment_created', 'comment_updated', 'comment_de
 /** Parses a Jira answer or throws 'unavailable' naming the call. */
 export type ParseAnswer = <T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, value: unknown, what: string) => T;
 
-/** The comment of a REST v3 answer (or webhook) on issue `issueKey`, body in Markdown. */
+/** True for a comment Jira shows only to some people: restricted to a role or group, or a JSM internal note. */
+export function isRestricted(comment: JiraComment): boolean {
+  return (comment.visibility !== undefined && comment.visibility !== null) || comment.jsdPublic === false;
+}
+
+/**
+ * The comment of a REST v3 answer (or webhook) on issue `issueKey`, body in Markdown. A restricted
+ * comment is reported as gone: it never leaves Jira, and a mirrored one that becomes restricted is
+ * withdrawn everywhere else.
+ */
 export function externalComment(issueKey: string, comment: JiraComment, fallbackMs: number): ExternalComment {
   const author = comment.updateAuthor?.displayName ?? comment.author?.displayName ?? comment.author?.accountId;
   const createdAtMs = comment.created ?? fallbackMs;
+  if (isRestricted(comment)) return { itemExternalId: issueKey, externalId: comment.id, body: '', createdAtMs, updatedAtMs: comment.updated ?? createdAtMs, deleted: true };
   const wiki = typeof comment.body === 'string';
   return {
     itemExternalId: issueKey,

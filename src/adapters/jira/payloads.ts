@@ -88,6 +88,10 @@ export const commentSchema = z.object({
   updateAuthor: userSchema.partial().optional(),
   created: jiraTimestamp.optional(),
   updated: jiraTimestamp.optional(),
+  /** Set when the comment is restricted to a role or group. */
+  visibility: z.object({ type: z.string().optional(), value: z.string().optional() }).nullable().optional(),
+  /** Jira Service Management: false for an internal note. */
+  jsdPublic: z.boolean().optional(),
 });
 
 /** The webhook body of Jira's issue and comment events. */

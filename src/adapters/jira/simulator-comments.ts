@@ -18,6 +18,8 @@ export interface SimComment {
   readonly createdMs: number;
   updatedMs: number;
   properties: Record<string, JsonValue>;
+  /** Restricted to a role (Jira's `visibility`); null: everyone who sees the issue. */
+  restrictedTo: string | null;
 }
 
 /** A change to a comment, for the webhook sender. */
@@ -50,16 +52,17 @@ export class SimComments {
     return [...this.byId.values()].filter((c) => c.issueKey === issueKey).sort((a, b) => a.createdMs - b.createdMs || a.id.localeCompare(b.id));
   }
 
-  add(issueKey: string, body: JsonValue, actor: string, properties: Record<string, JsonValue> = {}): SimComment {
+  add(issueKey: string, body: JsonValue, actor: string, properties: Record<string, JsonValue> = {}, restrictedTo: string | null = null): SimComment {
     const now = this.#stamp();
-    const comment: SimComment = { id: String(this.#nextId++), issueKey, body, author: actor, updateAuthor: actor, createdMs: now, updatedMs: now, properties };
+    const comment: SimComment = { id: String(this.#nextId++), issueKey, body, author: actor, updateAuthor: actor, createdMs: now, updatedMs: now, properties, restrictedTo };
     this.byId.set(comment.id, comment);
     this.#listen({ type: 'comment_created', comment, atMs: now });
     return comment;
   }
 
-  edit(comment: SimComment, body: JsonValue, actor: string): void {
+  edit(comment: SimComment, body: JsonValue, actor: string, restrictedTo: string | null = comment.restrictedTo): void {
     comment.body = body;
+    comment.restrictedTo = restrictedTo;
     comment.updateAuthor = actor;
     comment.updatedMs = this.#stamp();
     this.#listen({ type: 'comment_updated', comment, atMs: comment.updatedMs });
@@ -84,6 +87,7 @@ export function commentJson(comment: SimComment, baseUrl: string, users: Readonl
     created: jiraTime(comment.createdMs),
     updated: jiraTime(comment.updatedMs),
     jsdPublic: true,
+    ...(comment.restrictedTo === null ? {} : { visibility: { type: 'role', value: comment.restrictedTo, identifier: comment.restrictedTo } }),
   };
 }
 

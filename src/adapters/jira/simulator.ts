@@ -70,8 +70,9 @@ export interface JiraSimulator {
   /** Comments on the simulator's issues. */
   readonly comments: SimComments;
   /** A person comments on the issue (Markdown, stored as ADF); a `comment_created` webhook follows. */
-  personComment(key: string, markdown: string): SimComment;
-  personEditComment(id: string, markdown: string): void;
+  personComment(key: string, markdown: string, options?: { readonly restrictedTo?: string | null }): SimComment;
+  /** Edits the text; `restrictedTo` restricts the comment to a role (null lifts it). */
+  personEditComment(id: string, markdown: string, options?: { readonly restrictedTo?: string | null }): void;
   personDeleteComment(id: string): void;
   /** Creates `count` issues quickly, without webhooks unless `notify`. */
   seed(count: number, fields?: (index: number) => PersonEdit, notify?: boolean): SimIssue[];
@@ -340,11 +341,11 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     },
     personDelete: (key) => store.remove(requireIssue(key), person),
     comments,
-    personComment: (key, markdown) => comments.add(requireIssue(key).key, toAdf(markdown) as unknown as JsonValue, person),
-    personEditComment(id, markdown) {
+    personComment: (key, markdown, options = {}) => comments.add(requireIssue(key).key, toAdf(markdown) as unknown as JsonValue, person, {}, options.restrictedTo ?? null),
+    personEditComment(id, markdown, options = {}) {
       const comment = comments.byId.get(id);
       if (!comment) throw new Error(`no comment ${id} in the simulator`);
-      comments.edit(comment, toAdf(markdown) as unknown as JsonValue, person);
+      comments.edit(comment, toAdf(markdown) as unknown as JsonValue, person, options.restrictedTo === undefined ? comment.restrictedTo : options.restrictedTo);
     },
     personDeleteComment(id) {
       const comment = comments.byId.get(id);
