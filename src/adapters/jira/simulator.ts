@@ -341,11 +341,11 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     },
     personDelete: (key) => store.remove(requireIssue(key), person),
     comments,
-    personComment: (key, markdown, options = {}) => comments.add(requireIssue(key).key, toAdf(markdown) as unknown as JsonValue, person, {}, options.restrictedTo ?? null),
-    personEditComment(id, markdown, options = {}) {
+    personComment: (key, markdown, access = {}) => comments.add(requireIssue(key).key, toAdf(markdown) as unknown as JsonValue, person, {}, access.restrictedTo ?? null),
+    personEditComment(id, markdown, access = {}) {
       const comment = comments.byId.get(id);
       if (!comment) throw new Error(`no comment ${id} in the simulator`);
-      comments.edit(comment, toAdf(markdown) as unknown as JsonValue, person, options.restrictedTo === undefined ? comment.restrictedTo : options.restrictedTo);
+      comments.edit(comment, toAdf(markdown) as unknown as JsonValue, person, access.restrictedTo === undefined ? comment.restrictedTo : access.restrictedTo);
     },
     personDeleteComment(id) {
       const comment = comments.byId.get(id);
