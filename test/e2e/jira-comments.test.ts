@@ -138,6 +138,38 @@ describe('Jira comments', () => {
     await eventually(async () => jiraComments(key), (bodies) => bodies.length === 0);
   });
 
+  it('deletes the hub comment when an edit finds it deleted in Jira meanwhile', async () => {
+    const { id, key } = await linkedIssue('Memory leak');
+    const added = await admin().run<{ addComment: { comment: { id: string } } }>(ADD, { input: { ticketId: id, body: 'Heap grows 2% per hour.' } });
+    const [mirrored] = await eventually(() => comments(id), (list) => list[0]?.mirrors.length === 1);
+    await jira.webhooks.settled();
+    await settle(300);
+    jira.webhooks.configure({ reorder: true });
+    try {
+      jira.personDeleteComment(mirrored?.mirrors[0]?.externalId ?? '');
+      await admin().run(EDIT, { input: { id: added.addComment.comment.id, body: 'Heap grows 3% per hour.' } });
+      const [gone] = await eventually(() => comments(id, true), (list) => list[0]?.deleted === true);
+      expect(gone?.mirrors[0]?.deleted).toBe(true);
+    } finally {
+      jira.webhooks.configure({ reorder: false });
+      await jira.webhooks.release();
+    }
+    const dead = await admin().run<{ pushJobs: Array<{ id: string }> }>(`query($t: ID!) { pushJobs(filter: { ticketId: $t, status: DEAD }) { id } }`, { t: id });
+    expect(dead.pushJobs).toEqual([]);
+    expect(jiraComments(key)).toEqual([]);
+  });
+
+  it('applies a comment made on an issue Lockstep just created, before the create was recorded', async () => {
+    const created = await admin().run<{ createTicket: { ticket: { id: string } } }>(`mutation { createTicket(input: { title: "Commented at once" }) { ticket { id } } }`);
+    const id = created.createTicket.ticket.id;
+    jira.loseNextAnswers(1);
+    await admin().run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: id, projectId } });
+    const issue = await eventually(async () => [...jira.store.issues.values()].find((i) => i.summary === 'Commented at once'), (found) => found !== undefined);
+    jira.personComment(issue?.key ?? '', 'First!');
+    const [arrived] = await eventually(() => comments(id), (list) => list.length === 1);
+    expect(arrived).toMatchObject({ body: 'First!', author: 'Pat Person' });
+  });
+
   it('keeps comments restricted in Jira out of the hub, and withdraws one that becomes restricted', async () => {
     const { id, key } = await linkedIssue('Credentials leaked');
     jira.personComment(key, 'Rotated the key for account 1234.', { restrictedTo: 'Security' });

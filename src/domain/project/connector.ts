@@ -93,6 +93,7 @@ export interface CommentResult {
 /** Comment calls of a connector that mirrors comments. */
 export interface CommentChannel {
   post(itemExternalId: string, request: CommentRequest): Promise<CommentResult>;
+  /** Replaces the text; throws a `not_found` ExternalCallError when the comment is gone. */
   edit(itemExternalId: string, externalId: string, request: CommentRequest): Promise<CommentResult>;
   /** Deletes the comment; one that is already gone counts as deleted. */
   remove(itemExternalId: string, externalId: string, signal?: AbortSignal): Promise<void>;

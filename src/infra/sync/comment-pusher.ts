@@ -1,7 +1,8 @@
 // Executes comment jobs: brings one comment up to date in one project. What to do is decided when
 // the job runs, from the comment and its link (post it, edit it, delete it, or nothing), so a job
 // always sends the latest text. The call happens outside any transaction; its answer is recorded
-// on the link in one, and if the comment changed meanwhile another job is planned. A retried post
+// on the link in one, and if the comment changed meanwhile another job is planned. An edit finding
+// the comment deleted on the side deletes it on the hub too (a deletion is final). A retried post
 // carries the same delivery id, which connectors use to find a copy a lost answer left behind.
 import { LockMode } from '@mikro-orm/core';
 import { Comment } from '#domain/comment/comment.ts';
@@ -30,6 +31,7 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
     const channel = session.comments;
     if (action !== 'none' && !channel) return fail(job.id, new ExternalCallError('rejected', `${project.kind.toUpperCase()} projects do not mirror comments`));
     let result: CommentResult | null = null;
+    let gone = false;
     const sent = comment?.body ?? '';
     try {
       if (comment && mapping && channel) {
@@ -39,7 +41,10 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
         else if (action === 'delete' && link) await channel.remove(link.itemExternalId, link.externalId, request.signal);
       }
     } catch (error) {
-      return fail(job.id, error);
+      // The comment is gone on the side (deleted there meanwhile): nothing left to edit. Its
+      // deletion reaches the hub through the side's own report.
+      if (!(action === 'edit' && error instanceof ExternalCallError && error.kind === 'not_found')) return fail(job.id, error);
+      gone = true;
     }
     return uow.run(async (tx) => {
       const locked = await tx.findOne(PushJob, { id: job.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -55,14 +60,16 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
         else tx.persist(CommentLink.link({ id: newHubId(), comment: current, projectId: project.id, externalId: result.externalId, itemExternalId: mapping.externalId, ...fresh }));
       } else if (action === 'edit' && result) {
         held?.recordEdited(sent, result.reportedBody, result.updatedAtMs);
-      } else if (action === 'delete') {
+      } else if (action === 'delete' || gone) {
         held?.recordDeleted();
       }
+      // Deleted on the side while we edited it: a deletion is final, here and everywhere else.
+      const removed = gone ? current.remove({ origin: project.id, author: project.name, atMs: now }).events : [];
       await tx.flush();
       const ticket = await tx.findOne(Ticket, { id: current.ticketId });
-      // The comment may have changed while the call was out: plan again for this project.
-      const again = ticket ? await planCommentPushes(tx, current, ticket.privacy, mirrorsComments, project.id) : [];
-      return { result: 'done' as Outcome, events: again };
+      // The comment may have changed while the call was out: plan again (everywhere, if it was removed).
+      const again = ticket ? await planCommentPushes(tx, current, ticket.privacy, mirrorsComments, gone ? undefined : project.id) : [];
+      return { result: 'done' as Outcome, events: [...removed, ...again] };
     });
   };
 }

@@ -68,9 +68,11 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     const project = await em.findOne(ExternalProject, { id: delivery.projectId });
     if (!project) return 'done';
     if (!project.isSyncing()) return 'done'; // stays pending; sent again when the project resumes
+    // Items reported, and items commented on: a comment on our new item waits for its link too.
+    const reported = new Set([...delivery.items.map((item) => item.externalId), ...delivery.comments.map((comment) => comment.itemExternalId)]);
     let unknown = 0;
-    for (const item of delivery.items) {
-      unknown += (await em.count(SyncMapping, { projectId: project.id, externalId: item.externalId, status: 'linked' })) === 0 ? 1 : 0;
+    for (const externalId of reported) {
+      unknown += (await em.count(SyncMapping, { projectId: project.id, externalId, status: 'linked' })) === 0 ? 1 : 0;
     }
     const settling = Date.now() - delivery.receivedAt.getTime() < createSettleMs;
     if (unknown > 0 && settling) {
