@@ -9,6 +9,7 @@ import type { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { BadInputError } from './errors.ts';
+import { ExternalProjectRef } from './projects.ts';
 import { TicketRef } from './tickets.ts';
 
 const CommentMirrorRef = builder.objectRef<CommentLink>('CommentMirror').implement({
@@ -28,6 +29,12 @@ export const CommentRef = builder.objectRef<Comment>('Comment').implement({
     body: t.exposeString('body', { description: 'Markdown.' }),
     author: t.exposeString('author', { description: 'The hub user, or the name the connected tool gave.' }),
     origin: t.exposeString('origin', { description: '`hub`, or the id of the project the comment was written in.' }),
+    originProject: t.field({
+      type: ExternalProjectRef,
+      nullable: true,
+      description: 'The project the comment was written in; null when it was written on the hub.',
+      resolve: (comment, _args, { services }) => (comment.origin === 'hub' ? null : services.projects.get(comment.origin)),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     deleted: t.boolean({ resolve: (comment) => comment.isDeleted() }),

@@ -19,10 +19,11 @@ interface CommentView {
   author: string;
   origin: string;
   deleted: boolean;
+  originProject: { name: string } | null;
   mirrors: Array<{ projectId: string; externalId: string; deleted: boolean }>;
 }
 
-const COMMENTS = `query($id: ID!, $all: Boolean) { ticket(id: $id) { comments(first: 50, includeDeleted: $all) { edges { node { id body author origin deleted mirrors { projectId externalId deleted } } } } } }`;
+const COMMENTS = `query($id: ID!, $all: Boolean) { ticket(id: $id) { comments(first: 50, includeDeleted: $all) { edges { node { id body author origin originProject { name } deleted mirrors { projectId externalId deleted } } } } } }`;
 const ADD = `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id body } ticket { id } } }`;
 const EDIT = `mutation($input: EditCommentInput!) { editComment(input: $input) { comment { id body } } }`;
 const DELETE = `mutation($id: ID!) { deleteComment(id: $id) { comment { id deleted } } }`;
@@ -68,7 +69,7 @@ describe('Jira comments', () => {
     const after = await comments(id);
     expect(after).toHaveLength(1);
     const { viewer } = await admin().run<{ viewer: { name: string } }>('{ viewer { name } }');
-    expect(comment).toMatchObject({ origin: 'hub', author: viewer.name, mirrors: [{ projectId, externalId: jira.comments.of(key)[0]?.id, deleted: false }] });
+    expect(comment).toMatchObject({ origin: 'hub', originProject: null, author: viewer.name, mirrors: [{ projectId, externalId: jira.comments.of(key)[0]?.id, deleted: false }] });
     expect(jiraComments(key)).toHaveLength(1);
   });
 
@@ -92,7 +93,7 @@ describe('Jira comments', () => {
     expect((await live.next()).commentChanged).toEqual({ body: 'Cleared `/var/log`, _for now_.', author: 'Pat Person' });
     await live.close();
     const [arrived] = await eventually(() => comments(id), (list) => list.length === 1);
-    expect(arrived).toMatchObject({ body: 'Cleared `/var/log`, _for now_.', author: 'Pat Person', origin: projectId, mirrors: [{ externalId: written.id }] });
+    expect(arrived).toMatchObject({ body: 'Cleared `/var/log`, _for now_.', author: 'Pat Person', origin: projectId, originProject: { name: 'Jira OPS' }, mirrors: [{ externalId: written.id }] });
     // The webhook carried wiki markup; the comment was read through REST v3.
     expect(calls('GET /rest/api/3/issue/{key}/comment/{id}')).toBe(1);
     await settle();
