@@ -1,7 +1,7 @@
 // Comments in GraphQL: `Ticket.comments` (the conversation, oldest first, wherever each comment was
 // written), `addComment`, `editComment`, `deleteComment` and the `commentChanged` subscription.
-// Comments are mirrored to every project of the ticket whose connector takes comments (Jira), and
-// comments written there come back here.
+// Comments are mirrored to every project of the ticket whose connector takes comments (Jira, peer
+// hubs), and comments written there come back here.
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Comment } from '#domain/comment/comment.ts';
 import type { CommentLink } from '#domain/sync/comment-link.ts';

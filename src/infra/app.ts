@@ -93,7 +93,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
-      '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica)),
+      '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
       '/metrics': async (_request, response) => {
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });

@@ -166,6 +166,39 @@ describe('peered hubs syncing tickets', () => {
     expect((await read(hubA, ticketA)).title).toBe('Contested: agreed');
   });
 
+  it('comments travel between hubs both ways, with their edits and deletions, and stop there', async () => {
+    const COMMENTS = `query($id: ID!) { ticket(id: $id) { comments(first: 20) { edges { node { id body author originProject { name } } } } } }`;
+    type CommentView = { id: string; body: string; author: string; originProject: { name: string } | null };
+    const comments = async (hub: RunningLockstep, id: string) =>
+      (await hub.admin.run<{ ticket: { comments: { edges: Array<{ node: CommentView }> } } }>(COMMENTS, { id })).ticket.comments.edges.map((e) => e.node);
+    const add = (hub: RunningLockstep, ticketId: string, body: string) =>
+      hub.admin.run<{ addComment: { comment: { id: string } } }>(`mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`, { input: { ticketId, body } });
+    const pushJobs = async (env: TestEnvironment) => Number((await query<{ n: string }>(env.databaseUrl, `select count(*) as n from push_jobs where operation = 'comment'`))[0]?.n);
+
+    const created = await hubA.admin.run<{ createTicket: { ticket: { id: string } } }>(`mutation { createTicket(input: { title: "Talked about on both hubs" }) { ticket { id } } }`);
+    const ticketA = created.createTicket.ticket.id;
+    await hubA.admin.run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: ticketA, projectId: onA } });
+    const ticketB = (await eventually(() => read(hubA, ticketA), (t) => t.mappings.length === 1)).mappings[0]?.externalId ?? '';
+
+    await add(hubA, ticketA, 'Paging the database team.');
+    const [fromA] = await eventually(() => comments(hubB, ticketB), (list) => list.length === 1);
+    expect(fromA).toMatchObject({ body: 'Paging the database team.', originProject: { name: 'Hub A (sync)' } });
+    await add(hubB, ticketB, 'Database team here, looking.');
+    await eventually(() => comments(hubA, ticketA), (list) => list.map((c) => c.body).includes('Database team here, looking.'));
+
+    await hubB.admin.run(`mutation($input: EditCommentInput!) { editComment(input: $input) { comment { id } } }`, { input: { id: fromA?.id, body: 'Paging the database team (done).' } });
+    await eventually(() => comments(hubA, ticketA), (list) => list[0]?.body === 'Paging the database team (done).');
+    const onHubA = await comments(hubA, ticketA);
+    await hubA.admin.run(`mutation($id: ID!) { deleteComment(id: $id) { comment { id } } }`, { id: onHubA.find((c) => c.body === 'Database team here, looking.')?.id });
+    await eventually(() => comments(hubB, ticketB), (list) => list.length === 1);
+
+    const before = [await pushJobs(environments[0]!), await pushJobs(environments[1]!)];
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect([await pushJobs(environments[0]!), await pushJobs(environments[1]!)]).toEqual(before);
+    expect((await comments(hubA, ticketA)).map((c) => c.body)).toEqual(['Paging the database team (done).']);
+    expect((await comments(hubB, ticketB)).map((c) => c.body)).toEqual(['Paging the database team (done).']);
+  });
+
   it('a reconcile reads the linked tickets of the peer and finds everything in step', async () => {
     const started = await hubB.admin.run<{ startSync: { session: { id: string } } }>(
       `mutation($p: ID!) { startSync(input: { projectId: $p, kind: RECONCILE, dryRun: true }) { session { id } } }`,

@@ -102,9 +102,9 @@ export function openJiraComments(client: (signal?: AbortSignal) => Client, parse
       return result(parse(commentSchema, updated, `PUT comment ${externalId}`), request.body);
     },
 
-    async remove(issueKey, externalId, signal) {
+    async remove(issueKey, externalId, request) {
       try {
-        await deleteComment(client(signal), { issueIdOrKey: issueKey, id: externalId });
+        await deleteComment(client(request.signal), { issueIdOrKey: issueKey, id: externalId });
       } catch (error) {
         if (!(error instanceof ExternalCallError && error.kind === 'not_found')) throw error;
       }

@@ -2,14 +2,15 @@
 // by the peering handshake, not by connectExternalProject, so config and credentials are what the
 // handshake stored: the peer's URL and project id, the secret to sign deliveries to it, and the
 // token for its peer API. Pushes post the ticket's register state (global dots) to the peer's
-// webhook URL; twin creation and reads go through the peer API (/api/peering/...).
+// webhook URL; twin creation, reads and comments go through the peer API (/api/peering/...).
+// Comments carry this hub's ticket and comment ids, so the peer finds its copy by its own link.
 import { z } from 'zod';
-import type { Connector, ConnectionSettings, ConnectorSession, ExternalItem, InboundDelivery, OutboundRequest } from '#domain/project/connector.ts';
+import type { CommentRequest, CommentResult, Connector, ConnectionSettings, ConnectorSession, ExternalItem, InboundDelivery, OutboundRequest } from '#domain/project/connector.ts';
 import { ExternalCallError } from '#domain/project/connector.ts';
 import { parseDeliveryBody, parseJsonBody, parseSettings } from '#adapters/shared/parsing.ts';
 import { responseJson, sendRequest } from '#adapters/shared/http.ts';
 import { signatureHeader, verifySignedDelivery } from '#adapters/shared/signatures.ts';
-import { peerChangesSchema, peerDeliverySchema, peerStateSchema, toPeerState, twinAnswerSchema } from './wire.ts';
+import { peerChangesSchema, peerCommentAnswerSchema, peerDeliverySchema, peerStateSchema, toPeerState, twinAnswerSchema } from './wire.ts';
 
 const configSchema = z.object({ peerUrl: z.url(), peerProjectId: z.uuid(), peerHubReplica: z.string().optional() });
 const credentialsSchema = z.object({ peerWebhookSecret: z.string().min(1), peerApiToken: z.string().min(1) });
@@ -28,7 +29,37 @@ function open(settings: ConnectionSettings): ConnectorSession {
     if (!request.peerState) throw new ExternalCallError('rejected', 'nothing to send: the ticket may not go to this peer');
     return request.peerState;
   };
+  /** Sends a comment's state to the peer; its answer names the peer's copy. */
+  async function sendComment(request: CommentRequest, deleted: boolean): Promise<CommentResult | null> {
+    const body = JSON.stringify({
+      deliveryId: request.deliveryId,
+      ticketId: request.ticketId,
+      commentId: request.commentId,
+      body: request.body,
+      author: request.author,
+      createdAtMs: request.createdAtMs,
+      updatedAtMs: request.updatedAtMs,
+      deleted,
+    });
+    const response = await sendRequest({ url: `${api}/comments`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body, ...(request.signal ? { signal: request.signal } : {}) });
+    const answer = peerCommentAnswerSchema.parse(responseJson(response));
+    return answer.externalId === null ? null : { externalId: answer.externalId, reportedBody: answer.body, updatedAtMs: request.updatedAtMs };
+  }
+  const written = async (request: CommentRequest): Promise<CommentResult> => {
+    const result = await sendComment(request, false);
+    if (!result) throw new ExternalCallError('not_found', 'the peer holds no live copy of this comment');
+    return result;
+  };
+
   return {
+    comments: {
+      post: (_ticketId, request) => written(request),
+      edit: (_ticketId, _commentId, request) => written(request),
+      async remove(_ticketId, _commentId, request) {
+        await sendComment(request, true);
+      },
+    },
+
     async testConnection(signal) {
       await sendRequest({ url: `${api}/changes?limit=1`, headers: auth, ...(signal ? { signal } : {}) });
     },
@@ -70,7 +101,7 @@ function open(settings: ConnectionSettings): ConnectorSession {
 export function createPeerConnector(): Connector {
   return {
     kind: 'lockstep_peer',
-    capabilities: { receivesWebhooks: true, canFetch: true, canCreate: true, canUpdate: true, syncModes: ['webhook'] },
+    capabilities: { receivesWebhooks: true, canFetch: true, canCreate: true, canUpdate: true, syncModes: ['webhook'], mirrorsComments: true },
     parseConfig: (config) => parseSettings(configSchema as z.ZodType<Record<string, string>>, config, 'config'),
     parseCredentials: (credentials) => parseSettings(credentialsSchema, credentials, 'credentials'),
     verifyDelivery: (delivery: InboundDelivery, secrets) => verifySignedDelivery(delivery, 'x-lockstep-signature', secrets),

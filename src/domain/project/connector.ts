@@ -74,9 +74,14 @@ export interface ExternalComment {
 /** One comment to write to the side. `deliveryId` stays the same across retries. */
 export interface CommentRequest {
   readonly deliveryId: string;
+  /** The hub's ids of the ticket and the comment. */
+  readonly ticketId: string;
   readonly commentId: string;
   readonly body: string;
   readonly author: string;
+  /** When the comment was posted, and last changed, on the hub (ms since epoch). */
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
   /** An earlier attempt may have reached the side (its answer lost): look for that copy first. */
   readonly retry?: boolean;
   readonly signal?: AbortSignal;
@@ -96,9 +101,9 @@ export interface CommentChannel {
   /** Replaces the text; throws a `not_found` ExternalCallError when the comment is gone. */
   edit(itemExternalId: string, externalId: string, request: CommentRequest): Promise<CommentResult>;
   /** Deletes the comment; one that is already gone counts as deleted. */
-  remove(itemExternalId: string, externalId: string, signal?: AbortSignal): Promise<void>;
-  /** The comment as the side holds it now, or null when it is gone. */
-  fetch(itemExternalId: string, externalId: string, signal?: AbortSignal): Promise<ExternalComment | null>;
+  remove(itemExternalId: string, externalId: string, request: CommentRequest): Promise<void>;
+  /** The comment as the side holds it now, or null when it is gone (needed when deliveries set `needsFetch`). */
+  fetch?(itemExternalId: string, externalId: string, signal?: AbortSignal): Promise<ExternalComment | null>;
 }
 
 /** What a connector can do; the engine only asks for what is declared. */

@@ -38,7 +38,7 @@ export function createPeerRoutes(peering: PeeringService, api: PeerApi) {
         sendJson(response, 200, await peering.completeAcceptance(parsed.data));
         return;
       }
-      // /api/peering/:projectId/items, /items/:ticketId, /changes — the peer API, for peers only.
+      // /api/peering/:projectId/items, /items/:ticketId, /changes, /comments — the peer API, for peers only.
       const [projectId = '', resource = '', ticketId, ...rest] = url.pathname.replace(/^\/api\/peering\//, '').split('/');
       const project = rest.length === 0 ? await peering.authenticatePeer(projectId, bearerToken(request.headers.authorization)) : null;
       if (!project) throw new PeeringRefused(401, 'Unknown peer project or token');
@@ -48,6 +48,8 @@ export function createPeerRoutes(peering: PeeringService, api: PeerApi) {
         const state = await api.stateOf(project, decodeURIComponent(ticketId));
         if (state) sendJson(response, 200, state);
         else sendJson(response, 404, { error: `No linked ticket "${ticketId}"` });
+      } else if (resource === 'comments' && ticketId === undefined && request.method === 'POST') {
+        sendJson(response, 200, await api.comment(project, await readJson(request)));
       } else if (resource === 'changes' && ticketId === undefined && request.method === 'GET') {
         sendJson(response, 200, await api.changes(project, url.searchParams.get('cursor'), Number(url.searchParams.get('limit') ?? 100)));
       } else {

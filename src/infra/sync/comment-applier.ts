@@ -35,6 +35,7 @@ export async function applyComments(
     if (!mapping) continue;
     const write: CommentWrite = { origin: project.id, author: reported.author ?? project.name, atMs: reported.updatedAtMs };
     try {
+      if (reported.needsFetch && !reported.deleted) throw new InvalidCommentInput('body', 'arrived in a form Lockstep cannot read, and could not be read from the side');
       const link = await em.findOne(CommentLink, { projectId: project.id, externalId: reported.externalId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (link) {
         const comment = await em.findOne(Comment, { id: link.commentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

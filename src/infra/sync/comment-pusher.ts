@@ -35,10 +35,20 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
     const sent = comment?.body ?? '';
     try {
       if (comment && mapping && channel) {
-        const request = { deliveryId: job.id, commentId: comment.id, body: sent, author: comment.author, retry: job.attempts > 0, signal: AbortSignal.timeout(20_000) };
+        const request = {
+          deliveryId: job.id,
+          ticketId: comment.ticketId,
+          commentId: comment.id,
+          body: sent,
+          author: comment.author,
+          createdAtMs: comment.createdAt.getTime(),
+          updatedAtMs: (comment.deletedAt ?? comment.updatedAt).getTime(),
+          retry: job.attempts > 0,
+          signal: AbortSignal.timeout(20_000),
+        };
         if (action === 'post') result = await channel.post(mapping.externalId, request);
         else if (action === 'edit' && link) result = await channel.edit(link.itemExternalId, link.externalId, request);
-        else if (action === 'delete' && link) await channel.remove(link.itemExternalId, link.externalId, request.signal);
+        else if (action === 'delete' && link) await channel.remove(link.itemExternalId, link.externalId, request);
       }
     } catch (error) {
       // The comment is gone on the side (deleted there meanwhile): nothing left to edit. Its

@@ -51,14 +51,15 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
   async function completeComments(project: ExternalProject, comments: readonly ExternalComment[]): Promise<ExternalComment[]> {
     if (!comments.some((comment) => comment.needsFetch && !comment.deleted)) return [...comments];
     const channel = projects.settingsOf(project).connector.capabilities.mirrorsComments ? openSession(project).comments : undefined;
-    if (!channel) return comments.filter((comment) => !comment.needsFetch || comment.deleted);
-    const read = await Promise.all(
+    const fetch = channel?.fetch?.bind(channel);
+    // Without a way to read them, they stay as they came; applyComments records each as a sync error.
+    if (!fetch) return [...comments];
+    return Promise.all(
       comments.map(async (comment) => {
         if (!comment.needsFetch || comment.deleted) return comment;
-        return (await channel.fetch(comment.itemExternalId, comment.externalId, AbortSignal.timeout(15_000))) ?? { ...comment, deleted: true, needsFetch: false };
+        return (await fetch(comment.itemExternalId, comment.externalId, AbortSignal.timeout(15_000))) ?? { ...comment, deleted: true, needsFetch: false };
       }),
     );
-    return read;
   }
 
   return async (inboxId) => {
