@@ -197,6 +197,16 @@ describe('Jira comments', () => {
     expect((await comments(id))[0]?.mirrors[0]?.externalId).toBe(jira.comments.of(key)[0]?.id);
   });
 
+  it('waits out a 429 and a 503 on the way, then posts the comment once', async () => {
+    const { id, key } = await linkedIssue('Rate limited');
+    jira.resetCalls();
+    jira.failNext(1, 429, { retryAfter: '1' });
+    jira.failNext(1, 503);
+    await admin().run(ADD, { input: { ticketId: id, body: 'Posted despite the limits.' } });
+    await eventually(() => comments(id), (list) => list[0]?.mirrors.length === 1, 15_000);
+    expect(jiraComments(key)).toEqual(['Posted despite the limits.']);
+  });
+
   it('refuses bad input and other people’s comments with clear errors, changing nothing', async () => {
     const { id } = await linkedIssue('Access review');
     const empty = await admin().request(ADD, { input: { ticketId: id, body: '   ' } });
