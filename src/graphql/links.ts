@@ -69,6 +69,7 @@ const PushJobRef = builder.objectRef<PushJob>('PushJob').implement({
     ticket: t.field({ type: TicketRef, resolve: (job, _args, { services }) => services.tickets.require(job.ticketId) }),
     operation: t.exposeString('operation', { description: '`create` or `update` (the item), or `comment` (one comment).' }),
     fields: t.stringList({ resolve: (job) => job.fields.map((push) => push.field) }),
+    commentId: t.id({ nullable: true, description: 'For `comment` jobs: the comment they bring up to date.', resolve: (job) => job.commentId }),
     status: t.field({ type: PushJobStatusEnum, resolve: (job) => job.status }),
     attempts: t.exposeInt('attempts'),
     lastError: t.exposeString('lastError', { nullable: true }),

@@ -203,8 +203,13 @@ describe('Jira comments', () => {
     jira.failNext(1, 429, { retryAfter: '1' });
     jira.failNext(1, 503);
     await admin().run(ADD, { input: { ticketId: id, body: 'Posted despite the limits.' } });
-    await eventually(() => comments(id), (list) => list[0]?.mirrors.length === 1, 15_000);
+    const [posted] = await eventually(() => comments(id), (list) => list[0]?.mirrors.length === 1, 15_000);
     expect(jiraComments(key)).toEqual(['Posted despite the limits.']);
+    const jobs = await admin().run<{ pushJobs: Array<{ operation: string; commentId: string | null; status: string; attempts: number }> }>(
+      `query($t: ID!) { pushJobs(filter: { ticketId: $t }) { operation commentId status attempts } }`,
+      { t: id },
+    );
+    expect(jobs.pushJobs.filter((job) => job.operation === 'comment')).toEqual([{ operation: 'comment', commentId: posted?.id, status: 'DELIVERED', attempts: 2 }]);
   });
 
   it('refuses bad input and other people’s comments with clear errors, changing nothing', async () => {
