@@ -1,6 +1,8 @@
 // Comment use cases: post a comment on a ticket, edit or delete one, read a ticket's conversation.
 // Each write commits the comment, its event and the comment jobs for every project the ticket is
 // mirrored to in one transaction. People edit and delete their own comments; admins any.
+// Locks: a comment's links before the comment (comment-applier.ts, comment-pusher.ts); here only
+// the comment, since nothing here changes a link.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Comment, type CommentChange, type CommentWrite } from '#domain/comment/comment.ts';
@@ -38,8 +40,10 @@ export interface CommentService {
 export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsComments): CommentService {
   const write = (caller: Caller): CommentWrite => ({ origin: 'hub', author: caller.name, atMs: Date.now() });
 
-  async function lockTicket(em: EntityManager, id: string): Promise<Ticket> {
-    const ticket = isHubId(id) ? await em.findOne(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+  // The ticket is only read (for its privacy), never locked: comment writers lock a comment's
+  // link before the comment, and nothing else, so they never wait on ticket writers or they on them.
+  async function readTicket(em: EntityManager, id: string): Promise<Ticket> {
+    const ticket = isHubId(id) ? await em.findOne(Ticket, { id }) : null;
     if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
     return ticket;
   }
@@ -53,7 +57,7 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
       if (!(comment.origin === 'hub' && comment.author === caller.name) && !isRoleAtLeast(caller.role, 'admin')) {
         throw new ForbiddenError(`comment ${id} belongs to ${comment.author}; only its author or an admin may change it`);
       }
-      const ticket = await lockTicket(em, comment.ticketId);
+      const ticket = await readTicket(em, comment.ticketId);
       const { events } = decide(comment);
       await em.flush();
       const planned = events.length > 0 ? await planCommentPushes(em, comment, ticket.privacy, mirrorsComments) : [];
@@ -63,7 +67,7 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
   return {
     add: (ticketId, body, caller) =>
       uow.run(async (em) => {
-        const ticket = await lockTicket(em, ticketId);
+        const ticket = await readTicket(em, ticketId);
         const { comment, events } = Comment.post({ id: newHubId(), ticketId: ticket.id, body }, write(caller));
         em.persist(comment);
         await em.flush();

@@ -61,9 +61,11 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
       if (!locked || locked.status !== 'pending') return { result: 'done' as Outcome, events: [] };
       const now = Date.now();
       Object.assign(locked, { status: 'delivered', deliveredAt: new Date(now), updatedAt: new Date(now) });
-      const current = comment ? await tx.findOne(Comment, { id: comment.id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      if (!current || !mapping) return { result: 'done' as Outcome, events: [] };
-      const held = await tx.findOne(CommentLink, { commentId: current.id, projectId: project.id });
+      if (!comment || !mapping) return { result: 'done' as Outcome, events: [] };
+      // Link before comment, the order every comment writer takes them in (comment-applier.ts).
+      const held = await tx.findOne(CommentLink, { commentId: comment.id, projectId: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const current = await tx.findOne(Comment, { id: comment.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!current) return { result: 'done' as Outcome, events: [] };
       if (action === 'post' && result) {
         const fresh = { hubBody: sent, sideBody: result.reportedBody, sideUpdatedAtMs: result.updatedAtMs ?? now };
         if (held) held.recordEdited(fresh.hubBody, fresh.sideBody, fresh.sideUpdatedAtMs);
