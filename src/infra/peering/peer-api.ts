@@ -72,7 +72,7 @@ export function createPeerApi(uow: UnitOfWork, hub: string, mirrorsComments: Mir
           const existing = await em.findOne(SyncMapping, { projectId: project.id, externalId: state.ticketId, status: 'linked' });
           if (existing) return { result: { externalId: existing.ticketId }, events: [] };
           const events: Array<DomainEvent | EngineEvent> = [];
-          const { ticket } = await importPeerTwin(em, project, state, { hub, deliveryId: parsed.data.deliveryId }, events);
+          const { ticket } = await importPeerTwin(em, project, state, { hub, deliveryId: parsed.data.deliveryId, dryRun: false }, events);
           return { result: { externalId: ticket.id }, events };
         });
       } catch (error) {

@@ -28,10 +28,6 @@ export type DeliveryProcessor = (inboxId: string) => Promise<Outcome>;
 /** The inbound processor over `uow`; `hub` is the hub's replica id. */
 export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, hub: string, logger: Logger): DeliveryProcessor {
   const mirrorsComments = mirrorsCommentsOf(projects);
-  const openSession = (project: ExternalProject) => {
-    const { connector, settings } = projects.settingsOf(project);
-    return connector.open(settings);
-  };
   /** Items whose delivery could not carry some field faithfully are read from the side instead. */
   async function complete(project: ExternalProject, items: readonly ExternalItem[]): Promise<ExternalItem[]> {
     if (!items.some((item) => (item.needsFetch?.length ?? 0) > 0)) return [...items];
@@ -50,7 +46,8 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
   /** Comments whose delivery could not carry the body faithfully are read from the side. */
   async function completeComments(project: ExternalProject, comments: readonly ExternalComment[]): Promise<ExternalComment[]> {
     if (!comments.some((comment) => comment.needsFetch && !comment.deleted)) return [...comments];
-    const channel = projects.settingsOf(project).connector.capabilities.mirrorsComments ? openSession(project).comments : undefined;
+    const { connector, settings } = projects.settingsOf(project);
+    const channel = connector.capabilities.mirrorsComments ? connector.open(settings).comments : undefined;
     const fetch = channel?.fetch?.bind(channel);
     // Without a way to read them, they stay as they came; applyComments records each as a sync error.
     if (!fetch) return [...comments];

@@ -54,7 +54,7 @@ export async function importPeerTwin(
   em: EntityManager,
   project: ExternalProject,
   state: PeerTicketState,
-  ctx: Omit<ApplyItemsContext, 'dryRun'> & { readonly dryRun?: boolean },
+  ctx: ApplyItemsContext,
   events: Array<DomainEvent | EngineEvent>,
 ): Promise<{ ticket: Ticket; mapping: SyncMapping; outcome: ItemOutcome }> {
   const twin = createTwin(state, project.policy(), { hub: ctx.hub, nowMs: Date.now(), newId: newHubId });
