@@ -22,9 +22,11 @@ import { z } from 'zod';
 import { ExternalCallError, type FieldProblem } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { customFieldKey, customFieldName, type CustomFieldKey, type FieldKey } from '#domain/ticket/fields.ts';
-import { adfToMarkdown, toAdf } from './adf.ts';
+import { adfToMarkdown } from './adf.ts';
 import type { JiraConfig, JiraCustomFieldConfig, JiraOptionRef } from './settings.ts';
+import { parseJiraTime } from './payloads.ts';
 import { hubUserOf, jiraAccountOf } from './users.ts';
+import { adfOrNull, reportedLabels, sameName } from './values.ts';
 
 /** A field's `schema` as `GET /rest/api/3/field` lists it. */
 export interface JiraFieldSchema {
@@ -95,25 +97,18 @@ function describeRaw(raw: unknown): string {
   return `a ${typeof raw}`;
 }
 
-function same(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
 
 /** `value` as an ISO 8601 UTC instant, or undefined when it is not a datetime. */
 function utcInstant(value: string): string | undefined {
   if (!dateTimePattern.test(value)) return undefined;
-  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  const ms = parseJiraTime(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 function isDate(value: string): boolean {
   return datePattern.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
-/** Hub labels as Jira labels: whitespace runs become `-`, sorted, without repeats. */
-function labelList(values: readonly string[]): string[] {
-  return [...new Set(values.map((label) => label.trim().replace(/\s+/g, '-')).filter((label) => label !== ''))].sort();
-}
 
 /** Custom fields of one project, both ways. */
 export interface CustomFieldMapping {
@@ -166,7 +161,7 @@ export function createCustomFieldMapping(config: JiraConfig): CustomFieldMapping
   /** The option a hub value goes out as; throws when `options` has none for it. */
   function optionRef(field: CustomFieldKey, settings: JiraCustomFieldConfig, hub: string): JiraOptionRef {
     if (!settings.options) return { value: hub };
-    const ref = settings.options[hub] ?? Object.entries(settings.options).find(([key]) => same(key, hub))?.[1];
+    const ref = settings.options[hub] ?? Object.entries(settings.options).find(([key]) => sameName(key, hub))?.[1];
     if (!ref) throw outError(field, hub, settings.fieldId, `no option for this value in config.customFields.${customFieldName(field) ?? ''}.options`);
     return ref;
   }
@@ -180,7 +175,7 @@ export function createCustomFieldMapping(config: JiraConfig): CustomFieldMapping
     }
     const entries = Object.entries(options);
     const byId = option.id === undefined ? undefined : entries.find(([, ref]) => ref.id === option.id);
-    const byValue = byId ?? (option.value === undefined ? undefined : entries.find(([, ref]) => ref.value !== undefined && same(ref.value, option.value as string)));
+    const byValue = byId ?? (option.value === undefined ? undefined : entries.find(([, ref]) => ref.value !== undefined && sameName(ref.value, option.value as string)));
     if (byValue) return byValue[0];
     const described = `${JSON.stringify(option.value ?? null)}${option.id === undefined ? '' : ` (id ${option.id})`}`;
     throw new ExternalCallError('rejected', `customFields.${name}: Jira option ${described} of ${settings.fieldId} matches no entry of config.customFields.${name}.options (by id or value)`);
@@ -209,9 +204,7 @@ export function createCustomFieldMapping(config: JiraConfig): CustomFieldMapping
         return [id, out === '' ? null : out];
       }
       case 'textarea': {
-        const out = text(field, value, settings, 'text');
-        const doc = toAdf(out ?? '');
-        return [id, doc.content.length === 0 ? null : (doc as unknown as JsonValue)];
+        return [id, adfOrNull(text(field, value, settings, 'text') ?? '')];
       }
       case 'number':
         if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) throw outError(field, value, id, 'not a number');
@@ -228,7 +221,7 @@ export function createCustomFieldMapping(config: JiraConfig): CustomFieldMapping
           return ref.id !== undefined ? { id: ref.id } : { value: ref.value ?? hub };
         })];
       case 'labels':
-        return [id, labelList(stringList(field, value, settings))];
+        return [id, reportedLabels(stringList(field, value, settings))];
       case 'user': {
         const user = text(field, value, settings, 'a user name');
         if (user === null || user.trim() === '') return [id, null];

@@ -10,10 +10,11 @@
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { customFieldName, priorities, ticketStatuses, type CustomFieldKey, type FieldKey, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
-import { adfToMarkdown, describeAdfLoss, toAdf, type AdfDoc } from './adf.ts';
+import { adfToMarkdown, describeAdfLoss, toAdf } from './adf.ts';
 import { createCustomFieldMapping, type JiraFieldTypes } from './custom-fields.ts';
 import type { JiraConfig } from './settings.ts';
 import { hubUserOf, jiraAccountOf } from './users.ts';
+import { adfOrNull, jiraLabels, reportedLabels, sameName } from './values.ts';
 
 export { unmappedUserPrefix } from './users.ts';
 
@@ -106,9 +107,6 @@ function rejected(field: string, value: JsonValue, why: string): ExternalCallErr
   return new ExternalCallError('rejected', `${field} ${JSON.stringify(value)} cannot be mapped to Jira: ${why}`);
 }
 
-function same(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
 
 /** The maps of a project with `config`. */
 export function createJiraMapping(config: JiraConfig): JiraMapping {
@@ -118,7 +116,7 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
   const custom = createCustomFieldMapping(config);
 
   function hubStatus(status: JiraStatus): TicketStatus {
-    const explicit = ticketStatuses.find((hub) => statusMap[hub] !== undefined && same(statusMap[hub] as string, status.name));
+    const explicit = ticketStatuses.find((hub) => statusMap[hub] !== undefined && sameName(statusMap[hub] as string, status.name));
     if (explicit) return explicit;
     const byName = inboundStatusNames[status.name.trim().toLowerCase()];
     if (byName) return byName;
@@ -131,10 +129,10 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
     if (typeof value !== 'string' || !(ticketStatuses as readonly string[]).includes(value)) throw rejected('status', value, 'not a hub status');
     const hub = value as TicketStatus;
     const explicit = statusMap[hub];
-    if (explicit !== undefined) return (candidate) => (same(candidate.name, explicit) ? 0 : undefined);
+    if (explicit !== undefined) return (candidate) => (sameName(candidate.name, explicit) ? 0 : undefined);
     const { names, category } = statusDefaults[hub];
     return (candidate) => {
-      const index = names.findIndex((name) => same(name, candidate.name));
+      const index = names.findIndex((name) => sameName(name, candidate.name));
       if (index !== -1) return index;
       return category !== undefined && candidate.category === category ? names.length : undefined;
     };
@@ -157,12 +155,9 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
           if (value.length > maxSummary) throw rejected('title', `${value.slice(0, 40)}…`, `Jira summaries hold at most ${maxSummary} characters`);
           fields['summary'] = value;
           break;
-        case 'description': {
-          const text = typeof value === 'string' ? value : '';
-          const doc = toAdf(text);
-          fields['description'] = doc.content.length === 0 ? null : (doc as unknown as JsonValue);
+        case 'description':
+          fields['description'] = adfOrNull(typeof value === 'string' ? value : '');
           break;
-        }
         case 'priority': {
           const name = typeof value === 'string' ? priorityNames[value as Priority] : undefined;
           if (!name) throw rejected('priority', value, `not one of ${priorities.join(', ')}`);
@@ -211,7 +206,7 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
     if (jira.priority !== undefined) {
       const name = jira.priority?.name ?? null;
       attempt('priority', name, () => {
-        const hub = priorities.find((p) => name !== null && same(priorityNames[p], name));
+        const hub = priorities.find((p) => name !== null && sameName(priorityNames[p], name));
         if (!hub) throw rejected('priority', name, 'no hub priority maps to it; set config.priorityMap');
         return hub;
       });
@@ -229,7 +224,7 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
 
   function reported(field: FieldKey, value: JsonValue, types?: JiraFieldTypes): JsonValue {
     if (customFieldName(field) !== undefined) return custom.reported(field as CustomFieldKey, value, types);
-    if (field === 'labels') return [...new Set(labelsOut(value))].sort();
+    if (field === 'labels') return reportedLabels(labelsOut(value));
     if (field === 'description') return adfToMarkdown(toAdf(typeof value === 'string' ? value : ''));
     return value;
   }
@@ -240,11 +235,5 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
 /** Hub labels as Jira labels: whitespace runs become `-` (Jira labels cannot contain spaces). */
 export function labelsOut(value: JsonValue): string[] {
   if (!Array.isArray(value) || value.some((label) => typeof label !== 'string')) throw rejected('labels', value, 'not a list of strings');
-  return (value as string[]).map((label) => label.trim().replace(/\s+/g, '-')).filter((label) => label !== '');
-}
-
-/** The ADF a description is sent as (null clears it). */
-export function descriptionOut(markdown: string): AdfDoc | null {
-  const doc = toAdf(markdown);
-  return doc.content.length === 0 ? null : doc;
+  return jiraLabels(value as string[]);
 }
