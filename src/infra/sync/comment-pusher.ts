@@ -9,7 +9,7 @@ import { Comment } from '#domain/comment/comment.ts';
 import { ExternalCallError, type CommentResult, type ConnectorSession } from '#domain/project/connector.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
 import { CommentLink } from '#domain/sync/comment-link.ts';
-import { SyncMapping } from '#domain/sync/mapping.ts';
+import type { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
@@ -18,14 +18,19 @@ import { newHubId } from '#infra/services/ids.ts';
 import { planCommentPushes, type MirrorsComments } from './comment-planner.ts';
 
 /** Runs a comment job; `fail` records a failed call (retry or dead letter) like any push. */
-export type CommentPusher = (job: PushJob, project: ExternalProject, session: ConnectorSession, fail: (jobId: string, error: unknown) => Promise<Outcome>) => Promise<Outcome>;
+export type CommentPusher = (
+  job: PushJob,
+  project: ExternalProject,
+  mapping: SyncMapping | null,
+  session: ConnectorSession,
+  fail: (jobId: string, error: unknown) => Promise<Outcome>,
+) => Promise<Outcome>;
 
 /** The comment pusher over `uow`. */
 export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsComments): CommentPusher {
-  return async (job, project, session, fail) => {
+  return async (job, project, mapping, session, fail) => {
     const em = uow.reader();
     const comment = job.commentId ? await em.findOne(Comment, { id: job.commentId }) : null;
-    const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }) : null;
     const link = comment ? await em.findOne(CommentLink, { commentId: comment.id, projectId: project.id }) : null;
     const action = comment && mapping?.status === 'linked' ? CommentLink.pushAction(comment, link) : 'none';
     const channel = session.comments;

@@ -158,11 +158,11 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     const now = Date.now();
     if (job.nextAttemptAt.getTime() > now + 50) return { retryInMs: job.nextAttemptAt.getTime() - now };
     if (project.rateLimitedUntil && project.rateLimitedUntil.getTime() > now) return { retryInMs: project.rateLimitedUntil.getTime() - now };
-    const { connector, settings } = projects.settingsOf(project);
-    const session = connector.open(settings);
-    if (job.operation === 'comment') return pushComment(job, project, session, fail);
     const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }) : null;
     if (job.operation === 'update' && (!mapping || mapping.status !== 'linked')) return 'done';
+    const { connector, settings } = projects.settingsOf(project);
+    const session = connector.open(settings);
+    if (job.operation === 'comment') return pushComment(job, project, mapping, session, fail);
 
     // Only the project's mapped fields leave the hub (connectors that send whole tickets read this).
     const full = ticket.snapshot() as unknown as Record<string, JsonValue>;
