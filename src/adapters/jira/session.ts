@@ -33,12 +33,6 @@ export interface JiraSessionOptions extends JiraClientOptions {
   readonly site?: SiteKnowledge;
 }
 
-/** An accepted outbound change, with what the engine needs to recognise Jira's reports of it. */
-export interface JiraOutboundResult extends OutboundResult {
-  /** Statuses the issue passed through on the way (one webhook each): echoes of this write. */
-  readonly transitionalValues?: Partial<Record<FieldKey, JsonValue[]>>;
-}
-
 const issueFields = ['summary', 'description', 'status', 'priority', 'labels', 'assignee', 'updated', 'issuetype'];
 
 /** A session calling Jira for the project `config` describes. */
@@ -85,8 +79,11 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
     return known;
   }
 
-  /** Moves `key` to the Jira status for hub `status`; the intermediate hub statuses walked. */
-  async function moveStatus(key: string, issue: JiraIssue, status: JsonValue, signal?: AbortSignal): Promise<{ transitional: JsonValue[]; reached: JsonValue | undefined }> {
+  /**
+   * Moves `key` to the Jira status for hub `status`; the hub status it reached. The webhooks of the
+   * steps on the way are stale once the engine reads the issue back after the push.
+   */
+  async function moveStatus(key: string, issue: JiraIssue, status: JsonValue, signal?: AbortSignal): Promise<JsonValue | undefined> {
     const current = issue.fields.status;
     if (!current) throw new ExternalCallError('unavailable', `Jira reported no status for ${key}`);
     const start: JiraStatus = { name: current.name, category: current.statusCategory?.key };
@@ -107,13 +104,10 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
         return undefined;
       }
     };
-    const last = walk.walked.at(-1);
-    const reached = last === undefined ? hubOf(start) : hubOf(last);
-    const transitional = [...new Set(walk.walked.slice(0, -1).map(hubOf).filter((v): v is JsonValue => v !== undefined && v !== reached))];
-    return { transitional, reached };
+    return hubOf(walk.walked.at(-1) ?? start);
   }
 
-  function result(key: string, changed: Partial<Record<FieldKey, JsonValue>>, transitional: JsonValue[], reachedStatus: JsonValue | undefined, types?: JiraFieldTypes): JiraOutboundResult {
+  function result(key: string, changed: Partial<Record<FieldKey, JsonValue>>, reachedStatus: JsonValue | undefined, types?: JiraFieldTypes): OutboundResult {
     const reportedValues: Partial<Record<FieldKey, JsonValue>> = {};
     for (const [field, value] of Object.entries(changed) as Array<[FieldKey, JsonValue]>) {
       const reported = field === 'status' ? reachedStatus : mapping.reported(field, value, types);
@@ -122,7 +116,6 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
     return {
       externalId: key,
       url: issueUrl(config.baseUrl, key),
-      ...(transitional.length > 0 ? { transitionalValues: { status: transitional } } : {}),
       ...(Object.keys(reportedValues).length > 0 ? { reportedValues } : {}),
     };
   }
@@ -172,7 +165,7 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
       }
     },
 
-    async createItem(request: OutboundRequest): Promise<JiraOutboundResult> {
+    async createItem(request: OutboundRequest): Promise<OutboundResult> {
       const values: Partial<Record<FieldKey, JsonValue>> = {};
       for (const field of ['title', 'description', 'priority', 'labels', 'assignee', 'status'] as const) {
         const value = request.changed[field] ?? request.ticket[field];
@@ -197,17 +190,16 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
         }),
         'POST issue',
       );
-      let transitional: JsonValue[] = [];
       let reached: JsonValue | undefined = values.status;
       // A new issue starts in the workflow's initial status, which is the hub's `open` in practice.
       if (values.status !== undefined && values.status !== 'open') {
         const issue = await readIssue(created.key, ['status', 'issuetype'], request.signal);
-        ({ transitional, reached } = await moveStatus(created.key, issue, values.status, request.signal));
+        reached = await moveStatus(created.key, issue, values.status, request.signal);
       }
-      return result(created.key, values, transitional, reached, types);
+      return result(created.key, values, reached, types);
     },
 
-    async updateItem(externalId, request: OutboundRequest): Promise<JiraOutboundResult> {
+    async updateItem(externalId, request: OutboundRequest): Promise<OutboundResult> {
       const changed = request.changed;
       const types = await typesFor(changed, request.signal);
       const fields = mapping.toJiraFields(changed, types);
@@ -222,10 +214,8 @@ export function openJiraSession(config: JiraConfig, credentials: JiraCredentials
         }
       }
       if (Object.keys(fields).length > 0) await editIssue(client(request.signal), { issueIdOrKey: externalId, fields });
-      let transitional: JsonValue[] = [];
-      let reached: JsonValue | undefined;
-      if (needsStatus && issue) ({ transitional, reached } = await moveStatus(externalId, issue, changed.status as JsonValue, request.signal));
-      return result(externalId, changed, transitional, reached, types);
+      const reached = needsStatus && issue ? await moveStatus(externalId, issue, changed.status as JsonValue, request.signal) : undefined;
+      return result(externalId, changed, reached, types);
     },
   };
 }
