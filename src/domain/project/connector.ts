@@ -5,6 +5,7 @@
 
 import { DomainError } from '../errors.ts';
 import type { JsonValue } from '../json.ts';
+import type { AlertReport } from '../alert/alert-report.ts';
 import type { PeerTicketState } from '../sync/peer-state.ts';
 import type { OrderingKey } from '../sync/policy.ts';
 import type { FieldKey } from '../ticket/fields.ts';
@@ -53,6 +54,10 @@ export interface ParsedDelivery {
   readonly items: readonly ExternalItem[];
   /** Comments the delivery reports (added, edited or deleted on the side). */
   readonly comments?: readonly ExternalComment[];
+  /** Alerts the delivery reports (monitoring sources); each belongs to an alert-group ticket. */
+  readonly alerts?: readonly AlertReport[];
+  /** A subscription handshake the source asks us to confirm by fetching this URL (AWS SNS). */
+  readonly confirmSubscriptionUrl?: string;
 }
 
 /** A comment as the side holds it, its body already in the hub's Markdown. */
@@ -117,6 +122,12 @@ export interface ConnectorCapabilities {
   readonly syncModes: readonly SyncMode[];
   /** Comments are mirrored both ways (sessions then offer `comments`); absent means no. */
   readonly mirrorsComments?: boolean;
+  /**
+   * The side refuses a write whose `precondition.orderingKey` is no longer current (a version
+   * precondition), throwing PreconditionFailed. Without it, the engine reads the item before each
+   * update (`fetchItem`, when `canFetch`) and compares it with the precondition's base values.
+   */
+  readonly conditionalWrites?: boolean;
 }
 
 /** A connected project's settings as the connector needs them. */
@@ -152,7 +163,17 @@ export interface OutboundRequest {
   readonly peerState?: PeerTicketState;
   /** An earlier attempt may have reached the side (its answer lost): a create looks for that copy first. */
   readonly retry?: boolean;
+  /** For updates: what the hub last saw on the side; a side change since is concurrent, not to be overwritten. */
+  readonly precondition?: WritePrecondition;
   readonly signal?: AbortSignal;
+}
+
+/** What an update expects the side to hold: the side's last seen ordering key and base values. */
+export interface WritePrecondition {
+  /** The newest ordering key the hub has seen for the item; null when unknown. */
+  readonly orderingKey: OrderingKey | null;
+  /** Per changed field, the value the side last acknowledged (in hub terms). */
+  readonly base: Partial<Record<FieldKey, JsonValue>>;
 }
 
 /** What the side answered to an accepted outbound change. */
@@ -191,6 +212,20 @@ export class InvalidConnectorSettings extends DomainError {
 /** A delivery body that is malformed or does not match the source's format. */
 export class InvalidDelivery extends DomainError {
   override readonly name = 'InvalidDelivery';
+}
+
+/**
+ * A conditional write the side refused because the item changed since the precondition: the
+ * engine applies `current` as a report (a concurrent change) and plans again; nothing is retried.
+ */
+export class PreconditionFailed extends DomainError {
+  override readonly name = 'PreconditionFailed';
+  /** The item as the side holds it now, when the connector could read it. */
+  readonly current: ExternalItem | null;
+  constructor(message: string, current: ExternalItem | null) {
+    super(message);
+    this.current = current;
+  }
 }
 
 /** How an external call failed, which decides what the engine does next. */
