@@ -30,6 +30,7 @@ import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
 import { giveWay } from './give-way.ts';
+import type { JobLeases } from './job-lease.ts';
 import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -61,7 +62,14 @@ function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
-export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, hub: string, logger: Logger): PushExecutor {
+export function createPushWorker(
+  uow: UnitOfWork,
+  leases: JobLeases,
+  projects: ProjectService,
+  retry: RetryPolicy,
+  hub: string,
+  logger: Logger,
+): PushExecutor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   const pushComment = createCommentPusher(uow, mirrorsComments);
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
@@ -160,7 +168,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     });
   }
 
-  return async (jobId) => {
+  async function run(jobId: string, interrupted: boolean): Promise<Outcome> {
     const em = uow.reader();
     const job = await em.findOne(PushJob, { id: jobId });
     if (!job || job.status !== 'pending') return 'done';
@@ -191,7 +199,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
       ticket: snapshot,
-      retry: job.attempts > 0,
+      retry: job.attempts > 0 || interrupted,
       signal: AbortSignal.timeout(20_000),
     };
     if (precondition && mapping && readsBeforeWrite(connector.capabilities)) {
@@ -222,5 +230,16 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         ? await session.fetchItem(externalId, AbortSignal.timeout(15_000)).catch(() => null)
         : null;
     return succeed(job.id, result, readBack);
+  }
+
+  return async (jobId) => {
+    // One process runs a job at a time: another one's run (a re-sent message) leaves it alone.
+    const lease = await leases.claim(jobId);
+    if (!lease) return 'done';
+    try {
+      return await run(jobId, lease.interrupted);
+    } finally {
+      await lease.release();
+    }
   };
 }
