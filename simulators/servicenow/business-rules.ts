@@ -50,9 +50,15 @@ export function ruleBody(change: SimChange, nowMs: number): Record<string, JsonV
   }
   const { entry } = change;
   return {
-    sys_id: entry['sys_id'] ?? '', element_id: entry['element_id'] ?? '', element: entry['element'] ?? '', name: entry['name'] ?? '',
-    value: entry['value'] ?? '', sys_created_on: entry['sys_created_on'] ?? '', sys_created_by: entry['sys_created_by'] ?? '',
-    reported_at: stamp(nowMs), operation: change.operation,
+    sys_id: entry['sys_id'] ?? '',
+    element_id: entry['element_id'] ?? '',
+    element: entry['element'] ?? '',
+    name: entry['name'] ?? '',
+    value: entry['value'] ?? '',
+    sys_created_on: entry['sys_created_on'] ?? '',
+    sys_created_by: entry['sys_created_by'] ?? '',
+    reported_at: stamp(nowMs),
+    operation: change.operation,
   };
 }
 
@@ -69,10 +75,12 @@ export function createBusinessRules(initial: RuleOptions = {}): BusinessRules {
     if (!url || stopped) return;
     const target = new URL(url);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (secret && options.auth === 'basic') headers['authorization'] = `Basic ${Buffer.from(`servicenow:${secret}`).toString('base64')}`;
+    const basic = `Basic ${Buffer.from(`servicenow:${secret}`).toString('base64')}`;
+    if (secret && options.auth === 'basic') headers['authorization'] = basic;
     else if (secret) target.searchParams.set('secret', secret);
     try {
-      const response = await fetch(target, { method: 'POST', headers, body: delivery.body, signal: AbortSignal.timeout(10_000) });
+      const signal = AbortSignal.timeout(10_000);
+      const response = await fetch(target, { method: 'POST', headers, body: delivery.body, signal });
       await response.arrayBuffer();
       delivery.statuses.push(response.status);
     } catch {
@@ -102,7 +110,8 @@ export function createBusinessRules(initial: RuleOptions = {}): BusinessRules {
       else send(delivery);
     },
     async release() {
-      for (const delivery of held.splice(0).reverse()) for (let i = 0; i < (options.duplicate ? 2 : 1); i += 1) await post(delivery);
+      const times = options.duplicate ? 2 : 1;
+      for (const delivery of held.splice(0).reverse()) for (let i = 0; i < times; i += 1) await post(delivery);
       await this.settled();
     },
     async settled() {

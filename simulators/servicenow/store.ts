@@ -67,7 +67,12 @@ export class SimStore {
   /** Rows of a table the API serves, or undefined for a table the instance does not have. */
   rows(table: string): Map<string, Record<string, string>> | undefined {
     if (table === this.table) return this.records;
-    return ({ sys_journal_field: this.journal, sys_user: this.users, sys_user_group: this.groups } as Record<string, Map<string, Record<string, string>>>)[table];
+    const others: Record<string, Map<string, Record<string, string>>> = {
+      sys_journal_field: this.journal,
+      sys_user: this.users,
+      sys_user_group: this.groups,
+    };
+    return others[table];
   }
 
   /** Inserts a record as `by`; `notify` false skips the business rules (seeding). */
@@ -75,7 +80,8 @@ export class SimStore {
     const at = stamp(this.now());
     const sysId = newSysId();
     const record: Record<string, string> = {
-      sys_id: sysId, number: `INC${String(this.nextNumber++).padStart(7, '0')}`, short_description: '', description: '', state: '1',
+      sys_id: sysId, number: `INC${String(this.nextNumber++).padStart(7, '0')}`,
+      short_description: '', description: '', state: '1',
       impact: '3', urgency: '3', priority: '5', assigned_to: '', assignment_group: '', close_code: '', close_notes: '',
       correlation_id: '', correlation_display: '', comments: '', work_notes: '', sys_created_on: at, sys_created_by: by,
       sys_updated_on: at, sys_updated_by: by, sys_mod_count: '0', sys_class_name: this.table,
@@ -124,7 +130,16 @@ export class SimStore {
 
   private addJournal(record: Row, element: string, value: string, by: string, notify: boolean): void {
     const sysId = newSysId();
-    const entry = { sys_id: sysId, element_id: record['sys_id'] ?? '', name: this.table, element, value, sys_created_on: record['sys_updated_on'] ?? '', sys_created_by: by, sys_tags: '' };
+    const entry = {
+      sys_id: sysId,
+      element_id: record['sys_id'] ?? '',
+      name: this.table,
+      element,
+      value,
+      sys_created_on: record['sys_updated_on'] ?? '',
+      sys_created_by: by,
+      sys_tags: '',
+    };
     this.journal.set(sysId, entry);
     if (notify) this.onChange({ kind: 'journal', operation: 'insert', entry: { ...entry } });
   }
@@ -143,7 +158,8 @@ export class SimStore {
     }
     record['priority'] = priorityOf(record['impact'] ?? '', record['urgency'] ?? '');
     if (resolvedStates.has(record['state'] ?? '') && (record['close_code'] === '' || record['close_notes'] === '')) {
-      throw new SimRefusal(403, 'Data Policy Exception: The following fields are mandatory: Resolution code, Resolution notes');
+      const mandatory = 'Resolution code, Resolution notes';
+      throw new SimRefusal(403, `Data Policy Exception: The following fields are mandatory: ${mandatory}`);
     }
     return journalled;
   }

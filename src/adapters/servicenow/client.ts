@@ -25,18 +25,33 @@ export interface ListQuery {
   readonly offset?: number;
 }
 
+type Fields = readonly string[];
+type Body = Record<string, JsonValue>;
+type Answer<S extends z.ZodType> = Promise<z.output<S>>;
+
 /** Table API calls with stored values, answers parsed by the caller's schema. */
 export interface TableClient {
   list<S extends z.ZodType>(table: string, schema: S, query: ListQuery, signal?: AbortSignal): Promise<z.output<S>>;
   /** Throws a `not_found` ExternalCallError when there is no such record. */
-  get<S extends z.ZodType>(table: string, sysId: string, schema: S, fields: readonly string[], signal?: AbortSignal): Promise<z.output<S>>;
-  create<S extends z.ZodType>(table: string, body: Record<string, JsonValue>, schema: S, fields: readonly string[], signal?: AbortSignal): Promise<z.output<S>>;
-  patch<S extends z.ZodType>(table: string, sysId: string, body: Record<string, JsonValue>, schema: S, fields: readonly string[], signal?: AbortSignal): Promise<z.output<S>>;
+  get<S extends z.ZodType>(table: string, sysId: string, schema: S, fields: Fields, signal?: AbortSignal): Answer<S>;
+  create<S extends z.ZodType>(table: string, body: Body, schema: S, fields: Fields, signal?: AbortSignal): Answer<S>;
+  patch<S extends z.ZodType>(
+    table: string,
+    sysId: string,
+    body: Body,
+    schema: S,
+    fields: Fields,
+    signal?: AbortSignal,
+  ): Answer<S>;
   remove(table: string, sysId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A client for the instance at `instanceUrl` with `credentials`. */
-export function createTableClient(instanceUrl: string, credentials: ServiceNowCredentials, options: ServiceNowClientOptions = {}): TableClient {
+export function createTableClient(
+  instanceUrl: string,
+  credentials: ServiceNowCredentials,
+  options: ServiceNowClientOptions = {},
+): TableClient {
   const base = instanceUrl.endsWith('/') ? instanceUrl : `${instanceUrl}/`;
   const authorization = authorizationHeader(credentials);
 
@@ -61,7 +76,9 @@ export function createTableClient(instanceUrl: string, credentials: ServiceNowCr
     if (!schema) return undefined as z.output<S>;
     const parsed = schema.safeParse(responseJson(response));
     if (!parsed.success) {
-      throw new ExternalCallError('unavailable', `ServiceNow answered ${method} ${url.pathname} with an unexpected body: ${parsed.error.message.slice(0, 200)}`);
+      const problem = parsed.error.message.slice(0, 200);
+      const where = `${method} ${url.pathname}`;
+      throw new ExternalCallError('unavailable', `ServiceNow answered ${where} with an unexpected body: ${problem}`);
     }
     return parsed.data;
   }
@@ -82,9 +99,12 @@ export function createTableClient(instanceUrl: string, credentials: ServiceNowCr
         ...(query.offset ? { sysparm_offset: String(query.offset) } : {}),
         sysparm_no_count: 'true',
       }, schema, undefined, signal),
-    get: (table, sysId, schema, fields, signal) => call('GET', one(table, sysId), stored(fields), schema, undefined, signal),
-    create: (table, body, schema, fields, signal) => call('POST', encodeURIComponent(table), stored(fields), schema, body, signal),
-    patch: (table, sysId, body, schema, fields, signal) => call('PATCH', one(table, sysId), stored(fields), schema, body, signal),
+    get: (table, sysId, schema, fields, signal) =>
+      call('GET', one(table, sysId), stored(fields), schema, undefined, signal),
+    create: (table, body, schema, fields, signal) =>
+      call('POST', encodeURIComponent(table), stored(fields), schema, body, signal),
+    patch: (table, sysId, body, schema, fields, signal) =>
+      call('PATCH', one(table, sysId), stored(fields), schema, body, signal),
     async remove(table, sysId, signal) {
       await call('DELETE', one(table, sysId), {}, undefined, undefined, signal);
     },
@@ -93,6 +113,8 @@ export function createTableClient(instanceUrl: string, credentials: ServiceNowCr
 
 /** A value made safe inside an encoded query (`^` separates conditions; there is no escaping). */
 export function queryValue(value: string): string {
-  if (value.includes('^') || /[\r\n]/.test(value)) throw new ExternalCallError('rejected', `${JSON.stringify(value.slice(0, 40))} cannot appear in a ServiceNow encoded query`);
+  if (value.includes('^') || /[\r\n]/.test(value)) {
+    throw new ExternalCallError('rejected', `${JSON.stringify(value.slice(0, 40))} cannot appear in an encoded query`);
+  }
   return value;
 }

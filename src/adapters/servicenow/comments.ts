@@ -6,7 +6,12 @@
 // deletions write the sys_journal_field entry itself, which needs write access to that table
 // (admins have it by default); without it they end as sync errors on the comment.
 
-import { ExternalCallError, type CommentChannel, type CommentRequest, type ExternalComment } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  type CommentChannel,
+  type CommentRequest,
+  type ExternalComment,
+} from '#domain/project/connector.ts';
 import { queryValue, type TableClient } from './client.ts';
 import { glideMs, journalListSchema, oneJournalSchema, oneRecordSchema, type JournalEntry } from './payloads.ts';
 
@@ -27,34 +32,38 @@ export function commentOfEntry(entry: JournalEntry, fallbackMs: number): Externa
 /** The comment calls of one session on `table`. */
 export function openServiceNowComments(client: TableClient, table: string): CommentChannel {
   async function newestWithText(sysId: string, body: string, signal?: AbortSignal): Promise<JournalEntry | undefined> {
-    const page = await client.list(
-      journalTable,
-      journalListSchema,
-      { query: `element_id=${queryValue(sysId)}^element=comments^ORDERBYDESCsys_created_on`, fields: journalFields, limit: window },
-      signal,
-    );
+    const query = `element_id=${queryValue(sysId)}^element=comments^ORDERBYDESCsys_created_on`;
+    const read = { query, fields: journalFields, limit: window };
+    const page = await client.list(journalTable, journalListSchema, read, signal);
     return page.result.find((entry) => (entry.value ?? '') === body);
   }
 
   const result = (entry: JournalEntry, request: CommentRequest) => {
     const updatedAtMs = glideMs(entry.sys_created_on);
-    return { externalId: entry.sys_id, reportedBody: request.body, ...(updatedAtMs === undefined ? {} : { updatedAtMs }) };
+    return {
+      externalId: entry.sys_id,
+      reportedBody: request.body,
+      ...(updatedAtMs === undefined ? {} : { updatedAtMs }),
+    };
   };
 
   return {
     async post(sysId, request) {
       const lost = request.retry ? await newestWithText(sysId, request.body, request.signal) : undefined;
       if (lost) return result(lost, request);
-      await client.patch(table, sysId, { comments: request.body }, oneRecordSchema, ['sys_id', 'sys_mod_count'], request.signal);
+      await client.patch(table, sysId, { comments: request.body }, oneRecordSchema, ['sys_id'], request.signal);
       const made = await newestWithText(sysId, request.body, request.signal);
       if (!made) {
-        throw new ExternalCallError('rejected', `the comment was posted on ${sysId}, but its entry cannot be read from sys_journal_field (the integration user needs read access there)`);
+        const why = 'its entry cannot be read from sys_journal_field (the integration user needs read access there)';
+        throw new ExternalCallError('rejected', `the comment was posted on ${sysId}, but ${why}`);
       }
       return result(made, request);
     },
 
     async edit(_sysId, externalId, request) {
-      const answer = await client.patch(journalTable, externalId, { value: request.body }, oneJournalSchema, journalFields, request.signal);
+      const body = { value: request.body };
+      const { signal } = request;
+      const answer = await client.patch(journalTable, externalId, body, oneJournalSchema, journalFields, signal);
       return result(answer.result, request);
     },
 

@@ -29,6 +29,9 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions = 
     verifyDelivery: (delivery, secrets) => verifyServiceNowDelivery(delivery, secrets),
     parseDelivery: (delivery, config) => parseServiceNowDelivery(delivery, config),
     // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
-    open: (settings) => openServiceNowSession(parseServiceNowConfig(settings.config), parseServiceNowCredentials(settings.credentials), options),
+    open(settings) {
+      const credentials = parseServiceNowCredentials(settings.credentials);
+      return openServiceNowSession(parseServiceNowConfig(settings.config), credentials, options);
+    },
   };
 }

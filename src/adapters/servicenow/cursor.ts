@@ -40,7 +40,11 @@ export function pageQuery(position: CursorPosition, scope: string): string {
 }
 
 /** Where the next page starts after reading `updatedOn` (the page's stored timestamps, in order). */
-export function nextPosition(position: CursorPosition, updatedOn: readonly string[], full: boolean): { position: CursorPosition; done: boolean } {
+export function nextPosition(
+  position: CursorPosition,
+  updatedOn: readonly string[],
+  full: boolean,
+): { position: CursorPosition; done: boolean } {
   if (!full) return { position: { since: updatedOn.at(-1) ?? position.since, skip: 0 }, done: true };
   const newest = updatedOn.at(-1) ?? position.since;
   const atNewest = updatedOn.filter((value) => value === newest).length;

@@ -7,12 +7,25 @@
 // notes and other tables' entries are acknowledged and ignored.
 
 import { createHash } from 'node:crypto';
-import { InvalidDelivery, type ConnectionSettings, type ExternalComment, type ExternalItem, type InboundDelivery, type ParsedDelivery } from '#domain/project/connector.ts';
+import {
+  InvalidDelivery,
+  type ConnectionSettings,
+  type ExternalComment,
+  type ExternalItem,
+  type InboundDelivery,
+  type ParsedDelivery,
+} from '#domain/project/connector.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import { headerValue, verifyQuerySecret } from '#adapters/shared/signatures.ts';
 import { deletionKeyOf, orderingKeyOf, recordUrl } from './items.ts';
-import { glideMs, journalDeliverySchema, recordDeliverySchema, type JournalDelivery, type RecordDelivery } from './payloads.ts';
+import {
+  glideMs,
+  journalDeliverySchema,
+  recordDeliverySchema,
+  type JournalDelivery,
+  type RecordDelivery,
+} from './payloads.ts';
 import { parseServiceNowConfig, type ServiceNowConfig } from './settings.ts';
 
 /** The hub fields a record delivery leaves to the read of the record. */
@@ -34,10 +47,14 @@ function basicPassword(header: string | undefined): string | undefined {
 }
 
 /** The items and comments of a verified delivery; throws InvalidDelivery naming the problem. */
-export function parseServiceNowDelivery(delivery: InboundDelivery, rawConfig: ConnectionSettings['config']): ParsedDelivery {
+export function parseServiceNowDelivery(
+  delivery: InboundDelivery,
+  rawConfig: ConnectionSettings['config'],
+): ParsedDelivery {
   const body = parseJsonBody(delivery.rawBody);
   const config = parseServiceNowConfig(rawConfig);
-  if (typeof body === 'object' && body !== null && 'element_id' in body) return journalDelivery(parseDeliveryBody(journalDeliverySchema, body), config);
+  const isJournal = typeof body === 'object' && body !== null && 'element_id' in body;
+  if (isJournal) return journalDelivery(parseDeliveryBody(journalDeliverySchema, body), config);
   return recordDelivery(parseDeliveryBody(recordDeliverySchema, body), config);
 }
 
@@ -46,7 +63,7 @@ function recordDelivery(body: RecordDelivery, config: ServiceNowConfig): ParsedD
   const deliveryId = `servicenow:${body.sys_id}:${body.sys_mod_count}${deleted ? ':delete' : ''}`;
   if (body.table !== undefined && body.table !== config.table) return { deliveryId, items: [] };
   const observedAtMs = glideMs(body.sys_updated_on);
-  if (observedAtMs === undefined) throw new InvalidDelivery('sys_updated_on: must be a date-time as yyyy-MM-dd HH:mm:ss');
+  if (observedAtMs === undefined) throw new InvalidDelivery('sys_updated_on: must be a real date-time');
   const item: ExternalItem = {
     externalId: body.sys_id,
     url: recordUrl(config.instanceUrl, config.table, body.sys_id),
@@ -60,9 +77,13 @@ function recordDelivery(body: RecordDelivery, config: ServiceNowConfig): ParsedD
 
 function journalDelivery(body: JournalDelivery, config: ServiceNowConfig): ParsedDelivery {
   const operation = body.operation ?? 'insert';
-  const digest = createHash('sha256').update(`${body.value ?? ''}\u0000${body.reported_at ?? ''}`).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(`${body.value ?? ''}\u0000${body.reported_at ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
   const deliveryId = `servicenow-journal:${body.sys_id}:${operation}:${digest}`;
-  if (body.element !== 'comments' || (body.name !== undefined && body.name !== config.table)) return { deliveryId, items: [] };
+  const otherTable = body.name !== undefined && body.name !== config.table;
+  if (body.element !== 'comments' || otherTable) return { deliveryId, items: [] };
   const createdAtMs = glideMs(body.sys_created_on) ?? glideMs(body.reported_at);
   if (createdAtMs === undefined) throw new InvalidDelivery('sys_created_on: is required (yyyy-MM-dd HH:mm:ss)');
   const updatedAtMs = operation === 'insert' ? createdAtMs : (glideMs(body.reported_at) ?? createdAtMs);

@@ -41,7 +41,12 @@ export function recordUrl(instanceUrl: string, table: string, sysId: string): st
 }
 
 /** The item for `record`; `fallbackMs` stamps it when the record carries no `sys_updated_on`. */
-export function itemFromRecord(record: TableRecord, mapping: ServiceNowMapping, where: { instanceUrl: string; table: string }, fallbackMs: number): ExternalItem {
+export function itemFromRecord(
+  record: TableRecord,
+  mapping: ServiceNowMapping,
+  where: { readonly instanceUrl: string; readonly table: string },
+  fallbackMs: number,
+): ExternalItem {
   const observedAtMs = glideMs(record.sys_updated_on) ?? fallbackMs;
   const modCount = /^\d+$/.test(record.sys_mod_count ?? '') ? Number(record.sys_mod_count) : 0;
   const { fields, problems } = mapping.fromServiceNow(record);

@@ -27,7 +27,14 @@ const defaultStates: Readonly<Record<TicketStatus, string>> = {
   closed: '7',
 };
 
-const inboundStates: Readonly<Record<string, TicketStatus>> = { '1': 'open', '2': 'in_progress', '3': 'blocked', '6': 'resolved', '7': 'closed', '8': 'closed' };
+const inboundStates: Readonly<Record<string, TicketStatus>> = {
+  '1': 'open',
+  '2': 'in_progress',
+  '3': 'blocked',
+  '6': 'resolved',
+  '7': 'closed',
+  '8': 'closed',
+};
 
 /** Impact and urgency per hub priority; ServiceNow's default lookup computes the same priority back. */
 export const impactUrgency: Readonly<Record<Priority, readonly [impact: string, urgency: string]>> = {
@@ -47,12 +54,20 @@ export interface OutboundFields {
   readonly reported: Partial<Record<FieldKey, JsonValue>>;
 }
 
+/** Hub values read from a record, and the values that could not be read. */
+export interface InboundFields {
+  readonly fields: Partial<Record<FieldKey, JsonValue>>;
+  readonly problems: FieldProblem[];
+}
+
+const isTicketStatus = (value: string): value is TicketStatus => (ticketStatuses as readonly string[]).includes(value);
+
 /** The maps of one project, both ways. */
 export interface ServiceNowMapping {
   /** Fields to write for `changed`; throws 'rejected' naming the first value it cannot map. */
   toServiceNow(changed: Partial<Record<FieldKey, JsonValue>>, ticketId: string): OutboundFields;
   /** Hub values of a record's fields (only those present), with what could not be read. */
-  fromServiceNow(record: TableRecord): { fields: Partial<Record<FieldKey, JsonValue>>; problems: FieldProblem[] };
+  fromServiceNow(record: TableRecord): InboundFields;
   /** The hub status a state value reads as, or undefined when none does. */
   hubStatus(state: string): TicketStatus | undefined;
 }
@@ -72,13 +87,17 @@ export function createServiceNowMapping(config: ServiceNowConfig): ServiceNowMap
     return explicit ?? inboundStates[state];
   }
 
+  function hubUserOf(userName: string): string {
+    return Object.keys(userMap).find((name) => userMap[name] === userName) ?? `${unmappedUserPrefix}${userName}`;
+  }
+
   function userNameOf(value: JsonValue): string | null {
     if (value === null) return null;
     if (typeof value !== 'string') throw rejected('assignee', value, 'not a user name');
     const mapped = userMap[value];
     if (mapped !== undefined) return mapped;
     const unmapped = value.startsWith(unmappedUserPrefix) ? value.slice(unmappedUserPrefix.length) : '';
-    if (unmapped === '') throw rejected('assignee', value, 'no ServiceNow user for this user; add it to config.userMap');
+    if (unmapped === '') throw rejected('assignee', value, 'no ServiceNow user for them; add it to config.userMap');
     return unmapped;
   }
 
@@ -89,16 +108,19 @@ export function createServiceNowMapping(config: ServiceNowConfig): ServiceNowMap
     for (const [field, value] of Object.entries(changed) as Array<[FieldKey, JsonValue]>) {
       switch (field) {
         case 'title':
-          if (typeof value !== 'string' || value.trim() === '') throw rejected('title', value, 'a short description must not be empty');
-          if (value.length > maxShortDescription) throw rejected('title', `${value.slice(0, 40)}…`, `short descriptions hold at most ${maxShortDescription} characters`);
+          if (typeof value !== 'string' || value.trim() === '') throw rejected('title', value, 'must not be empty');
+          if (value.length > maxShortDescription) {
+            const why = `short descriptions hold at most ${maxShortDescription} characters`;
+            throw rejected('title', `${value.slice(0, 40)}…`, why);
+          }
           fields['short_description'] = value;
           break;
         case 'description':
           fields['description'] = typeof value === 'string' ? value : '';
           break;
         case 'status': {
-          if (typeof value !== 'string' || !(ticketStatuses as readonly string[]).includes(value)) throw rejected('status', value, 'not a hub status');
-          const state = stateOut[value as TicketStatus];
+          if (typeof value !== 'string' || !isTicketStatus(value)) throw rejected('status', value, 'not a hub status');
+          const state = stateOut[value];
           fields['state'] = state;
           if (resolution.has(state)) {
             fields['close_code'] = config.closeCode;
@@ -128,7 +150,7 @@ export function createServiceNowMapping(config: ServiceNowConfig): ServiceNowMap
     return { fields, reported, ...(assignee === undefined ? {} : { assignee }) };
   }
 
-  function fromServiceNow(record: TableRecord): { fields: Partial<Record<FieldKey, JsonValue>>; problems: FieldProblem[] } {
+  function fromServiceNow(record: TableRecord): InboundFields {
     const fields: Partial<Record<FieldKey, JsonValue>> = {};
     const problems: FieldProblem[] = [];
     if (record.short_description !== undefined) fields.title = record.short_description.trim();
@@ -136,18 +158,27 @@ export function createServiceNowMapping(config: ServiceNowConfig): ServiceNowMap
     if (record.state !== undefined) {
       const status = hubStatus(record.state);
       if (status) fields.status = status;
-      else problems.push({ field: 'status', value: record.state, message: `state ${record.state} has no hub status; add it to config.stateMap` });
+      else {
+        const message = `state ${record.state} has no hub status; add it to config.stateMap`;
+        problems.push({ field: 'status', value: record.state, message });
+      }
     }
     if (record.priority !== undefined) {
       const priority = /^[1-5]$/.test(record.priority) ? priorities[Number(record.priority) - 1] : undefined;
       if (priority) fields.priority = priority;
-      else problems.push({ field: 'priority', value: record.priority, message: `priority ${JSON.stringify(record.priority)} is not 1..5` });
+      else {
+        const message = `priority ${JSON.stringify(record.priority)} is not 1..5`;
+        problems.push({ field: 'priority', value: record.priority, message });
+      }
     }
     if (record.assigned_to !== undefined) {
       const userName = record['assigned_to.user_name'] ?? '';
       if (record.assigned_to === '') fields.assignee = null;
-      else if (userName === '') problems.push({ field: 'assignee', value: record.assigned_to, message: `assigned_to ${record.assigned_to} names no user with a user_name` });
-      else fields.assignee = Object.keys(userMap).find((name) => userMap[name] === userName) ?? `${unmappedUserPrefix}${userName}`;
+      else if (userName !== '') fields.assignee = hubUserOf(userName);
+      else {
+        const message = `assigned_to ${record.assigned_to} names no user with a user_name`;
+        problems.push({ field: 'assignee', value: record.assigned_to, message });
+      }
     }
     return { fields, problems };
   }

@@ -9,6 +9,7 @@
 // (rapid7/insightconnect-plugins, plugins/servicenow/help.md); test fixtures quote both.
 
 import { z } from 'zod';
+import { expected } from '#adapters/shared/parsing.ts';
 
 /** A stored value: ServiceNow sends every field as a string; some proxies turn digits into numbers. */
 const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -19,7 +20,9 @@ const reference = z
   .transform((ref) => (typeof ref === 'string' ? ref : (ref.value ?? '')));
 
 /** `yyyy-MM-dd HH:mm:ss` (UTC, as stored). */
-export const glideDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, { error: 'must be a date-time as yyyy-MM-dd HH:mm:ss' });
+export const glideDateTime = z
+  .string({ error: expected('a date-time as yyyy-MM-dd HH:mm:ss') })
+  .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, { error: 'must be a date-time as yyyy-MM-dd HH:mm:ss' });
 
 /** The fields of a task record Lockstep reads (all optional: `sysparm_fields` decides what comes). */
 export const recordSchema = z
@@ -68,14 +71,20 @@ export const journalListSchema = z.object({ result: z.array(journalEntrySchema) 
 export const oneJournalSchema = z.object({ result: journalEntrySchema });
 
 /** A `sys_user` (or `sys_user_group`) row as looked up by name. */
-export const userListSchema = z.object({ result: z.array(z.object({ sys_id: z.string().min(1), user_name: text.optional(), name: text.optional() }).loose()) });
-
-/** ServiceNow's error body: `{"error": {"message", "detail"}, "status": "failure"}`. */
-export const errorBodySchema = z.object({ error: z.object({ message: z.string().optional(), detail: z.string().nullable().optional() }).loose() }).loose();
+const nameRowSchema = z
+  .object({ sys_id: z.string().min(1), user_name: text.optional(), name: text.optional() })
+  .loose();
+export const userListSchema = z.object({ result: z.array(nameRowSchema) });
 
 const wholeNumber = 'must be a whole number (digits)';
 const digits = z
-  .union([z.string().trim().regex(/^\d+$/, { error: wholeNumber }), z.number({ error: wholeNumber }).int({ error: wholeNumber }).nonnegative({ error: wholeNumber })], { error: wholeNumber })
+  .union(
+    [
+      z.string().trim().regex(/^\d+$/, { error: wholeNumber }),
+      z.number({ error: wholeNumber }).int({ error: wholeNumber }).nonnegative({ error: wholeNumber }),
+    ],
+    { error: wholeNumber },
+  )
   .transform(Number);
 
 /** What the README's business rule on the table posts after each insert, update or delete. */

@@ -5,7 +5,12 @@
 // create finds the record an attempt whose answer was lost already made. Polling pages through
 // the table by `sys_updated_on` (cursor.ts), within the configured assignment group if any.
 
-import { ExternalCallError, type ConnectorSession, type OutboundRequest, type OutboundResult } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  type ConnectorSession,
+  type OutboundRequest,
+  type OutboundResult,
+} from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { createTableClient, queryValue, type ServiceNowClientOptions } from './client.ts';
@@ -29,7 +34,11 @@ export const correlationDisplay = 'Lockstep';
 const createdFields = ['title', 'description', 'status', 'priority', 'assignee'] as const;
 
 /** A session calling ServiceNow for the project `config` describes. */
-export function openServiceNowSession(config: ServiceNowConfig, credentials: ServiceNowCredentials, options: ServiceNowSessionOptions = {}): ConnectorSession {
+export function openServiceNowSession(
+  config: ServiceNowConfig,
+  credentials: ServiceNowCredentials,
+  options: ServiceNowSessionOptions = {},
+): ConnectorSession {
   const client = createTableClient(config.instanceUrl, credentials, options);
   const mapping = createServiceNowMapping(config);
   const directory = createDirectory(client);
@@ -41,7 +50,8 @@ export function openServiceNowSession(config: ServiceNowConfig, credentials: Ser
   async function writeBody(changed: Partial<Record<FieldKey, JsonValue>>, ticketId: string, signal?: AbortSignal) {
     const out = mapping.toServiceNow(changed, ticketId);
     const body: Record<string, string> = { ...out.fields };
-    if (out.assignee !== undefined) body['assigned_to'] = out.assignee === null ? '' : await directory.userId(out.assignee, signal);
+    if (out.assignee === null) body['assigned_to'] = '';
+    else if (out.assignee !== undefined) body['assigned_to'] = await directory.userId(out.assignee, signal);
     return { body, reported: out.reported };
   }
 
@@ -65,17 +75,23 @@ export function openServiceNowSession(config: ServiceNowConfig, credentials: Ser
       // Reading one record proves the table exists and can be read; writing that record's own
       // short description back proves write access without changing anything (ServiceNow skips
       // an update that changes no value: no sys_mod_count, no business rules).
-      const page = await client.list(config.table, recordListSchema, { fields: ['sys_id', 'short_description'], limit: 1 }, signal);
+      const one = { fields: ['sys_id', 'short_description'], limit: 1 };
+      const page = await client.list(config.table, recordListSchema, one, signal);
       const first = page.result[0];
-      if (first) await client.patch(config.table, first.sys_id, { short_description: first.short_description ?? '' }, oneRecordSchema, ['sys_id'], signal);
+      if (first) {
+        const unchanged = { short_description: first.short_description ?? '' };
+        await client.patch(config.table, first.sys_id, unchanged, oneRecordSchema, ['sys_id'], signal);
+      }
       await scope(signal);
     },
 
     async fetchChanges(cursor, signal) {
       const position = decodeCursor(cursor);
       const query = pageQuery(position, await scope(signal));
-      const page = await client.list(config.table, recordListSchema, { query, fields: recordFields, limit: pageSize, offset: position.skip }, signal);
-      const next = nextPosition(position, page.result.map((record) => record.sys_updated_on ?? ''), page.result.length >= pageSize);
+      const read = { query, fields: recordFields, limit: pageSize, offset: position.skip };
+      const page = await client.list(config.table, recordListSchema, read, signal);
+      const stamps = page.result.map((record) => record.sys_updated_on ?? '');
+      const next = nextPosition(position, stamps, page.result.length >= pageSize);
       return { items: page.result.map(item), cursor: encodeCursor(next.position), done: next.done };
     },
 
@@ -96,10 +112,14 @@ export function openServiceNowSession(config: ServiceNowConfig, credentials: Ser
       }
       const { body, reported } = await writeBody(values, request.ticketId, request.signal);
       // A new record starts empty: empty values are left out.
-      for (const [key, value] of Object.entries(body)) if (value === '' && key !== 'short_description') delete body[key];
-      if (config.assignmentGroup) body['assignment_group'] = await directory.groupId(config.assignmentGroup, request.signal);
+      for (const [key, value] of Object.entries(body)) {
+        if (value === '' && key !== 'short_description') delete body[key];
+      }
+      const group = config.assignmentGroup;
+      if (group) body['assignment_group'] = await directory.groupId(group, request.signal);
       if (request.retry) {
-        const lost = await client.list(config.table, recordListSchema, { query: `correlation_id=${queryValue(request.ticketId)}`, fields: recordFields, limit: 1 }, request.signal);
+        const mine = { query: `correlation_id=${queryValue(request.ticketId)}`, fields: recordFields, limit: 1 };
+        const lost = await client.list(config.table, recordListSchema, mine, request.signal);
         const found = lost.result[0];
         if (found) return result(found, reported);
       }

@@ -12,7 +12,7 @@ const hubSpelling = (text: string) => text.trim().toLowerCase().replace(/[\s-]+/
 
 /** A ServiceNow choice value (`state` is stored as digits: `"6"`), given as a string or a number. */
 const stateValue = z
-  .union([z.string().trim().regex(/^-?\d+$/), z.number().int()], { error: 'must be a ServiceNow state value (e.g. 6 for Resolved)' })
+  .union([z.string().trim().regex(/^-?\d+$/), z.number().int()], { error: 'must be a state value (6 for Resolved)' })
   .transform(String);
 
 const statusMapSchema = z.preprocess(
@@ -31,21 +31,29 @@ const configSchema = z
     table: z
       .string({ error: expected('a table name') })
       .trim()
-      .regex(/^[a-z][a-z0-9_]{0,79}$/, { error: 'must be a ServiceNow table name (lower-case letters, digits, _; e.g. incident)' })
+      .regex(/^[a-z][a-z0-9_]{0,79}$/, { error: 'must be a table name (lower-case letters, digits, _; e.g. incident)' })
       .default('incident'),
     /** Hub status -> ServiceNow state value; the contract's defaults fill the rest. */
     stateMap: statusMapSchema.optional(),
     /** Hub user name -> ServiceNow user_name. */
-    userMap: z.record(nonEmptyString, nonEmptyString, { error: 'must be an object: hub user -> ServiceNow user_name' }).optional(),
+    userMap: z.record(nonEmptyString, nonEmptyString, { error: 'must be an object: hub user -> user_name' }).optional(),
     closeCode: nonEmptyString.default('Solved (Permanently)'),
     /** The assignment group (sys_id or name) of records Lockstep creates, and the scope of polling. */
     assignmentGroup: nonEmptyString.optional(),
   })
   .strict()
-  .transform((config) => Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as ServiceNowConfig);
+  .transform((config) => withoutUndefined(config) as ServiceNowConfig);
+
+/** `value` without its undefined properties (absent settings are not stored as undefined). */
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
 
 const credentialsSchema = z.union(
-  [z.object({ username: nonEmptyString, password: nonEmptyString }).strict(), z.object({ token: nonEmptyString }).strict()],
+  [
+    z.object({ username: nonEmptyString, password: nonEmptyString }).strict(),
+    z.object({ token: nonEmptyString }).strict(),
+  ],
   { error: 'must be {username, password} (Basic) or {token} (OAuth bearer token)' },
 );
 

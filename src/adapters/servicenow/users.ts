@@ -36,18 +36,18 @@ export function createDirectory(client: TableClient): Directory {
   return {
     userId: (userName, signal) =>
       remembered(users, userName, async () => {
-        const page = await client.list('sys_user', userListSchema, { query: `user_name=${queryValue(userName)}`, fields: ['sys_id', 'user_name'], limit: 1 }, signal);
-        const user = page.result[0];
-        if (!user) throw new ExternalCallError('rejected', `assignee: ServiceNow has no user with user_name "${userName}"`);
+        const query = { query: `user_name=${queryValue(userName)}`, fields: ['sys_id', 'user_name'], limit: 1 };
+        const user = (await client.list('sys_user', userListSchema, query, signal)).result[0];
+        if (!user) throw new ExternalCallError('rejected', `assignee: no ServiceNow user has user_name "${userName}"`);
         return user.sys_id;
       }),
     groupId: (group, signal) =>
       sysIdPattern.test(group)
         ? Promise.resolve(group)
         : remembered(groups, group, async () => {
-            const page = await client.list('sys_user_group', userListSchema, { query: `name=${queryValue(group)}`, fields: ['sys_id', 'name'], limit: 1 }, signal);
-            const found = page.result[0];
-            if (!found) throw new ExternalCallError('rejected', `config.assignmentGroup: ServiceNow has no group named "${group}"`);
+            const query = { query: `name=${queryValue(group)}`, fields: ['sys_id', 'name'], limit: 1 };
+            const found = (await client.list('sys_user_group', userListSchema, query, signal)).result[0];
+            if (!found) throw new ExternalCallError('rejected', `config.assignmentGroup: no group is named "${group}"`);
             return found.sys_id;
           }),
   };

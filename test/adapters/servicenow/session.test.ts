@@ -57,7 +57,7 @@ describe('ServiceNow session', () => {
     await session.updateItem(id, request({ status: 'open' }));
     expect(sim.record(id)).toMatchObject({ state: '1', close_code: '', close_notes: '' });
     const unknownUser = await failureOf(session.updateItem(id, request({ assignee: 'servicenow:nobody' })));
-    expect(unknownUser?.message).toMatch(/no user with user_name "nobody"/);
+    expect(unknownUser?.message).toMatch(/no ServiceNow user has user_name "nobody"/);
   });
 
   it('pages through changes sharing one second, each record once', async () => {
