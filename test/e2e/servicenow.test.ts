@@ -147,6 +147,42 @@ describe('ServiceNow', () => {
     expect(sn.comments(sysId)).toHaveLength(2);
   });
 
+  it('mirrors comment edits and deletions both ways through sys_journal_field', async () => {
+    const { id, sysId } = await linkedRecord({ title: 'Cert expiring' });
+    const list = async () =>
+      (await admin().run<{ ticket: { comments: { edges: Array<{ node: { id: string; body: string; deleted: boolean } }> } } }>(
+        `query($id: ID!) { ticket(id: $id) { comments(first: 20, includeDeleted: true) { edges { node { id body deleted } } } } }`,
+        { id },
+      )).ticket.comments.edges.map((edge) => edge.node);
+    const entry = sn.personComment(sysId, 'Expires Friday.');
+    await eventually(list, (comments) => comments.length === 1);
+    sn.personEditComment(entry['sys_id'] ?? '', 'Expires Thursday.');
+    await eventually(list, (comments) => comments[0]?.body === 'Expires Thursday.');
+    sn.store.writeJournal(entry['sys_id'] ?? '', undefined);
+    await eventually(list, (comments) => comments[0]?.deleted === true);
+
+    const added = await admin().run<{ addComment: { comment: { id: string } } }>(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`,
+      { input: { ticketId: id, body: 'Renewing now.' } },
+    );
+    await eventually(async () => sn.comments(sysId).map((e) => e['value']), (values) => values.includes('Renewing now.'));
+    await settle();
+    await admin().run(`mutation($input: EditCommentInput!) { editComment(input: $input) { comment { id } } }`, {
+      input: { id: added.addComment.comment.id, body: 'Renewed.' },
+    });
+    await eventually(async () => sn.comments(sysId).map((e) => e['value']), (values) => values.includes('Renewed.'));
+    await settle();
+    await admin().run(`mutation($id: ID!) { deleteComment(id: $id) { comment { id } } }`, { id: added.addComment.comment.id });
+    await eventually(async () => sn.comments(sysId), (entries) => entries.length === 0);
+  });
+
+  it('ends the link when the record is deleted in ServiceNow, keeping the ticket', async () => {
+    const { id, sysId } = await linkedRecord({ title: 'Duplicate of INC0010001' });
+    sn.store.delete(sysId);
+    const ticket = await eventually(() => read(id), (t) => t.mappings.length === 0);
+    expect(ticket.title).toBe('Duplicate of INC0010001');
+  });
+
   it('refuses a wrong secret with 401 and a malformed body with 400 naming the problem', async () => {
     const body = JSON.stringify({ sys_id: 'x', number: 'INC1', sys_updated_on: '2026-01-01 00:00:00', sys_mod_count: '1' });
     const post = (url: string, headers: Record<string, string> = {}, payload = body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
