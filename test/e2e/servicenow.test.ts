@@ -29,7 +29,7 @@ const create = async (input: Record<string, unknown>) =>
   (await admin().run<{ createTicket: { ticket: { id: string } } }>(`mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }`, { input })).createTicket.ticket.id;
 const update = (id: string, fields: Record<string, unknown>) =>
   admin().run(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }`, { input: { id, ...fields } });
-const settle = async (ms = 800) => {
+const settle = async (ms = 500) => {
   await sn.rules.settled();
   await new Promise((resolve) => setTimeout(resolve, ms));
 };
@@ -241,6 +241,34 @@ describe('ServiceNow', () => {
     expect(second.syncSession).toMatchObject({ status: 'COMPLETED', created: 0 });
     const imported = await admin().run<{ tickets: { edges: Array<{ node: { priority: string } }> } }>(`{ tickets(first: 20, filter: { text: "Imported incident" }) { edges { node { priority } } } }`);
     expect(imported.tickets.edges.map((e) => e.node.priority)).toEqual(['P1', 'P1', 'P1']);
+  });
+
+  it('follows an instance without business rules by polling sys_updated_on', async () => {
+    const polled = createServiceNowSimulator();
+    await polled.start();
+    try {
+      const [seeded] = polled.seed(1, () => ({ short_description: 'Found by polling' }));
+      const input = {
+        ...connectInput({ token: 'oauth-token' }),
+        name: 'Polled ServiceNow',
+        direction: 'PULL',
+        config: { instanceUrl: polled.instanceUrl },
+        syncMode: 'POLLING',
+        pollIntervalSeconds: 5,
+      };
+      await admin().run(CONNECT, { input });
+      const find = (text: string) =>
+        admin().run<{ tickets: { edges: Array<{ node: { id: string } }> } }>(
+          `query($t: String) { tickets(first: 5, filter: { text: $t }) { edges { node { id } } } }`,
+          { t: text },
+        );
+      const imported = await eventually(() => find('Found by polling'), (r) => r.tickets.edges.length === 1, 20_000, 250);
+      polled.personEdit(seeded?.['sys_id'] ?? '', { short_description: 'Found by polling, then renamed' });
+      const renamed = await eventually(() => find('then renamed'), (r) => r.tickets.edges.length === 1, 20_000, 250);
+      expect(renamed.tickets.edges[0]?.node.id).toBe(imported.tickets.edges[0]?.node.id);
+    } finally {
+      await polled.stop();
+    }
   });
 
   it('waits out a 429 as ServiceNow asks, and records a value it cannot map as a sync error on the link', async () => {
