@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, nextPosition, pageQuery, type CursorPosition } from '#adapters/servicenow/cursor.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  nextPosition,
+  pageQuery,
+  type CursorPosition,
+} from '#adapters/servicenow/cursor.ts';
 
 describe('ServiceNow polling cursor', () => {
   it('round-trips and refuses a foreign cursor', () => {
@@ -12,7 +18,9 @@ describe('ServiceNow polling cursor', () => {
 
   it('asks from since, oldest first, within the scope', () => {
     expect(pageQuery({ skip: 0 }, '')).toBe('ORDERBYsys_updated_on^ORDERBYsys_id');
-    expect(pageQuery({ since: '2026-01-02 03:04:05', skip: 2 }, 'assignment_group=abc')).toBe('assignment_group=abc^sys_updated_on>=2026-01-02 03:04:05^ORDERBYsys_updated_on^ORDERBYsys_id');
+    expect(pageQuery({ since: '2026-01-02 03:04:05', skip: 2 }, 'assignment_group=abc')).toBe(
+      'assignment_group=abc^sys_updated_on>=2026-01-02 03:04:05^ORDERBYsys_updated_on^ORDERBYsys_id',
+    );
   });
 
   it('pages through records sharing timestamps reading each exactly once', () => {
@@ -20,7 +28,10 @@ describe('ServiceNow polling cursor', () => {
     const table = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 40 });
     fc.assert(
       fc.property(table, fc.integer({ min: 1, max: 7 }), (seconds, pageSize) => {
-        const rows = seconds.map((s, i) => ({ id: String(i).padStart(3, '0'), at: `2026-01-01 00:00:0${s}` })).sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
+        const byTimeThenId = (a: { id: string; at: string }, b: { id: string; at: string }) =>
+          a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1;
+        const rows = seconds.map((s, i) => ({ id: String(i).padStart(3, '0'), at: `2026-01-01 00:00:0${s}` }));
+        rows.sort(byTimeThenId);
         let position: CursorPosition = { skip: 0 };
         const seen: string[] = [];
         for (let guard = 0; guard < 100; guard += 1) {

@@ -21,21 +21,29 @@ describe('ServiceNow mapping', () => {
   });
 
   it('reads the assignee by its dot-walked user_name, through userMap or prefixed', () => {
-    const read = (userName: string) => mapping.fromServiceNow(recordSchema.parse({ sys_id: 'x', assigned_to: '681ccaf9c0a8016400b98a06818d57c7', 'assigned_to.user_name': userName })).fields.assignee;
+    const sysId = '681ccaf9c0a8016400b98a06818d57c7';
+    const assigned = (userName: string) => ({ sys_id: 'x', assigned_to: sysId, 'assigned_to.user_name': userName });
+    const read = (userName: string) => mapping.fromServiceNow(recordSchema.parse(assigned(userName))).fields.assignee;
     expect(read('ann.example')).toBe('ann');
     expect(read('beth.anglin')).toBe('servicenow:beth.anglin');
   });
 
   it('lists what it cannot read as field problems instead of dropping it', () => {
-    const { fields, problems } = mapping.fromServiceNow(recordSchema.parse({ sys_id: 'x', state: '-5', priority: '9', assigned_to: 'abc', short_description: 'Kept' }));
+    const odd = { sys_id: 'x', state: '-5', priority: '9', assigned_to: 'abc', short_description: 'Kept' };
+    const { fields, problems } = mapping.fromServiceNow(recordSchema.parse(odd));
     expect(fields).toEqual({ title: 'Kept' });
     expect(problems.map((p) => p.field)).toEqual(['status', 'priority', 'assignee']);
     expect(problems[0]?.message).toMatch(/stateMap/);
   });
 
   it('resolving sets close_code and close_notes; reopening clears them', () => {
-    expect(mapping.toServiceNow({ status: 'resolved' }, 't-1').fields).toEqual({ state: '6', close_code: 'Solved (Permanently)', close_notes: 'Resolved in Lockstep (ticket t-1)' });
-    expect(mapping.toServiceNow({ status: 'in_progress' }, 't-1').fields).toEqual({ state: '2', close_code: '', close_notes: '' });
+    expect(mapping.toServiceNow({ status: 'resolved' }, 't-1').fields).toEqual({
+      state: '6',
+      close_code: 'Solved (Permanently)',
+      close_notes: 'Resolved in Lockstep (ticket t-1)',
+    });
+    const reopened = mapping.toServiceNow({ status: 'in_progress' }, 't-1').fields;
+    expect(reopened).toEqual({ state: '2', close_code: '', close_notes: '' });
   });
 
   it('sends ACKNOWLEDGED as In Progress and says ServiceNow will report it back that way', () => {
@@ -43,7 +51,8 @@ describe('ServiceNow mapping', () => {
   });
 
   it('stateMap overrides both ways', () => {
-    const custom = createServiceNowMapping(parseServiceNowConfig({ instanceUrl: 'https://x.service-now.com', stateMap: { ACKNOWLEDGED: 101 } }));
+    const config = parseServiceNowConfig({ instanceUrl: 'https://x.service-now.com', stateMap: { ACKNOWLEDGED: 101 } });
+    const custom = createServiceNowMapping(config);
     expect(custom.toServiceNow({ status: 'acknowledged' }, 't').fields['state']).toBe('101');
     expect(custom.hubStatus('101')).toBe('acknowledged');
   });
@@ -53,7 +62,8 @@ describe('ServiceNow mapping', () => {
       fc.property(fc.constantFrom(...priorities), (priority) => {
         const { fields } = mapping.toServiceNow({ priority }, 't');
         const computed = priorityOf(fields['impact'] ?? '', fields['urgency'] ?? '');
-        return mapping.fromServiceNow(recordSchema.parse({ sys_id: 'x', priority: computed })).fields.priority === priority;
+        const back = mapping.fromServiceNow(recordSchema.parse({ sys_id: 'x', priority: computed }));
+        return back.fields.priority === priority;
       }),
     );
   });
@@ -74,7 +84,8 @@ describe('ServiceNow mapping', () => {
         mapping.toServiceNow(changed as never, 't');
         return '';
       } catch (error) {
-        return error instanceof ExternalCallError && error.kind === 'rejected' ? error.message : `not a rejection: ${String(error)}`;
+        const rejection = error instanceof ExternalCallError && error.kind === 'rejected';
+        return rejection ? error.message : `not a rejection: ${String(error)}`;
       }
     };
     expect(refused({ assignee: 'zoe' })).toMatch(/"zoe".*userMap/);

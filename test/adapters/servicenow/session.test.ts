@@ -6,10 +6,24 @@ import { createServiceNowSimulator, type ServiceNowSimulator } from '#simulators
 
 let sim: ServiceNowSimulator;
 const connector = createServiceNowConnector({ pageSize: 3, timeoutMs: 2_000 });
-const open = (credentials: Record<string, string> = { username: 'lockstep.integration', password: 'integration-password' }, config: Record<string, unknown> = {}): ConnectorSession =>
-  connector.open({ projectId: 'p', config: connector.parseConfig({ instanceUrl: sim.instanceUrl, userMap: { beth: 'beth.anglin' }, ...config }), credentials });
-const request = (changed: OutboundRequest['changed'], extra: Partial<OutboundRequest> = {}): OutboundRequest => ({ deliveryId: 'd-1', ticketId: 't-1', changed, ticket: {}, ...extra });
-const failureOf = async (work: Promise<unknown>) => work.then(() => undefined, (error: unknown) => error as ExternalCallError);
+const integration = { username: 'lockstep.integration', password: 'integration-password' };
+type Settings = Record<string, unknown>;
+function open(credentials: Record<string, string> = integration, config: Settings = {}): ConnectorSession {
+  const parsed = connector.parseConfig({ instanceUrl: sim.instanceUrl, userMap: { beth: 'beth.anglin' }, ...config });
+  return connector.open({ projectId: 'p', config: parsed, credentials });
+}
+const request = (changed: OutboundRequest['changed'], extra: Partial<OutboundRequest> = {}): OutboundRequest => ({
+  deliveryId: 'd-1',
+  ticketId: 't-1',
+  changed,
+  ticket: {},
+  ...extra,
+});
+const failureOf = async (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    (error: unknown) => error as ExternalCallError,
+  );
 
 beforeAll(async () => {
   sim = createServiceNowSimulator({ readOnlyUser: { username: 'auditor', password: 'pw' } });
@@ -31,20 +45,24 @@ describe('ServiceNow session', () => {
     expect((await failureOf(open(undefined, { table: 'nope' }).testConnection()))?.kind).toBe('rejected');
   });
 
-  it('creates with correlation_id, reads back in hub terms, and a retried create adopts instead of twinning', async () => {
+  it('creates with correlation_id, reads back in hub terms; a retried create adopts instead of twinning', async () => {
     const session = open();
-    const created = await session.createItem(request({ title: 'VPN down', description: 'All of EMEA', priority: 'p2', status: 'in_progress', assignee: 'beth' }, { ticketId: 't-vpn' }));
+    const values = { title: 'VPN down', description: 'EMEA', priority: 'p2', status: 'in_progress', assignee: 'beth' };
+    const created = await session.createItem(request(values, { ticketId: 't-vpn' }));
     const record = sim.record(created.externalId ?? '');
-    expect(record).toMatchObject({ short_description: 'VPN down', impact: '1', urgency: '2', priority: '2', state: '2', correlation_id: 't-vpn', correlation_display: 'Lockstep' });
+    expect(record).toMatchObject({ short_description: 'VPN down', description: 'EMEA', state: '2' });
+    expect(record).toMatchObject({ impact: '1', urgency: '2', priority: '2' });
+    expect(record).toMatchObject({ correlation_id: 't-vpn', correlation_display: 'Lockstep' });
     expect(await session.fetchItem(created.externalId ?? '')).toMatchObject({
-      fields: { title: 'VPN down', description: 'All of EMEA', status: 'in_progress', priority: 'p2', assignee: 'beth' },
+      fields: values,
       orderingKey: '000000000000',
     });
     sim.loseNextAnswers(1);
     const lost = await failureOf(session.createItem(request({ title: 'Lost answer' }, { ticketId: 't-lost' })));
     expect(lost?.kind).toBe('unavailable');
     const retried = await session.createItem(request({ title: 'Lost answer' }, { ticketId: 't-lost', retry: true }));
-    expect([...sim.store.records.values()].filter((r) => r['correlation_id'] === 't-lost').map((r) => r['sys_id'])).toEqual([retried.externalId]);
+    const made = [...sim.store.records.values()].filter((r) => r['correlation_id'] === 't-lost');
+    expect(made.map((r) => r['sys_id'])).toEqual([retried.externalId]);
   });
 
   it('resolves with close code and notes, reopens clearing them, and reports the new sys_mod_count', async () => {
@@ -52,7 +70,8 @@ describe('ServiceNow session', () => {
     const { externalId } = await session.createItem(request({ title: 'Disk full' }));
     const id = externalId ?? '';
     const resolved = await session.updateItem(id, request({ status: 'resolved' }));
-    expect(sim.record(id)).toMatchObject({ state: '6', close_code: 'Solved (Permanently)', close_notes: 'Resolved in Lockstep (ticket t-1)' });
+    const closeNotes = 'Resolved in Lockstep (ticket t-1)';
+    expect(sim.record(id)).toMatchObject({ state: '6', close_code: 'Solved (Permanently)', close_notes: closeNotes });
     expect(resolved.orderingKey).toBe('000000000001');
     await session.updateItem(id, request({ status: 'open' }));
     expect(sim.record(id)).toMatchObject({ state: '1', close_code: '', close_notes: '' });
@@ -91,13 +110,22 @@ describe('ServiceNow session', () => {
     const id = externalId ?? '';
     const comments = session.comments;
     if (!comments?.fetch) throw new Error('the session mirrors comments');
-    const comment = { deliveryId: 'c-1', ticketId: 't-1', commentId: 'c-1', body: 'Rebooted the router.', author: 'ann', createdAtMs: 0, updatedAtMs: 0 };
+    const comment = {
+      deliveryId: 'c-1',
+      ticketId: 't-1',
+      commentId: 'c-1',
+      body: 'Rebooted the router.',
+      author: 'ann',
+      createdAtMs: 0,
+      updatedAtMs: 0,
+    };
     const posted = await comments.post(id, comment);
     const again = await comments.post(id, { ...comment, retry: true });
     expect(again.externalId).toBe(posted.externalId);
     expect(sim.comments(id).map((entry) => entry['value'])).toEqual(['Rebooted the router.']);
     await comments.edit(id, posted.externalId, { ...comment, body: 'Rebooted the router twice.' });
-    expect(await comments.fetch(id, posted.externalId)).toMatchObject({ body: 'Rebooted the router twice.', author: 'lockstep.integration' });
+    const read = await comments.fetch(id, posted.externalId);
+    expect(read).toMatchObject({ body: 'Rebooted the router twice.', author: 'lockstep.integration' });
     await comments.remove(id, posted.externalId, comment);
     await comments.remove(id, posted.externalId, comment);
     expect(await comments.fetch(id, posted.externalId)).toBeNull();
