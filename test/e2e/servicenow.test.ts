@@ -318,12 +318,16 @@ describe('ServiceNow', () => {
     }
   });
 
-  it('waits out a 429 as ServiceNow asks, and records a value it cannot map as a sync error on the link', async () => {
+  it('waits out a 429, retries a 503, and records a value it cannot map as a sync error on the link', async () => {
     const { id, sysId } = await linkedRecord({ title: 'Throttled' });
     sn.failNext(1, 429, { retryAfter: '1' });
     await update(id, { title: 'Throttled, then through' });
     const title = async () => sn.record(sysId)?.['short_description'];
     await eventually(title, (text) => text === 'Throttled, then through', 20_000);
+    sn.failNext(1, 503);
+    await update(id, { description: 'Through after a 503 too' });
+    const description = async () => sn.record(sysId)?.['description'];
+    await eventually(description, (text) => text === 'Through after a 503 too', 20_000);
     await update(id, { assignee: 'zoe' });
     const view = await eventually(() => read(id), (t) => (t.mappings[0]?.errors.length ?? 0) > 0, 20_000);
     expect(view.mappings[0]?.errors[0]).toMatchObject({ field: 'assignee', direction: 'outbound' });
