@@ -265,6 +265,21 @@ describe('ServiceNow', () => {
     }
   });
 
+  it('ends at the newest state when deliveries arrive late and out of order', async () => {
+    const { id, sysId } = await linkedRecord({ title: 'Flapping' });
+    sn.rules.configure({ hold: true });
+    try {
+      sn.personEdit(sysId, { short_description: 'Flapping: first' });
+      sn.personEdit(sysId, { short_description: 'Flapping: second' });
+      await sn.rules.release();
+      await eventually(() => read(id), (t) => t.title === 'Flapping: second');
+      await settle();
+      expect((await read(id)).title).toBe('Flapping: second');
+    } finally {
+      sn.rules.configure({ hold: false });
+    }
+  });
+
   it('turns concurrent edits into a conflict and leaves ServiceNow as it is until resolved', async () => {
     const { id, sysId } = await linkedRecord({ title: 'Login loop' });
     await admin().run(gql.pause, { id: project.id });
