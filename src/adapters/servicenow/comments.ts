@@ -35,7 +35,8 @@ export function openServiceNowComments(client: TableClient, table: string): Comm
     const query = `element_id=${queryValue(sysId)}^element=comments^ORDERBYDESCsys_created_on`;
     const read = { query, fields: journalFields, limit: window };
     const page = await client.list(journalTable, journalListSchema, read, signal);
-    return page.result.find((entry) => (entry.value ?? '') === body);
+    // Compared without outer whitespace, which the journal may not keep as sent.
+    return page.result.find((entry) => (entry.value ?? '').trim() === body.trim());
   }
 
   const result = (entry: JournalEntry, request: CommentRequest) => {
