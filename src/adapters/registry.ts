@@ -7,6 +7,7 @@ import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
+import { createServiceNowConnector } from './servicenow/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -22,6 +23,7 @@ function builtInConnectors(): Connector[] {
     createGenericWebhookConnector(),
     createJiraConnector(),
     createPeerConnector(),
+    createServiceNowConnector(),
   ];
 }
 
