@@ -21,18 +21,6 @@ export class AlertGroupRecord {
   createdAt!: Date;
   updatedAt!: Date;
 
-  /** A group nothing is known of yet. */
-  static start(ids: { id: string; projectId: string; groupKey: string }, nowMs: number): AlertGroupRecord {
-    return Object.assign(new AlertGroupRecord(), ids, {
-      ticketId: null,
-      resolvedAt: null,
-      earlier: [],
-      routedProjectIds: [],
-      createdAt: new Date(nowMs),
-      updatedAt: new Date(nowMs),
-    });
-  }
-
   /** The state to fold over, given the episode ticket's current status and priority and its members. */
   state(ticket: { status: TicketStatus; priority: Priority } | null, members: readonly AlertInstance[]): AlertGroupState {
     const episode: AlertEpisode | null = ticket && {

@@ -50,7 +50,7 @@ export interface GroupPatch {
 /** What one report does. */
 export type GroupStep =
   | { readonly kind: 'ignored'; readonly reason: 'stale' | 'repeat' }
-  /** Kept as a mark only (an alert resolved that no ticket holds). */
+  /** Kept as a mark only (an alert resolved before its group ever fired). */
   | { readonly kind: 'remembered'; readonly next: AlertGroupState }
   /** A new ticket: the group's first, or a new episode after the reopen window. */
   | { readonly kind: 'opened'; readonly ticket: NewGroupTicket; readonly next: AlertGroupState }
@@ -104,6 +104,7 @@ function open(group: AlertGroupState, report: AlertReport, policy: AlertPolicy):
 
 function resolve(group: AlertGroupState, episode: AlertEpisode, report: AlertReport): GroupStep {
   const members = upsert(episode.members, report);
+  const earlier = group.earlier.filter((mark) => mark.fingerprint !== report.fingerprint);
   const allResolved = members.every((member) => member.status === 'resolved');
   const resolvesNow = allResolved && episode.resolvedAtMs === null && !closedStatuses.includes(episode.status);
   const next: AlertEpisode = {
@@ -112,7 +113,7 @@ function resolve(group: AlertGroupState, episode: AlertEpisode, report: AlertRep
     resolvedAtMs: allResolved ? (episode.resolvedAtMs ?? report.observedAtMs) : null,
     members,
   };
-  return { kind: 'updated', patch: resolvesNow ? { status: 'resolved' } : {}, next: { ...group, episode: next } };
+  return { kind: 'updated', patch: resolvesNow ? { status: 'resolved' } : {}, next: { episode: next, earlier } };
 }
 
 function fire(group: AlertGroupState, episode: AlertEpisode, known: AlertReport | undefined, report: AlertReport, policy: AlertPolicy): GroupStep {
@@ -142,7 +143,8 @@ export function stepAlertGroup(group: AlertGroupState, report: AlertReport, poli
     if (order === 0) return { kind: 'ignored', reason: 'repeat' };
   }
   if (report.status === 'resolved') {
-    if (episode && known) return resolve(group, episode, report);
+    // A resolution of an alert the episode had not heard of still joins it (a missed notification).
+    if (episode) return resolve(group, episode, report);
     return { kind: 'remembered', next: { ...group, earlier: upsert(group.earlier, markOf(report)) } };
   }
   if (!episode) return open(group, report, policy);

@@ -32,8 +32,12 @@ export interface ApplyAlertsContext {
 
 /** The group's bookkeeping row, created when missing, locked for the rest of the transaction. */
 async function lockGroup(em: EntityManager, projectId: string, groupKey: string): Promise<AlertGroupRecord> {
-  const fresh = AlertGroupRecord.start({ id: newHubId(), projectId, groupKey }, Date.now());
-  await em.createQueryBuilder(AlertGroupRecord).insert(fresh).onConflict(['projectId', 'groupKey']).ignore().execute();
+  const now = new Date();
+  // Concurrent first deliveries of a group: one insert wins, the others wait for it and find its row.
+  await em.execute(
+    'insert into alert_groups (id, project_id, group_key, created_at, updated_at) values (?, ?, ?, ?, ?) on conflict (project_id, group_key) do nothing',
+    [newHubId(), projectId, groupKey, now, now],
+  );
   const record = await em.findOne(AlertGroupRecord, { projectId, groupKey }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!record) throw new Error(`alert group ${groupKey} vanished inside its transaction`);
   return record;
@@ -151,6 +155,8 @@ async function route(em: EntityManager, record: AlertGroupRecord, ticket: Ticket
 export async function applyAlerts(em: EntityManager, project: ExternalProject, alerts: readonly AlertReport[], policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events): Promise<void> {
   const byGroup = new Map<string, AlertReport[]>();
   for (const alert of alerts) byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
+  // The alerts of one notification are simultaneous: taken in source-time order (a stable sort).
+  for (const reports of byGroup.values()) reports.sort((a, b) => a.observedAtMs - b.observedAtMs);
   // Groups in key order, so transactions over overlapping groups queue instead of deadlocking.
   for (const groupKey of [...byGroup.keys()].sort()) {
     await applyGroup(em, project, groupKey, byGroup.get(groupKey) ?? [], policy, ctx, events);

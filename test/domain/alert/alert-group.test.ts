@@ -68,7 +68,13 @@ describe('alert-group lifecycle', () => {
     expect(after.tickets).toEqual([{ status: 'resolved', priority: 'p3' }, { status: 'open', priority: 'p3' }]);
   });
 
-  it('ignores a resolution of an unknown alert, and the older firing that arrives after it', () => {
+  it('keeps a resolution of an alert a firing group had not heard of as a resolved member', () => {
+    const { tickets, group } = run([report('a', 'firing', 1), report('b', 'resolved', 2)]);
+    expect(tickets).toEqual([{ status: 'open', priority: 'p3' }]);
+    expect(group.episode?.members.map((m) => [m.fingerprint, m.status])).toEqual([['a', 'firing'], ['b', 'resolved']]);
+  });
+
+  it('ignores a resolution before the group ever fired, and the older firing that arrives after it', () => {
     const { tickets, group } = run([report('a', 'resolved', 5), report('a', 'firing', 1)]);
     expect(tickets).toEqual([]);
     expect(group.earlier).toEqual([{ fingerprint: 'a', status: 'resolved', observedAtMs: 5 }]);
@@ -141,13 +147,14 @@ describe('alert-group properties', () => {
       fc.property(arbSchedule, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 10 }), (reports, repeats) => {
         const withRepeats = [...reports];
         for (const [pick, at] of repeats) {
-          const index = pick % reports.length;
-          const original = reports[index] as AlertReport;
-          const position = index + 1 + (at % (withRepeats.length - index));
-          withRepeats.splice(Math.min(position, withRepeats.length), 0, original);
+          const original = reports[pick % reports.length] as AlertReport;
+          // Somewhere after the original (the first occurrence of that very object).
+          const after = withRepeats.indexOf(original) + 1;
+          withRepeats.splice(after + (at % (withRepeats.length - after + 1)), 0, original);
         }
         expect(run(withRepeats)).toEqual(run(reports));
       }),
+      { numRuns: 500 },
     );
   });
 
