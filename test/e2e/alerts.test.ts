@@ -310,6 +310,27 @@ describe('Alertmanager alert groups', () => {
     ]);
   });
 
+  it('makes one ticket of a storm of notifications about a new group arriving together', async () => {
+    const bodies = Array.from({ length: 12 }, (_, n) =>
+      alertmanagerBody({ groupKey: 'storm', alerts: [alert(`Storm${n}`, 'firing', '2026-05-01T00:00:00Z')] }),
+    );
+    const answers = await Promise.all([...bodies, ...bodies].map((body) => post(alertmanager, body)));
+    expect(answers.every((answer) => answer.status === 202)).toBe(true);
+    const ids = await eventually(
+      async () => {
+        const rows = await query<{ ticket_id: string; n: string }>(
+          env.databaseUrl,
+          `select ticket_id, count(*) as n from alert_instances where group_key = 'storm' group by ticket_id`,
+        );
+        return rows;
+      },
+      (rows) => rows.length === 1 && rows[0]?.n === '12',
+    );
+    const ticket = await readTicket(ids[0]?.ticket_id as string);
+    expect(ticket).toMatchObject({ title: expect.stringMatching(/^Storm\d+$/), kind: 'ALERT_GROUP', status: 'OPEN' });
+    expect(await ticketsMatching('Storm')).toHaveLength(1);
+  });
+
   it('routes a matching group once to the target project, which creates the item there', async () => {
     const critical = alert('ReplicaLag', 'firing', '2026-04-01T00:00:00Z', {
       labels: { severity: 'critical', team: 'db' },
