@@ -9,6 +9,7 @@ import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
+import { createServiceNowConnector } from './servicenow/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -26,6 +27,7 @@ function builtInConnectors(): Connector[] {
     createPeerConnector(),
     createAlertmanagerConnector(),
     createGrafanaConnector(),
+    createServiceNowConnector(),
   ];
 }
 
