@@ -182,7 +182,7 @@ describe('alert deliveries: authentication and refusals', () => {
     expect(await inbox()).toBe(before);
   });
 
-  it('refuses a route to an unknown project and a PUSH direction when connecting', async () => {
+  it('refuses routes to unknown, own or receive-only projects, and a PUSH direction', async () => {
     const unknown = await lockstep.admin.request(CONNECT, {
       input: {
         name: 'x',
@@ -199,6 +199,17 @@ describe('alert deliveries: authentication and refusals', () => {
       input: { name: 'x', kind: 'GRAFANA', direction: 'PUSH', credentials: {}, config: {} },
     });
     expect(push.errors?.[0]?.message).toBe('direction: GRAFANA projects take PULL or BIDIRECTIONAL, not PUSH');
+    const update = `mutation($input: UpdateExternalProjectInput!) { updateExternalProject(input: $input) { project { id } } }`;
+    const self = await lockstep.admin.request(update, {
+      input: { id: grafana.id, config: { routes: [{ targetProjectId: grafana.id }] } },
+    });
+    expect(self.errors?.[0]?.message).toBe('config.routes[0].targetProjectId: a project cannot route alerts to itself');
+    const toSource = await lockstep.admin.request(update, {
+      input: { id: grafana.id, config: { routes: [{ targetProjectId: alertmanager.id }] } },
+    });
+    expect(toSource.errors?.[0]?.message).toBe(
+      'config.routes[0].targetProjectId: project Prometheus (ALERTMANAGER) cannot create items',
+    );
   });
 });
 
