@@ -199,7 +199,9 @@ describe('alert deliveries: authentication and refusals', () => {
       input: { name: 'x', kind: 'GRAFANA', direction: 'PUSH', credentials: {}, config: {} },
     });
     expect(push.errors?.[0]?.message).toBe('direction: GRAFANA projects take PULL or BIDIRECTIONAL, not PUSH');
-    const update = `mutation($input: UpdateExternalProjectInput!) { updateExternalProject(input: $input) { project { id } } }`;
+    const update = `mutation($input: UpdateExternalProjectInput!) {
+      updateExternalProject(input: $input) { project { id } }
+    }`;
     const self = await lockstep.admin.request(update, {
       input: { id: grafana.id, config: { routes: [{ targetProjectId: grafana.id }] } },
     });
