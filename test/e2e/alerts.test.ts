@@ -182,6 +182,24 @@ describe('alert deliveries: authentication and refusals', () => {
     expect(await inbox()).toBe(before);
   });
 
+  it('refuses an alert dated far ahead of its clock, as a sync error on the project', async () => {
+    const body = alertmanagerBody({
+      groupKey: 'future',
+      alerts: [alert('FromTheFuture', 'firing', '2099-01-01T00:00:00Z')],
+    });
+    const sent = await post(alertmanager, body);
+    await processed(sent.answer?.deliveryId);
+    expect(await ticketsMatching('FromTheFuture')).toEqual([]);
+    const errors = await query<{ message: string }>(
+      env.databaseUrl,
+      'select message from sync_errors where project_id = $1',
+      [alertmanager.id],
+    );
+    expect(errors.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^alert fp-FromTheFuture of group future dated 2099/),
+    );
+  });
+
   it('refuses routes to unknown, own or receive-only projects, and a PUSH direction', async () => {
     const unknown = await lockstep.admin.request(CONNECT, {
       input: {
