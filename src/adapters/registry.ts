@@ -4,7 +4,9 @@
 
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
+import { createAlertmanagerConnector } from './alertmanager/connector.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
+import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 import { createServiceNowConnector } from './servicenow/connector.ts';
@@ -23,6 +25,8 @@ function builtInConnectors(): Connector[] {
     createGenericWebhookConnector(),
     createJiraConnector(),
     createPeerConnector(),
+    createAlertmanagerConnector(),
+    createGrafanaConnector(),
     createServiceNowConnector(),
   ];
 }
