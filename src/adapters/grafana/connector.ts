@@ -7,25 +7,13 @@ import type { Connector, InboundDelivery } from '#domain/project/connector.ts';
 import { alertSourceConfigSchema, type SeverityDefaults } from '#adapters/alert-source/config.ts';
 import { createAlertSourceConnector } from '#adapters/alert-source/connector.ts';
 import { bodyDeliveryId, type AlertDelivery } from '#adapters/alert-source/delivery.ts';
+import { alertmanagerSeverities } from '#adapters/alertmanager/connector.ts';
 import { alertReportsOf } from '#adapters/alertmanager/mapping.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import { grafanaLegacySchema, grafanaNotificationSchema, type GrafanaLegacyNotification } from './payloads.ts';
 
-/** Grafana has no fixed severities; these are the `severity` label values people use most. */
-export const grafanaSeverities: SeverityDefaults = {
-  severityMap: {
-    critical: 'p1',
-    page: 'p1',
-    error: 'p2',
-    high: 'p2',
-    warning: 'p3',
-    medium: 'p3',
-    low: 'p4',
-    info: 'p5',
-    none: 'p5',
-  },
-  fallbackPriority: 'p3',
-};
+/** Grafana has no fixed severities; its rules use the same `severity` labels as Prometheus rules. */
+export const grafanaSeverities: SeverityDefaults = alertmanagerSeverities;
 
 /** A legacy rule notification as at most one report (states other than alerting and ok say nothing). */
 function legacyReports(body: GrafanaLegacyNotification, receivedAtMs: number): AlertReport[] {
