@@ -4,28 +4,13 @@ import { GraphQLError } from 'graphql';
 import { ZodError } from 'zod';
 import { DomainError } from '#domain/errors.ts';
 
+// Resolvers throw the same application errors the services do.
+export { BadInputError, ForbiddenError, NotFoundError } from '#infra/services/errors.ts';
+
 /** An error whose message is safe and useful to show to the API caller. */
 export interface PublicError {
   readonly message: string;
   readonly code: string;
-}
-
-/** Raised by services for a request that names something that does not exist. */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  readonly code = 'NOT_FOUND';
-}
-
-/** Raised by services for input that cannot be accepted. */
-export class BadInputError extends Error {
-  override readonly name = 'BadInputError';
-  readonly code = 'BAD_USER_INPUT';
-}
-
-/** Raised by services when the caller's role does not allow this change to this record. */
-export class ForbiddenError extends Error {
-  override readonly name = 'ForbiddenError';
-  readonly code = 'FORBIDDEN';
 }
 
 function describeZod(error: ZodError): string {
