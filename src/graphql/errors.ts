@@ -35,19 +35,24 @@ export function toPublicError(error: unknown): PublicError | undefined {
   return undefined;
 }
 
-/** yoga's maskError hook: keep GraphQL and public errors, mask the rest. */
-export function maskError(error: unknown, fallback: string): Error {
+/**
+ * yoga's maskError hook: keep GraphQL and public errors; mask the rest, after `report` logged the
+ * original and returned the id that the masked error carries (the caller quotes it to an operator).
+ */
+export function maskError(error: unknown, fallback: string, report: (error: unknown) => string): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (error instanceof GraphQLError && !error.originalError) return error;
   if (original instanceof GraphQLError) return original;
   const shown = toPublicError(original);
-  if (shown) {
-    const graphQLError = error instanceof GraphQLError ? error : undefined;
-    return new GraphQLError(shown.message, {
-      ...(graphQLError?.nodes ? { nodes: graphQLError.nodes } : {}),
-      ...(graphQLError?.path ? { path: graphQLError.path } : {}),
-      extensions: { code: shown.code },
-    });
-  }
-  return new GraphQLError(fallback, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  const graphQLError = error instanceof GraphQLError ? error : undefined;
+  const location = {
+    ...(graphQLError?.nodes ? { nodes: graphQLError.nodes } : {}),
+    ...(graphQLError?.path ? { path: graphQLError.path } : {}),
+  };
+  if (shown) return new GraphQLError(shown.message, { ...location, extensions: { code: shown.code } });
+  const errorId = report(original);
+  return new GraphQLError(`${fallback} (error id ${errorId})`, {
+    ...location,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+  });
 }

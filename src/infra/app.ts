@@ -6,8 +6,9 @@ import { startOutboxRelay } from './bus/outbox-relay.ts';
 import { createNatsLink } from './bus/nats-link.ts';
 import { ensureStreams, streamNames } from './bus/streams.ts';
 import type { Config } from './config.ts';
-import { createTokenStore } from './auth/tokens.ts';
+import { bearerToken, createTokenStore, sameToken } from './auth/tokens.ts';
 import { createGraphQLServer } from './http/graphql-server.ts';
+import { createGraphQLRoute } from './http/graphql-route.ts';
 import { checkHealth } from './http/health.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import type { Logger } from './logger.ts';
@@ -83,18 +84,23 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     sweepNow: () => engine.sweeper.sweep(),
   };
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
-  const graphql = createGraphQLServer(buildSchema(), services, metrics);
+  const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
   const server = createHttpServer(
     {
-      '/graphql': (request, response) => graphql.yoga(request, response),
+      '/graphql': createGraphQLRoute(graphql, tokens, config.maxRequestBytes),
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
-      '/metrics': async (_request, response) => {
+      '/metrics': async (request, response) => {
+        if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {
+          response.setHeader('www-authenticate', 'Bearer');
+          sendJson(response, 401, { error: 'GET /metrics needs "Authorization: Bearer <LOCKSTEP_METRICS_TOKEN>"' });
+          return;
+        }
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });
         response.end(text);
@@ -106,10 +112,11 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '0.0.0.0', () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const reachable = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
   publicUrl = config.publicUrl ?? url;
   logger.info({ url, publicUrl: config.publicUrl ?? url }, 'Lockstep is listening');
 

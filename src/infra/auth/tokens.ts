@@ -1,7 +1,7 @@
 // Issuing and checking bearer tokens. Tokens are random, shown once, and stored only as a
 // SHA-256 hash; lookups go by hash. The configured LOCKSTEP_ADMIN_TOKEN, or one generated and
 // printed on the first start, holds the admin role.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApiToken } from '#infra/persistence/api-token.ts';
 import type { Role } from './roles.ts';
@@ -32,6 +32,12 @@ export function generateToken(): string {
 export function bearerToken(header: string | null | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** Compares a presented token with a configured one in constant time. */
+export function sameToken(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  return timingSafeEqual(Buffer.from(hashToken(presented), 'hex'), Buffer.from(hashToken(expected), 'hex'));
 }
 
 /** Token storage and lookup. */

@@ -1,5 +1,6 @@
 // GraphQL over HTTP (yoga, with GraphiQL and SSE) and over WebSocket (graphql-ws,
 // `graphql-transport-ws`), both on /graphql and both authenticated by bearer token.
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -8,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { maskError } from '#graphql/errors.ts';
 import type { GraphQLContext } from '#graphql/context.ts';
 import { bearerToken, type Caller } from '#infra/auth/tokens.ts';
+import type { Logger } from '#infra/logger.ts';
 import type { Metrics } from '#infra/metrics.ts';
 import type { Services } from '#infra/services/services.ts';
 
@@ -48,13 +50,18 @@ function metricsPlugin(metrics: Metrics): Plugin {
 }
 
 /** Builds the yoga instance and the WebSocket bridge over one schema. */
-export function createGraphQLServer(schema: GraphQLSchema, services: Services, metrics: Metrics): GraphQLServer {
+export function createGraphQLServer(schema: GraphQLSchema, services: Services, metrics: Metrics, logger: Logger): GraphQLServer {
+  const report = (error: unknown): string => {
+    const errorId = randomUUID();
+    logger.error({ err: error, errorId }, 'GraphQL operation failed with an internal error');
+    return errorId;
+  };
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { subscriptionsProtocol: 'WS', title: 'Lockstep' },
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    maskedErrors: { maskError: (error, message) => maskError(error, message, report) },
     logging: false,
     plugins: [metricsPlugin(metrics)],
     context: async (initial): Promise<GraphQLContext> => {
