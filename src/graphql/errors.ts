@@ -40,8 +40,10 @@ export function toPublicError(error: unknown): PublicError | undefined {
  * original and returned the id that the masked error carries (the caller quotes it to an operator).
  */
 export function maskError(error: unknown, fallback: string, report: (error: unknown) => string): Error {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (error instanceof GraphQLError && !error.originalError) return error;
+  // graphql-ws wraps an error thrown while a subscription streams as a GraphQLError with a cause.
+  const wrapped = error instanceof GraphQLError ? (error.originalError ?? (error.cause as Error | undefined)) : undefined;
+  const original = error instanceof GraphQLError ? (wrapped ?? error) : error;
+  if (error instanceof GraphQLError && !wrapped) return error;
   if (original instanceof GraphQLError) return original;
   const shown = toPublicError(original);
   const graphQLError = error instanceof GraphQLError ? error : undefined;

@@ -6,9 +6,11 @@ import { startOutboxRelay } from './bus/outbox-relay.ts';
 import { createNatsLink } from './bus/nats-link.ts';
 import { ensureStreams, streamNames } from './bus/streams.ts';
 import type { Config } from './config.ts';
-import { bearerToken, createTokenStore, sameToken } from './auth/tokens.ts';
+import { bearerToken, createTokenStore, sameToken, tokenCacheMs } from './auth/tokens.ts';
 import { createGraphQLServer } from './http/graphql-server.ts';
 import { createGraphQLRoute } from './http/graphql-route.ts';
+import { attachGraphQLWebSocket } from './http/graphql-ws.ts';
+import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import type { Logger } from './logger.ts';
@@ -86,9 +88,10 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
+  const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);
   const server = createHttpServer(
     {
-      '/graphql': createGraphQLRoute(graphql, tokens, config.maxRequestBytes),
+      '/graphql': createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes),
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
@@ -108,7 +111,21 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     },
     metrics,
   );
-  const closeWebSockets = graphql.attachWebSocket(server);
+  const sockets = attachGraphQLWebSocket(server, graphql, {
+    tokens,
+    slots,
+    maxPerConnection: config.maxSubscriptionsPerConnection,
+    report: graphql.report,
+  });
+  // A revoked token's sockets close: at once in this process, within tokenCacheMs in the others.
+  tokens.onRevoked((tokenId) => sockets.closeTokens(new Set([tokenId]), 'token revoked'));
+  const revocationWatch = setInterval(() => {
+    tokens.revokedAmong(sockets.openTokenIds()).then(
+      (revoked) => sockets.closeTokens(revoked, 'token revoked'),
+      (error: unknown) => logger.warn({ err: error }, 'could not check open sockets for revoked tokens'),
+    );
+  }, tokenCacheMs);
+  revocationWatch.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -141,7 +158,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     shutdown.abort();
-    await phase('websockets', closeWebSockets);
+    clearInterval(revocationWatch);
+    await phase('websockets', () => sockets.close());
     // Requests still running get a grace period; streams ended through `shutdown` above.
     const grace = setTimeout(() => server.closeAllConnections(), 5_000);
     await phase('http', () => closed);

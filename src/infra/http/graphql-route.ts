@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken, type Caller, type TokenStore } from '#infra/auth/tokens.ts';
 import type { GraphQLServer } from './graphql-server.ts';
+import type { SubscriptionSlots } from './subscription-slots.ts';
 
 class BodyTooLarge extends Error {}
 
@@ -56,7 +57,7 @@ async function writeResponse(answer: Response, response: ServerResponse): Promis
 }
 
 /** The /graphql route handler for plain HTTP and SSE (WebSockets are attached separately). */
-export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, maxRequestBytes: number) {
+export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, slots: SubscriptionSlots, maxRequestBytes: number) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (needsNoToken(request)) {
       await graphql.yoga.handle(request, response, {});
@@ -74,6 +75,17 @@ export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, m
       request.resume();
       sendErrors(response, 401, 'Unknown or revoked token', 'UNAUTHENTICATED');
       return;
+    }
+    // An SSE stream is a subscription: it holds one of the token's slots while it is open.
+    let release: (() => void) | undefined;
+    if ((request.headers.accept ?? '').includes('text/event-stream')) {
+      release = slots.acquire(caller.tokenId);
+      if (!release) {
+        request.resume();
+        sendErrors(response, 429, 'Too many subscriptions open with this token', 'TOO_MANY_SUBSCRIPTIONS');
+        return;
+      }
+      response.once('close', release);
     }
     if (request.method !== 'POST') {
       await graphql.yoga.handle(request, response, { caller });
