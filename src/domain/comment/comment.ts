@@ -35,6 +35,7 @@ export function normaliseCommentBody(body: unknown): string {
   const text = body.trim();
   if (text.length === 0) throw new InvalidCommentInput('body', 'must not be empty');
   if (text.length > maxBody) throw new InvalidCommentInput('body', `must be at most ${maxBody} characters`);
+  if (text.includes('\u0000')) throw new InvalidCommentInput('body', 'must not contain a NUL character (\\u0000)');
   return text;
 }
 
