@@ -20,6 +20,7 @@ import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
 import { createTicketService } from './services/tickets.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
+import { allowPrivateTargets } from '#adapters/shared/outbound-targets.ts';
 import { createCredentialVault } from './crypto/credential-vault.ts';
 import { resealCredentials } from './crypto/reseal.ts';
 import { createLinkService } from './services/links.ts';
@@ -51,6 +52,7 @@ export interface Lockstep {
 
 /** Migrates, connects and starts serving; resolves once the port is bound. */
 export async function startLockstep(config: Config, logger: Logger): Promise<Lockstep> {
+  allowPrivateTargets(config.allowPrivateTargets);
   const orm = await openDatabase(config.databaseUrl, logger);
   const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
   const names = streamNames(config.natsPrefix);
