@@ -6,8 +6,11 @@ import { startOutboxRelay } from './bus/outbox-relay.ts';
 import { createNatsLink } from './bus/nats-link.ts';
 import { ensureStreams, streamNames } from './bus/streams.ts';
 import type { Config } from './config.ts';
-import { createTokenStore } from './auth/tokens.ts';
+import { bearerToken, createTokenStore, sameToken, tokenCacheMs } from './auth/tokens.ts';
 import { createGraphQLServer } from './http/graphql-server.ts';
+import { createGraphQLRoute } from './http/graphql-route.ts';
+import { attachGraphQLWebSocket } from './http/graphql-ws.ts';
+import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import type { Logger } from './logger.ts';
@@ -17,7 +20,9 @@ import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
 import { createTicketService } from './services/tickets.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
+import { allowPrivateTargets } from '#adapters/shared/outbound-targets.ts';
 import { createCredentialVault } from './crypto/credential-vault.ts';
+import { resealCredentials } from './crypto/reseal.ts';
 import { createLinkService } from './services/links.ts';
 import { createProjectService } from './services/projects.ts';
 import { createPushJobService } from './services/push-jobs.ts';
@@ -48,6 +53,7 @@ export interface Lockstep {
 
 /** Migrates, connects and starts serving; resolves once the port is bound. */
 export async function startLockstep(config: Config, logger: Logger): Promise<Lockstep> {
+  allowPrivateTargets(config.allowPrivateTargets);
   const orm = await openDatabase(config.databaseUrl, logger);
   const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
   const names = streamNames(config.natsPrefix);
@@ -61,6 +67,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const uow = createUnitOfWork(orm, names.prefix, () => relay.kick());
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
+  await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
   const projects = createProjectService(uow, createConnectorRegistry(), vault);
   const engine = startSyncEngine({ orm, uow, nats, names, projects,
     hubReplica: replica,
@@ -85,18 +92,25 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     sweepNow: () => engine.sweeper.sweep(),
   };
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
-  const graphql = createGraphQLServer(buildSchema(), services, metrics);
+  const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
+  const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);
+  const graphqlRoute = createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes);
   const server = createHttpServer(
     {
-      '/graphql': (request, response) => graphql.yoga(request, response),
+      '/graphql': graphqlRoute.handle,
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
-      '/metrics': async (_request, response) => {
+      '/metrics': async (request, response) => {
+        if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {
+          response.setHeader('www-authenticate', 'Bearer');
+          sendJson(response, 401, { error: 'GET /metrics needs "Authorization: Bearer <LOCKSTEP_METRICS_TOKEN>"' });
+          return;
+        }
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });
         response.end(text);
@@ -104,14 +118,33 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     },
     metrics,
   );
-  const closeWebSockets = graphql.attachWebSocket(server);
+  const sockets = attachGraphQLWebSocket(server, graphql, {
+    tokens,
+    slots,
+    maxPerConnection: config.maxSubscriptionsPerConnection,
+    report: graphql.report,
+  });
+  // A revoked token's sockets and SSE streams close: at once in this process, within tokenCacheMs in the others.
+  const endStreams = (revoked: ReadonlySet<string>) => {
+    sockets.closeTokens(revoked, 'token revoked');
+    graphqlRoute.closeTokens(revoked);
+  };
+  tokens.onRevoked((tokenId) => endStreams(new Set([tokenId])));
+  const revocationWatch = setInterval(() => {
+    tokens.revokedAmong(new Set([...sockets.openTokenIds(), ...graphqlRoute.openTokenIds()])).then(
+      endStreams,
+      (error: unknown) => logger.warn({ err: error }, 'could not check open sockets for revoked tokens'),
+    );
+  }, tokenCacheMs);
+  revocationWatch.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '0.0.0.0', () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const reachable = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
   publicUrl = config.publicUrl ?? url;
   logger.info({ url, publicUrl: config.publicUrl ?? url }, 'Lockstep is listening');
 
@@ -136,7 +169,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     shutdown.abort();
-    await phase('websockets', closeWebSockets);
+    clearInterval(revocationWatch);
+    await phase('websockets', () => sockets.close());
     // Requests still running get a grace period; streams ended through `shutdown` above.
     const grace = setTimeout(() => server.closeAllConnections(), 5_000);
     await phase('http', () => closed);

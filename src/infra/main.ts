@@ -1,8 +1,8 @@
 // `npm start`: one process serving the API and the worker. Exits non-zero with one clear line on
 // bad configuration; on SIGTERM or SIGINT it stops accepting, finishes in-flight work, drains the
 // outbox relay, closes its connections and exits 0.
-import { ConfigError, loadConfig } from './config.ts';
-import { startLockstep } from './app.ts';
+import { ConfigError, loadConfig, secretsOf } from './config.ts';
+import { redactText } from './redact.ts';
 import { createLogger } from './logger.ts';
 
 let config;
@@ -16,8 +16,11 @@ try {
   throw error;
 }
 
-const logger = createLogger(config.logLevel);
+const secrets = secretsOf(config);
+const logger = createLogger(config.logLevel, secrets);
 try {
+  // Loaded after the configuration checked out, so a bad variable is reported at once.
+  const { startLockstep } = await import('./app.ts');
   const lockstep = await startLockstep(config, logger);
   if (lockstep.generatedAdminToken) {
     process.stdout.write(
@@ -50,6 +53,7 @@ try {
   process.on('SIGINT', onSignal);
 } catch (error) {
   logger.fatal({ err: error }, 'Lockstep could not start');
-  process.stderr.write(`lockstep: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lockstep: could not start: ${redactText(message, secrets)}\n`);
   process.exit(1);
 }

@@ -3,7 +3,7 @@
 // resolved, reopened and started anew, a person's acknowledgement kept, duplicates ignored, and a
 // route creating the item in a generic webhook receiver. Source times drive the reopen window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { alertmanagerBody, postAlertBody, type SentAlert } from '#simulators/alertmanager/sender.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';

@@ -2,7 +2,7 @@
 // names its date, instead of making every later real report of the item stale; the next real
 // report applies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 

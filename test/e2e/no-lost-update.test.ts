@@ -2,7 +2,7 @@
 // webhooks are held back is read before our push and decided by the field's strategy, instead of
 // being overwritten and its late webhook dropped as stale.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { connectJira, type ConnectedJira } from '#test/support/jira.ts';
 import { useLockstep } from '#test/support/lockstep.ts';

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, startInProcess, type RunningLockstep } from '#test/support/lockstep.ts';
 

@@ -2,8 +2,8 @@
 // database, two sync starts at once, and a create slower than any fixed wait whose own webhook
 // arrives before its answer.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
-import { createJiraSimulator } from '#adapters/jira/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
+import { createJiraSimulator } from '#simulators/jira/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { connectJira } from '#test/support/jira.ts';
 import { createTestEnvironment, startChild, startInProcess, type RunningLockstep, type TestEnvironment } from '#test/support/lockstep.ts';

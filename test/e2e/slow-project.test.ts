@@ -1,7 +1,7 @@
 // One slow system never stalls the others: project A's receiver hangs on every push, and project
 // B's pushes still go out while A's are all waiting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 
 const SECRET = 'slow-secret';

@@ -1,7 +1,7 @@
 // Duplicate comment jobs: two planners of the same comment and project at once (an edit, and a
 // create's acknowledgement taking the conversation along) leave one pending job, not two.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { Comment } from '#domain/comment/comment.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { createLogger } from '#infra/logger.ts';

@@ -9,7 +9,8 @@ import { ExternalProject, type ProjectChanges } from '#domain/project/external-p
 import type { IntegrationKind, SyncMode } from '#domain/project/kinds.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
 import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
-import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, NotFoundError } from './errors.ts';
+import { privateTargetProblem, urlsIn } from '#adapters/shared/outbound-targets.ts';
 import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { JsonValue } from '#domain/json.ts';
@@ -120,6 +121,14 @@ function followConfig(mapped: readonly FieldKey[], before: readonly FieldKey[], 
   return [...kept, ...after.filter((field) => !before.includes(field) && !kept.includes(field))];
 }
 
+/** Refuses a config that points the connector at a loopback, private or link-local address. */
+async function requirePublicTargets(config: unknown): Promise<void> {
+  for (const { path, url } of urlsIn(config)) {
+    const problem = await privateTargetProblem(url);
+    if (problem) throw new BadInputError(`${path}: ${problem}`);
+  }
+}
+
 /** Project service over `uow`, with connectors from `connectors` and credentials sealed by `vault`. */
 export function createProjectService(uow: UnitOfWork, connectors: ConnectorLookup, vault: CredentialVault): ProjectService {
   const connectorOf = (kind: IntegrationKind): Connector => {
@@ -176,6 +185,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const added = configuredFields(connector, config);
       const mappedFields = input.mappedFields ?? (added.length > 0 ? [...mirroredFields, ...added] : undefined);
       const id = newHubId();
+      await requirePublicTargets(config);
       try {
         await connector.open({ projectId: id, config, credentials }).testConnection(AbortSignal.timeout(15_000));
       } catch (error) {
@@ -215,6 +225,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const credentials = input.credentials === undefined ? undefined : connector.parseCredentials(input.credentials);
       requireDirection(connector, input.direction);
       if (config !== undefined) await requireRouteTargets(connector, config, id);
+      if (config !== undefined) await requirePublicTargets(config);
       if (config !== undefined || credentials !== undefined) {
         const settings = service.settingsOf(current).settings;
         try {

@@ -5,7 +5,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncSession, type SyncSessionKind } from '#domain/project/sync-session.ts';
-import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, NotFoundError } from './errors.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { SessionRequested } from '#infra/sync/engine-events.ts';
 import { isHubId, newHubId } from './ids.ts';
