@@ -219,6 +219,7 @@ describe('ServiceNow', () => {
     await settle();
     await admin().run(gql.deleteComment, { id: commentId });
     await eventually(async () => journal(sysId), (values) => values.length === 0);
+    expect(journal(sysId)).toEqual([]);
   });
 
   it('ends the link when the record is deleted in ServiceNow, keeping the ticket', async () => {

@@ -94,7 +94,9 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
 
   /** Waits until fewer than `backlog` messages are taken and unanswered. */
   async function roomForMore(): Promise<void> {
-    while (taken >= backlog) await new Promise<void>((resolve) => (onAnswered = resolve));
+    if (taken < backlog) return;
+    await new Promise<void>((resolve) => (onAnswered = resolve));
+    return roomForMore();
   }
 
   const loop = (async () => {

@@ -51,8 +51,8 @@ describe('ServiceNow mapping', () => {
   });
 
   it('stateMap overrides both ways', () => {
-    const config = parseServiceNowConfig({ instanceUrl: 'https://x.service-now.com', stateMap: { ACKNOWLEDGED: 101 } });
-    const custom = createServiceNowMapping(config);
+    const overridden = parseServiceNowConfig({ instanceUrl: 'https://x.service-now.com', stateMap: { ACKNOWLEDGED: 101 } });
+    const custom = createServiceNowMapping(overridden);
     expect(custom.toServiceNow({ status: 'acknowledged' }, 't').fields['state']).toBe('101');
     expect(custom.hubStatus('101')).toBe('acknowledged');
   });
