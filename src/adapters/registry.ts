@@ -5,6 +5,7 @@
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
+import { createGithubConnector } from './github/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 
@@ -21,6 +22,7 @@ function builtInConnectors(): Connector[] {
   return [
     createGenericWebhookConnector(),
     createJiraConnector(),
+    createGithubConnector(),
     createPeerConnector(),
   ];
 }

@@ -1,0 +1,82 @@
+// Deliveries a GitHub repository (or App) webhook posts to a project's webhook URL: verified by
+// `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the webhook secret) or `?secret=`, told
+// apart by `X-GitHub-Event`, deduplicated by `X-GitHub-Delivery` (the same on GitHub's redeliveries).
+// `issues` events carry the whole issue; `issue_comment` events the comment (never the issue's
+// fields, so a comment does not move the issue's ordering key); `ping` and every other event are
+// acknowledged with no items. Anything about a pull request is ignored.
+
+import { createHash } from 'node:crypto';
+import { InvalidDelivery, type ConnectionSettings, type ExternalComment, type ExternalItem, type InboundDelivery, type ParsedDelivery } from '#domain/project/connector.ts';
+import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
+import { headerValue, verifySignedDelivery } from '#adapters/shared/signatures.ts';
+import { externalComment } from './comment-values.ts';
+import { deletionKeyOf, externalIdOf, isPullRequest, itemFromIssue } from './items.ts';
+import { createGithubMapping } from './mapping.ts';
+import { issueCommentEventSchema, issuesEventSchema, pingEventSchema } from './payloads.ts';
+import { parseGithubConfig } from './settings.ts';
+
+/** The header GitHub signs deliveries in (`sha256=<hex>`). */
+export const signatureHeaderName = 'x-hub-signature-256';
+
+/** The header naming the event. */
+export const eventHeaderName = 'x-github-event';
+
+/** The header carrying GitHub's delivery id (a GUID). */
+export const deliveryIdHeaderName = 'x-github-delivery';
+
+/** Issue actions after which the issue is no longer in the repository. */
+const goneActions = new Set(['deleted', 'transferred']);
+
+/** True when the delivery is signed with one of `secrets` (header or `?secret=`). */
+export function verifyGithubDelivery(delivery: InboundDelivery, secrets: readonly string[]): boolean {
+  return verifySignedDelivery(delivery, signatureHeaderName, secrets);
+}
+
+/** The items and comments of a verified delivery; throws InvalidDelivery naming the problem. */
+export function parseGithubDelivery(delivery: InboundDelivery, config: ConnectionSettings['config']): ParsedDelivery {
+  const event = headerValue(delivery.headers, eventHeaderName)?.trim();
+  if (!event) throw new InvalidDelivery(`${eventHeaderName}: header is required`);
+  const body = parseJsonBody(delivery.rawBody);
+  const given = headerValue(delivery.headers, deliveryIdHeaderName)?.trim();
+  const deliveryId = given ? `github:${given}` : `github-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  switch (event) {
+    case 'ping':
+      parseDeliveryBody(pingEventSchema, body);
+      return { deliveryId, items: [] };
+    case 'issues':
+      return { deliveryId, items: issueItems(body, config) };
+    case 'issue_comment':
+      return { deliveryId, items: [], comments: commentsOf(body) };
+    default:
+      return { deliveryId, items: [] };
+  }
+}
+
+function issueItems(body: unknown, config: ConnectionSettings['config']): ExternalItem[] {
+  const parsed = parseDeliveryBody(issuesEventSchema, body);
+  const { issue } = parsed;
+  if (isPullRequest(issue)) return [];
+  const actor = parsed.sender?.login;
+  if (goneActions.has(parsed.action)) {
+    return [
+      {
+        externalId: externalIdOf(issue.number),
+        ...(issue.html_url ? { url: issue.html_url } : {}),
+        orderingKey: deletionKeyOf(issue.updated_at),
+        observedAtMs: issue.updated_at,
+        ...(actor === undefined ? {} : { actor }),
+        fields: {},
+        deleted: true,
+      },
+    ];
+  }
+  return [itemFromIssue(issue, createGithubMapping(parseGithubConfig(config)), actor)];
+}
+
+function commentsOf(body: unknown): ExternalComment[] {
+  const parsed = parseDeliveryBody(issueCommentEventSchema, body);
+  if (isPullRequest(parsed.issue)) return [];
+  const comment = externalComment(parsed.issue.number, parsed.comment);
+  if (parsed.action === 'deleted') return [{ ...comment, body: '', deleted: true }];
+  return [comment];
+}
