@@ -1,12 +1,16 @@
 // Deliveries a GitHub repository (or App) webhook posts to a project's webhook URL: verified by
 // `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the webhook secret) or `?secret=`, told
 // apart by `X-GitHub-Event`, deduplicated by `X-GitHub-Delivery` (the same on GitHub's redeliveries).
-// `issues` events carry the whole issue; `issue_comment` events the comment (never the issue's
-// fields, so a comment does not move the issue's ordering key); `ping` and every other event are
-// acknowledged with no items. Anything about a pull request is ignored.
+// `issues` events carry the whole issue, but GitHub stamps it to the second and delivers out of
+// order, so a delayed delivery can look as new as the edit after it: the item is marked
+// `needsFetch` and the engine applies the issue as GitHub holds it now (one GET per delivery).
+// `issue_comment` events carry the comment (never the issue's fields, so a comment does not move
+// the issue's ordering key); `ping` and every other event are acknowledged with no items. Anything
+// about a pull request is ignored.
 
 import { createHash } from 'node:crypto';
 import { InvalidDelivery, type ConnectionSettings, type ExternalComment, type ExternalItem, type InboundDelivery, type ParsedDelivery } from '#domain/project/connector.ts';
+import type { FieldKey } from '#domain/ticket/fields.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import { headerValue, verifySignedDelivery } from '#adapters/shared/signatures.ts';
 import { externalComment } from './comment-values.ts';
@@ -70,7 +74,8 @@ function issueItems(body: unknown, config: ConnectionSettings['config']): Extern
       },
     ];
   }
-  return [itemFromIssue(issue, createGithubMapping(parseGithubConfig(config)), actor)];
+  const item = itemFromIssue(issue, createGithubMapping(parseGithubConfig(config)), actor);
+  return [{ ...item, needsFetch: Object.keys(item.fields) as FieldKey[] }];
 }
 
 function commentsOf(body: unknown): ExternalComment[] {

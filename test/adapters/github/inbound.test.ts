@@ -35,6 +35,8 @@ describe('GitHub webhook deliveries', () => {
           labels: ['bug'],
           assignee: 'coder',
         },
+        // GitHub stamps issues to the second and delivers out of order: the engine reads the issue.
+        needsFetch: ['title', 'description', 'labels', 'status', 'assignee'],
       },
     ]);
   });
