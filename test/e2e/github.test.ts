@@ -213,11 +213,45 @@ describe('GitHub Issues', () => {
     await eventually(() => read(id), (t) => t.title === 'Redelivered once');
     const delivery = github.webhooks.deliveries.at(-1);
     if (!delivery) throw new Error('no delivery');
-    const history = `query($id: ID!) { ticket(id: $id) { history(last: 50) { field deliveryId } } }`;
-    const before = await admin().run<{ ticket: { history: unknown[] } }>(history, { id });
+    await settle();
+    // A delivery is applied by reading the issue; a repeated one is dropped before that read.
+    const reads = () => github.calls.get('GET /repos/acme/web/issues/{n}') ?? 0;
+    const before = reads();
     expect(await github.webhooks.redeliver(delivery)).toBe(202);
     await settle();
-    const after = await admin().run<{ ticket: { history: unknown[] } }>(history, { id });
-    expect(after.ticket.history).toHaveLength(before.ticket.history.length);
+    expect(reads()).toBe(before);
+    expect((await read(id)).title).toBe('Redelivered once');
+    github.personEdit(number, { title: 'Redelivered, then edited' });
+    await eventually(() => read(id), (t) => t.title === 'Redelivered, then edited');
+    expect(reads()).toBeGreaterThan(before);
+  });
+
+  it('connects as a GitHub App and renews its installation token before it expires', async () => {
+    const appGithub = createGithubSimulator({ owner: 'acme', repo: 'app', tokenLifetimeMs: 3_000 });
+    await appGithub.start();
+    try {
+      const { app } = appGithub;
+      const connected = await connectGithub(admin(), appGithub, {
+        name: 'GitHub App acme/app',
+        config: { owner: 'acme', repo: 'app', baseUrl: appGithub.baseUrl },
+        credentials: { appId: app.appId, privateKey: app.privateKey, installationId: app.installationId },
+      });
+      expect(connected.status).toBe('ACTIVE');
+      const id = await create({ title: 'Made through the App' });
+      await admin().run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: id, projectId: connected.id } });
+      const linked = await eventually(() => read(id), (t) => t.mappings.length === 1);
+      const number = Number(linked.mappings[0]?.externalId);
+      await settle(2_000);
+      await update(id, { title: 'Made through the App, renewed' });
+      await eventually(async () => appGithub.issue(number)?.title, (title) => title === 'Made through the App, renewed');
+      expect(appGithub.tokens.minted).toBeGreaterThanOrEqual(2);
+      expect(appGithub.tokens.expiredUses).toBe(0);
+      const refused = await admin().request(CONNECT, {
+        input: { name: 'No access', kind: 'GITHUB', direction: 'PUSH', config: { owner: 'acme', repo: 'app', baseUrl: appGithub.baseUrl }, credentials: { appId: app.appId, privateKey: app.privateKey, installationId: 7 } },
+      });
+      expect(refused.errors?.[0]?.message).toMatch(/connection test failed/);
+    } finally {
+      await appGithub.stop();
+    }
   });
 });
