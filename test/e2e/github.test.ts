@@ -183,8 +183,12 @@ describe('GitHub Issues', () => {
   it('waits out a secondary rate limit, then delivers', async () => {
     const { id, number } = await linkedIssue('Throttled');
     github.limits.injectSecondary(1, 429, 1);
+    const refusedBefore = github.calls.get('PATCH /repos/acme/web/issues/{n}') ?? 0;
     await update(id, { title: 'Throttled, then through' });
-    await eventually(async () => github.issue(number)?.title, (title) => title === 'Throttled, then through', 20_000);
+    const title = await eventually(async () => github.issue(number)?.title, (value) => value === 'Throttled, then through', 20_000);
+    expect(title).toBe('Throttled, then through');
+    // The refused call and the one after the wait: nothing was sent twice.
+    expect((github.calls.get('PATCH /repos/acme/web/issues/{n}') ?? 0) - refusedBefore).toBe(2);
   });
 
   it('refuses a bad signature with 401 and a malformed body with 400, naming the problem', async () => {
