@@ -11,12 +11,19 @@ import { openGithubSession, type GithubSessionOptions } from './session.ts';
 import { parseGithubConfig, parseGithubCredentials } from './settings.ts';
 
 /** Connector tuning (tests shorten the request timeout and the page size). */
-export type GithubConnectorOptions = Omit<GithubSessionOptions, 'labels'>;
+export type GithubConnectorOptions = Omit<GithubSessionOptions, 'labels' | 'etags'>;
 
 /** The GitHub connector. */
 export function createGithubConnector(options: GithubConnectorOptions = {}): Connector {
   const clients = createClientPool();
   const labels = new Set<string>();
+  // Poll ETags per project: two projects of one repository must each see every change.
+  const etagsByProject = new Map<string, Map<string, string>>();
+  const etagsOf = (projectId: string): Map<string, string> => {
+    let etags = etagsByProject.get(projectId);
+    if (!etags) etagsByProject.set(projectId, (etags = new Map()));
+    return etags;
+  };
   return {
     kind: 'github',
     capabilities: {
@@ -35,7 +42,7 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Con
       // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
       const config = parseGithubConfig(settings.config);
       const credentials = parseGithubCredentials(settings.credentials);
-      return openGithubSession(config, credentials, clients(config, credentials), { ...options, labels });
+      return openGithubSession(config, credentials, clients(config, credentials), { ...options, labels, etags: etagsOf(settings.projectId) });
     },
   };
 }

@@ -1,6 +1,7 @@
 // Calls to GitHub for one connected repository, through Octokit. GitHub rate-limits per token
 // (5,000 calls an hour), so costs are kept low: polling and imports list issues 100 at a time with
-// `since`; an update is one PATCH, preceded by one read of the issue only when the write depends on
+// `since` (asking with `If-None-Match` when a poll repeats the last one, so a 304 costs nothing); an
+// update is one PATCH, preceded by one read of the issue only when the write depends on
 // what it holds (its labels, or whether its body carries our marker). GitHub has no idempotency
 // key, so a retried create first looks for the issue carrying the ticket's marker (marker.ts).
 
@@ -24,7 +25,12 @@ export interface GithubSessionOptions extends GithubClientOptions {
   readonly pageSize?: number;
   /** Repositories whose labels exist (the connector shares one across sessions). */
   readonly labels?: LabelKnowledge;
+  /** ETags of the first page of the project's recent polls, by request (kept by the connector per project). */
+  readonly etags?: Map<string, string>;
 }
+
+/** How many poll ETags a project remembers. */
+const maxEtags = 50;
 
 /** How many of the newest issues a retried create looks through for its lost copy. */
 const lostCreateWindow = 100;
@@ -36,6 +42,14 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
   const repo = { owner: config.owner, repo: config.repo };
   const pageSize = options.pageSize ?? 100;
   const labels = options.labels ?? new Set<string>();
+  const etags = options.etags ?? new Map<string, string>();
+
+  function rememberEtag(key: string, etag: string): void {
+    etags.delete(key);
+    etags.set(key, etag);
+    // Oldest first: keep the map small however many projects and cursors come and go.
+    if (etags.size > maxEtags) etags.delete(etags.keys().next().value ?? key);
+  }
 
   async function readIssue(number: number, signal?: AbortSignal): Promise<GithubIssue> {
     const answer = await call(`GET issue #${number}`, (o, request) => o.rest.issues.get({ ...repo, issue_number: number, request }), signal);
@@ -101,15 +115,38 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
       const position = decodeCursor(cursor);
       const page = position.page ?? 1;
       const since = position.sinceMs === undefined ? undefined : new Date(position.sinceMs).toISOString();
-      const answer = await call(
-        'GET issues',
-        (o, request) => o.rest.issues.listForRepo({ ...repo, state: 'all', sort: 'updated', direction: 'asc', per_page: pageSize, page, ...(since ? { since } : {}), request }),
-        signal,
-      );
+      // A poll that starts where the last one ended asks conditionally: a 304 costs no quota.
+      const etagKey = page === 1 ? `${config.baseUrl} ${config.owner}/${config.repo} ${since ?? ''} ${pageSize}` : undefined;
+      const known = etagKey === undefined ? undefined : etags.get(etagKey);
+      let answer;
+      try {
+        answer = await call(
+          'GET issues',
+          (o, request) =>
+            o.rest.issues.listForRepo({
+              ...repo,
+              state: 'all',
+              sort: 'updated',
+              direction: 'asc',
+              per_page: pageSize,
+              page,
+              ...(since ? { since } : {}),
+              ...(known ? { headers: { 'if-none-match': known } } : {}),
+              request,
+            }),
+          signal,
+        );
+      } catch (error) {
+        if (known && error instanceof ExternalCallError && error.status === 304) return { items: [], cursor: encodeCursor({ sinceMs: position.sinceMs, newestMs: position.newestMs }), done: true };
+        throw error;
+      }
       const issues = parseAnswer(issueListSchema, answer.data, 'GET issues');
       const items = issues.filter((issue) => !isPullRequest(issue)).map((issue) => itemFromIssue(issue, mapping));
       const newest = Math.max(position.newestMs ?? 0, ...issues.map((issue) => issue.updated_at));
-      if (hasNextPage(answer.headers.link)) return { items, cursor: encodeCursor({ sinceMs: position.sinceMs, newestMs: newest, page: page + 1 }), done: false };
+      const more = hasNextPage(answer.headers.link);
+      // Only a whole answer can stand for "nothing changed": with more pages, a change may sit past page 1.
+      if (etagKey !== undefined && !more && typeof answer.headers.etag === 'string') rememberEtag(etagKey, answer.headers.etag);
+      if (more) return { items, cursor: encodeCursor({ sinceMs: position.sinceMs, newestMs: newest, page: page + 1 }), done: false };
       return { items, cursor: encodeCursor({ sinceMs: newest > 0 ? newest : position.sinceMs, newestMs: newest }), done: true };
     },
 

@@ -97,6 +97,23 @@ describe('GitHub session', () => {
     expect(again.items.length).toBeLessThan(seen.length);
   });
 
+  it('polls conditionally: when nothing changed, the 304 costs no quota', async () => {
+    const session = createGithubConnector().open({
+      projectId: 'p2',
+      config: connector.parseConfig({ owner: 'acme', repo: 'web', baseUrl: sim.baseUrl }),
+      credentials: connector.parseCredentials({ token: 'ghp_simulated' }),
+    });
+    const first = await session.fetchChanges(null);
+    const second = await session.fetchChanges(first.cursor);
+    const remaining = sim.limits.remaining;
+    const unchanged = await session.fetchChanges(second.cursor);
+    expect(unchanged).toMatchObject({ items: [], done: true });
+    expect(sim.limits.remaining).toBe(remaining);
+    sim.personCreate('Made after the poll');
+    const changed = await session.fetchChanges(unchanged.cursor);
+    expect(changed.items.map((item) => item.fields['title'])).toContain('Made after the poll');
+  });
+
   it('mirrors comments: post with a marker, edit, fetch, remove, and adopt a lost post', async () => {
     const session = open();
     const { externalId } = await session.createItem(request('t_comments', { title: 'Has comments' }));
