@@ -6,7 +6,8 @@
 // `needsFetch` and the engine applies the issue as GitHub holds it now (one GET per delivery).
 // `issue_comment` events carry the comment (never the issue's fields, so a comment does not move
 // the issue's ordering key); `ping` and every other event are acknowledged with no items. Anything
-// about a pull request is ignored.
+// about a pull request, or about another repository (an App's webhook covers every repository it
+// is installed on), is ignored.
 
 import { createHash } from 'node:crypto';
 import { InvalidDelivery, type ConnectionSettings, type ExternalComment, type ExternalItem, type InboundDelivery, type ParsedDelivery } from '#domain/project/connector.ts';
@@ -17,7 +18,7 @@ import { externalComment } from './comment-values.ts';
 import { deletionKeyOf, externalIdOf, isPullRequest, itemFromIssue } from './items.ts';
 import { createGithubMapping } from './mapping.ts';
 import { issueCommentEventSchema, issuesEventSchema, pingEventSchema } from './payloads.ts';
-import { parseGithubConfig } from './settings.ts';
+import { parseGithubConfig, type GithubConfig } from './settings.ts';
 
 /** The header GitHub signs deliveries in (`sha256=<hex>`). */
 export const signatureHeaderName = 'x-hub-signature-256';
@@ -48,18 +49,23 @@ export function parseGithubDelivery(delivery: InboundDelivery, config: Connectio
       parseDeliveryBody(pingEventSchema, body);
       return { deliveryId, items: [] };
     case 'issues':
-      return { deliveryId, items: issueItems(body, config) };
+      return { deliveryId, items: issueItems(body, parseGithubConfig(config)) };
     case 'issue_comment':
-      return { deliveryId, items: [], comments: commentsOf(body) };
+      return { deliveryId, items: [], comments: commentsOf(body, parseGithubConfig(config)) };
     default:
       return { deliveryId, items: [] };
   }
 }
 
-function issueItems(body: unknown, config: ConnectionSettings['config']): ExternalItem[] {
+/** True when the delivery is about the project's repository (deliveries without one are taken as such). */
+function ofRepository(repository: { full_name: string } | undefined, config: GithubConfig): boolean {
+  return repository === undefined || repository.full_name.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase();
+}
+
+function issueItems(body: unknown, config: GithubConfig): ExternalItem[] {
   const parsed = parseDeliveryBody(issuesEventSchema, body);
   const { issue } = parsed;
-  if (isPullRequest(issue)) return [];
+  if (isPullRequest(issue) || !ofRepository(parsed.repository, config)) return [];
   const actor = parsed.sender?.login;
   if (goneActions.has(parsed.action)) {
     return [
@@ -74,13 +80,13 @@ function issueItems(body: unknown, config: ConnectionSettings['config']): Extern
       },
     ];
   }
-  const item = itemFromIssue(issue, createGithubMapping(parseGithubConfig(config)), actor);
+  const item = itemFromIssue(issue, createGithubMapping(config), actor);
   return [{ ...item, needsFetch: Object.keys(item.fields) as FieldKey[] }];
 }
 
-function commentsOf(body: unknown): ExternalComment[] {
+function commentsOf(body: unknown, config: GithubConfig): ExternalComment[] {
   const parsed = parseDeliveryBody(issueCommentEventSchema, body);
-  if (isPullRequest(parsed.issue)) return [];
+  if (isPullRequest(parsed.issue) || !ofRepository(parsed.repository, config)) return [];
   const comment = externalComment(parsed.issue.number, parsed.comment);
   if (parsed.action === 'deleted') return [{ ...comment, body: '', deleted: true }];
   return [comment];

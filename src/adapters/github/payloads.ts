@@ -68,10 +68,14 @@ export const repositorySchema = z.object({
 /** The webhook events Lockstep reads; every other event is acknowledged and ignored. */
 export const handledEvents = ['issues', 'issue_comment', 'ping'] as const;
 
+/** The repository a delivery is about (an App's webhook reports every repository it is installed on). */
+const eventRepositorySchema = z.object({ full_name: z.string() });
+
 /** An `issues` delivery (opened, edited, closed, reopened, labeled, assigned, deleted...). */
 export const issuesEventSchema = z.object({
   action: z.string(),
   issue: issueSchema,
+  repository: eventRepositorySchema.optional(),
   sender: userSchema.optional(),
 });
 export type IssuesEvent = z.output<typeof issuesEventSchema>;
@@ -81,6 +85,7 @@ export const issueCommentEventSchema = z.object({
   action: z.string(),
   issue: issueSchema,
   comment: commentSchema,
+  repository: eventRepositorySchema.optional(),
   sender: userSchema.optional(),
 });
 export type IssueCommentEvent = z.output<typeof issueCommentEventSchema>;

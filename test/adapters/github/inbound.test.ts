@@ -42,7 +42,7 @@ describe('GitHub webhook deliveries', () => {
   });
 
   it('reads priority and status labels, and closed issues by state_reason', () => {
-    const custom = connector.parseConfig({ owner: 'o', repo: 'r', statusLabels: { IN_PROGRESS: 'doing' } });
+    const custom = connector.parseConfig({ owner: 'codertocat', repo: 'hello-world', statusLabels: { IN_PROGRESS: 'doing' } });
     const body = fixture('issues.labeled');
     const issue = body['issue'] as Record<string, unknown>;
     const withLabels = { ...body, issue: { ...issue, labels: [{ name: 'P2' }, { name: 'doing' }, { name: 'bug' }], assignees: [], assignee: null } };
@@ -74,10 +74,11 @@ describe('GitHub webhook deliveries', () => {
   });
 
   it('reports deleted and transferred issues as gone', () => {
-    for (const name of ['issues.deleted', 'issues.transferred']) {
-      const item = parse('issues', fixture(name)).items[0];
-      expect(item).toMatchObject({ externalId: '1', deleted: true, fields: {} });
-    }
+    expect(parse('issues', fixture('issues.deleted')).items[0]).toMatchObject({ externalId: '1', deleted: true, fields: {} });
+    // The sample moves issue #1 out of octo-org/octo-repo, into Codertocat/Hello-World.
+    const source = connector.parseConfig({ owner: 'octo-org', repo: 'octo-repo' });
+    const moved = connector.parseDelivery(githubDelivery('issues', fixture('issues.transferred'), { id: 't' }), source).items[0];
+    expect(moved).toMatchObject({ externalId: '1', deleted: true, fields: {} });
   });
 
   it('reads issue_comment events as comments, never as issue changes', () => {
@@ -103,6 +104,13 @@ describe('GitHub webhook deliveries', () => {
     expect(parse('issues', { ...body, issue: { ...(body['issue'] as object), pull_request: pr } }).items).toEqual([]);
     const comment = fixture('issue_comment.created');
     expect(parse('issue_comment', { ...comment, issue: { ...(comment['issue'] as object), pull_request: pr } }).comments).toEqual([]);
+  });
+
+  it("ignores another repository's deliveries (an App's webhook covers all its repositories)", () => {
+    const other = connector.parseConfig({ owner: 'Codertocat', repo: 'Other' });
+    const issue = githubDelivery('issues', fixture('issues.edited'), { id: 'o1' });
+    expect(connector.parseDelivery(issue, other).items).toEqual([]);
+    expect(connector.parseDelivery(githubDelivery('issue_comment', fixture('issue_comment.created'), { id: 'o2' }), other).comments).toEqual([]);
   });
 
   it('answers ping and other events with no items', () => {
