@@ -17,7 +17,12 @@ export interface SimApp {
 /** A fresh App with an RSA key pair. */
 export function createSimApp(appId = '4242', installationId = 31337): SimApp {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { appId, installationId, privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicKey };
+  return {
+    appId,
+    installationId,
+    privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    publicKey,
+  };
 }
 
 /** Issued installation tokens and what happened to them. */
@@ -35,7 +40,11 @@ export class InstallationTokens {
   }
 
   /** A new token for `app` when `authorization` holds a valid App JWT; else undefined. */
-  mint(app: SimApp, installationId: number, authorization: string | undefined): { token: string; expiresAt: string } | undefined {
+  mint(
+    app: SimApp,
+    installationId: number,
+    authorization: string | undefined,
+  ): { token: string; expiresAt: string } | undefined {
     if (installationId !== app.installationId || !validJwt(app, authorization)) return undefined;
     const token = `ghs_${randomBytes(18).toString('hex')}`;
     const expires = Date.now() + this.lifetimeMs;
@@ -60,9 +69,24 @@ function validJwt(app: SimApp, authorization: string | undefined): boolean {
   const match = /^bearer\s+([\w-]+)\.([\w-]+)\.([\w-]+)$/i.exec(authorization ?? '');
   if (!match) return false;
   const [, header, payload, signature] = match as unknown as [string, string, string, string];
-  const ok = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), app.publicKey, Buffer.from(signature, 'base64url'));
+  const ok = verify(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    app.publicKey,
+    Buffer.from(signature, 'base64url'),
+  );
   if (!ok) return false;
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: unknown; iat?: unknown };
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    iss?: unknown;
+    exp?: unknown;
+    iat?: unknown;
+  };
   const now = Date.now() / 1000;
-  return String(claims.iss) === app.appId && typeof claims.exp === 'number' && claims.exp > now && typeof claims.iat === 'number' && claims.iat <= now + 60;
+  return (
+    String(claims.iss) === app.appId &&
+    typeof claims.exp === 'number' &&
+    claims.exp > now &&
+    typeof claims.iat === 'number' &&
+    claims.iat <= now + 60
+  );
 }

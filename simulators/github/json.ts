@@ -12,14 +12,39 @@ export interface SimRepoRef {
 }
 
 export function userJson(ref: SimRepoRef, login: string): Record<string, unknown> {
-  return { login, id: 1000 + login.length, node_id: `U_${login}`, type: login.endsWith('[bot]') ? 'Bot' : 'User', site_admin: false, url: `${ref.baseUrl}/users/${login}` };
+  return {
+    login,
+    id: 1000 + login.length,
+    node_id: `U_${login}`,
+    type: login.endsWith('[bot]') ? 'Bot' : 'User',
+    site_admin: false,
+    url: `${ref.baseUrl}/users/${login}`,
+  };
 }
 
-export function labelJson(ref: SimRepoRef, name: string, color = 'ededed', description: string | null = null): Record<string, unknown> {
-  return { id: name.length * 7919, node_id: `LA_${name}`, url: `${ref.baseUrl}/repos/${ref.owner}/${ref.repo}/labels/${encodeURIComponent(name)}`, name, color, default: false, description };
+export function labelJson(
+  ref: SimRepoRef,
+  name: string,
+  color = 'ededed',
+  description: string | null = null,
+): Record<string, unknown> {
+  return {
+    id: name.length * 7919,
+    node_id: `LA_${name}`,
+    url: `${ref.baseUrl}/repos/${ref.owner}/${ref.repo}/labels/${encodeURIComponent(name)}`,
+    name,
+    color,
+    default: false,
+    description,
+  };
 }
 
-export function issueJson(ref: SimRepoRef, issue: SimIssue, labelColor: (name: string) => string, commentCount: number): Record<string, unknown> {
+export function issueJson(
+  ref: SimRepoRef,
+  issue: SimIssue,
+  labelColor: (name: string) => string,
+  commentCount: number,
+): Record<string, unknown> {
   const api = `${ref.baseUrl}/repos/${ref.owner}/${ref.repo}`;
   const assignees = issue.assignees.map((login) => userJson(ref, login));
   return {
@@ -49,7 +74,15 @@ export function issueJson(ref: SimRepoRef, issue: SimIssue, labelColor: (name: s
     body: issue.body,
     state_reason: issue.stateReason,
     ...(issue.pullRequest
-      ? { pull_request: { url: `${api}/pulls/${issue.number}`, html_url: `${ref.baseUrl}/${ref.owner}/${ref.repo}/pull/${issue.number}`, diff_url: null, patch_url: null, merged_at: null } }
+      ? {
+          pull_request: {
+            url: `${api}/pulls/${issue.number}`,
+            html_url: `${ref.baseUrl}/${ref.owner}/${ref.repo}/pull/${issue.number}`,
+            diff_url: null,
+            patch_url: null,
+            merged_at: null,
+          },
+        }
       : {}),
   };
 }
@@ -70,7 +103,10 @@ export function commentJson(ref: SimRepoRef, comment: SimComment): Record<string
   };
 }
 
-export function repositoryJson(ref: SimRepoRef, permissions: { admin: boolean; push: boolean; pull: boolean } | undefined): Record<string, unknown> {
+export function repositoryJson(
+  ref: SimRepoRef,
+  permissions: { admin: boolean; push: boolean; pull: boolean } | undefined,
+): Record<string, unknown> {
   return {
     id: 186853002,
     node_id: 'R_sim',

@@ -6,7 +6,11 @@
 import type { ServerResponse } from 'node:http';
 
 /** A failure a test asked for. */
-export type InjectedLimit = { readonly kind: 'secondary'; readonly status: 403 | 429; readonly retryAfterSeconds: number };
+export type InjectedLimit = {
+  readonly kind: 'secondary';
+  readonly status: 403 | 429;
+  readonly retryAfterSeconds: number;
+};
 
 /** The primary budget and the injected secondary limits. */
 export class RateLimits {
@@ -50,10 +54,15 @@ export class RateLimits {
     this.roll();
     const secondary = this.injected.shift();
     if (secondary) {
-      answer(response, secondary.status, { ...this.headers(), 'retry-after': String(secondary.retryAfterSeconds) }, {
-        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-        documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
-      });
+      answer(
+        response,
+        secondary.status,
+        { ...this.headers(), 'retry-after': String(secondary.retryAfterSeconds) },
+        {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+        },
+      );
       return false;
     }
     if (this.remaining <= 0) {
@@ -74,8 +83,16 @@ export class RateLimits {
 }
 
 /** Sends a JSON answer. */
-export function answer(response: ServerResponse, status: number, headers: Record<string, string>, body?: unknown): void {
+export function answer(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body?: unknown,
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  response.writeHead(status, { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) });
+  response.writeHead(status, {
+    ...headers,
+    ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+  });
   response.end(text);
 }

@@ -26,14 +26,28 @@ export interface SimReply {
   readonly wrote?: boolean;
 }
 
-const notFound: SimReply = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+const notFound: SimReply = {
+  status: 404,
+  body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+};
 
 function invalid(field: string, code = 'invalid'): SimReply {
-  return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Issue', field, code }], documentation_url: 'https://docs.github.com/rest' } };
+  return {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource: 'Issue', field, code }],
+      documentation_url: 'https://docs.github.com/rest',
+    },
+  };
 }
 
 /** The routes of one simulated repository. */
-export function createRoutes(ref: () => SimRepoRef, store: SimStore, permissions: (actor: string) => { admin: boolean; push: boolean; pull: boolean } | undefined) {
+export function createRoutes(
+  ref: () => SimRepoRef,
+  store: SimStore,
+  permissions: (actor: string) => { admin: boolean; push: boolean; pull: boolean } | undefined,
+) {
   const color = (name: string) => store.labels.get(name.toLowerCase())?.color ?? 'ededed';
   const countComments = (number: number) => [...store.comments.values()].filter((c) => c.issueNumber === number).length;
   const issue = (i: SimIssue) => issueJson(ref(), i, color, countComments(i.number));
@@ -50,7 +64,10 @@ export function createRoutes(ref: () => SimRepoRef, store: SimStore, permissions
     const links: string[] = [];
     if (number < last) links.push(`${link(number + 1)}; rel="next"`, `${link(last)}; rel="last"`);
     if (number > 1) links.push(`${link(1)}; rel="first"`, `${link(number - 1)}; rel="prev"`);
-    return { rows: rows.slice((number - 1) * perPage, number * perPage), headers: links.length > 0 ? { link: links.join(', ') } : {} };
+    return {
+      rows: rows.slice((number - 1) * perPage, number * perPage),
+      headers: links.length > 0 ? { link: links.join(', ') } : {},
+    };
   }
 
   /** A list answer with an ETag; an If-None-Match that matches is a 304. */
@@ -88,14 +105,17 @@ export function createRoutes(ref: () => SimRepoRef, store: SimStore, permissions
     }
     if ('state_reason' in body) {
       const reason = body['state_reason'];
-      if (reason !== null && !['completed', 'not_planned', 'reopened', 'duplicate'].includes(String(reason))) return invalid('state_reason');
+      if (reason !== null && !['completed', 'not_planned', 'reopened', 'duplicate'].includes(String(reason)))
+        return invalid('state_reason');
       patch.state_reason = reason as string | null;
     }
     for (const field of ['labels', 'assignees'] as const) {
       if (!(field in body)) continue;
       const value = body[field];
       if (!Array.isArray(value)) return invalid(field);
-      patch[field] = value.map((entry: unknown) => (typeof entry === 'object' && entry !== null ? String((entry as { name?: unknown }).name) : String(entry)));
+      patch[field] = value.map((entry: unknown) =>
+        typeof entry === 'object' && entry !== null ? String((entry as { name?: unknown }).name) : String(entry),
+      );
     }
     return patch;
   }
@@ -125,34 +145,58 @@ export function createRoutes(ref: () => SimRepoRef, store: SimStore, permissions
       const rows = [...store.comments.values()]
         .filter((c) => c.issueNumber === target.number && (!since || Date.parse(c.updatedAt) >= Date.parse(since)))
         .sort((a, b) => a.id - b.id);
-      return list(request, rows.map((c) => commentJson(ref(), c)));
+      return list(
+        request,
+        rows.map((c) => commentJson(ref(), c)),
+      );
     }
     if (request.method !== 'POST') return notFound;
-    if (typeof request.body['body'] !== 'string' || request.body['body'] === '') return invalid('body', 'missing_field');
-    return { status: 201, body: commentJson(ref(), store.comment(target, request.body['body'], request.actor)), wrote: true };
+    if (typeof request.body['body'] !== 'string' || request.body['body'] === '')
+      return invalid('body', 'missing_field');
+    return {
+      status: 201,
+      body: commentJson(ref(), store.comment(target, request.body['body'], request.actor)),
+      wrote: true,
+    };
   }
 
   /** Answers `request` (a path under /repos/{owner}/{repo}, split in `parts`). */
   return function route(request: SimRequest, parts: readonly string[]): SimReply {
     const [section, id, sub] = parts;
-    if (section === undefined) return request.method === 'GET' ? { status: 200, body: repositoryJson(ref(), permissions(request.actor)) } : notFound;
+    if (section === undefined)
+      return request.method === 'GET'
+        ? { status: 200, body: repositoryJson(ref(), permissions(request.actor)) }
+        : notFound;
     if (section === 'labels') {
-      if (request.method === 'GET') return list(request, [...store.labels.values()].map((l) => labelJson(ref(), l.name, l.color, l.description)));
+      if (request.method === 'GET')
+        return list(
+          request,
+          [...store.labels.values()].map((l) => labelJson(ref(), l.name, l.color, l.description)),
+        );
       if (request.method !== 'POST') return notFound;
       const name = request.body['name'];
       if (typeof name !== 'string' || name.trim() === '') return invalid('name', 'missing_field');
-      if (store.labels.has(name.toLowerCase())) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] } };
+      if (store.labels.has(name.toLowerCase()))
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+          },
+        };
       const shade = typeof request.body['color'] === 'string' ? request.body['color'] : 'ededed';
       const description = typeof request.body['description'] === 'string' ? request.body['description'] : null;
       store.labels.set(name.toLowerCase(), { name, color: shade, description });
       return { status: 201, body: labelJson(ref(), name, shade, description), wrote: true };
     }
     if (section !== 'issues') return notFound;
-    if (id === 'comments' || sub === 'comments') return commentRoutes(request, id === 'comments' ? parts.slice(1) : [id ?? '']);
+    if (id === 'comments' || sub === 'comments')
+      return commentRoutes(request, id === 'comments' ? parts.slice(1) : [id ?? '']);
     if (id === undefined) {
       if (request.method === 'GET') return listIssues(request);
       if (request.method !== 'POST') return notFound;
-      if (typeof request.body['title'] !== 'string' || request.body['title'].trim() === '') return invalid('title', 'missing_field');
+      if (typeof request.body['title'] !== 'string' || request.body['title'].trim() === '')
+        return invalid('title', 'missing_field');
       const patch = issuePatch(request.body);
       if (isReply(patch)) return patch;
       const created = store.create({ ...patch, title: request.body['title'] }, request.actor);

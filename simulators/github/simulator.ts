@@ -88,12 +88,22 @@ export function createGithubSimulator(options: GithubSimulatorOptions = {}): Git
 
   function webhookBody(event: SimEvent): Record<string, unknown> {
     const sender = { login: event.actor, type: event.actor.endsWith('[bot]') ? 'Bot' : 'User' };
-    const base = { action: event.action, issue: issueJson(ref(), event.issue, color, count(event.issue.number)), repository: repositoryJson(ref(), undefined), sender };
+    const base = {
+      action: event.action,
+      issue: issueJson(ref(), event.issue, color, count(event.issue.number)),
+      repository: repositoryJson(ref(), undefined),
+      sender,
+    };
     if (event.event === 'issue_comment') return { ...base, comment: commentJson(ref(), event.comment) };
     return { ...base, ...event.extra };
   }
 
-  const permissions = (actor: string) => (actor === bot ? { admin: false, push: true, pull: true } : actor === 'reader' ? { admin: false, push: false, pull: true } : undefined);
+  const permissions = (actor: string) =>
+    actor === bot
+      ? { admin: false, push: true, pull: true }
+      : actor === 'reader'
+        ? { admin: false, push: false, pull: true }
+        : undefined;
   const route = createRoutes(ref, store, permissions);
 
   /** Who the request authenticates as, or why not. */
@@ -113,7 +123,9 @@ export function createGithubSimulator(options: GithubSimulatorOptions = {}): Git
     const text = Buffer.concat(chunks).toString('utf8');
     if (text.trim() === '') return {};
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   }
 
   async function handle(request: IncomingMessage, response: import('node:http').ServerResponse): Promise<void> {
@@ -131,15 +143,40 @@ export function createGithubSimulator(options: GithubSimulatorOptions = {}): Git
     if (method === 'POST' && parts[0] === 'app' && parts[1] === 'installations' && parts[3] === 'access_tokens') {
       const minted = tokens.mint(app, Number(parts[2]), request.headers.authorization);
       if (!minted) return answer(response, 401, {}, { message: 'A JSON web token could not be decoded' });
-      return answer(response, 201, {}, { token: minted.token, expires_at: minted.expiresAt, permissions: options.appPermissions ?? { issues: 'write', metadata: 'read' }, repository_selection: 'selected' });
+      return answer(
+        response,
+        201,
+        {},
+        {
+          token: minted.token,
+          expires_at: minted.expiresAt,
+          permissions: options.appPermissions ?? { issues: 'write', metadata: 'read' },
+          repository_selection: 'selected',
+        },
+      );
     }
     const actor = authenticate(request);
-    if (actor === undefined || actor === 'expired') return answer(response, 401, {}, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (actor === undefined || actor === 'expired')
+      return answer(
+        response,
+        401,
+        {},
+        { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
+      );
     if (!limits.admit(response)) return;
-    if (parts[0] !== 'repos' || parts[1] !== owner || parts[2] !== repo) return answer(response, 404, limits.headers(), { message: 'Not Found' });
-    if (method !== 'GET' && actor === 'reader') return answer(response, 403, limits.headers(), { message: 'Resource not accessible by personal access token' });
+    if (parts[0] !== 'repos' || parts[1] !== owner || parts[2] !== repo)
+      return answer(response, 404, limits.headers(), { message: 'Not Found' });
+    if (method !== 'GET' && actor === 'reader')
+      return answer(response, 403, limits.headers(), { message: 'Resource not accessible by personal access token' });
     const ifNoneMatch = request.headers['if-none-match'];
-    const simRequest: SimRequest = { method, path: url.pathname, query: url.searchParams, body, actor, ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined };
+    const simRequest: SimRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      actor,
+      ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined,
+    };
     const reply = route(simRequest, parts.slice(3));
     if (reply.status === 304) limits.refund();
     if (reply.wrote && lostAnswers > 0) {
@@ -186,13 +223,19 @@ export function createGithubSimulator(options: GithubSimulatorOptions = {}): Git
     tokens,
     limits,
     calls,
-    callsTo: (prefix) => [...calls.entries()].filter(([name]) => name.startsWith(prefix)).reduce((n, [, c]) => n + c, 0),
+    callsTo: (prefix) =>
+      [...calls.entries()].filter(([name]) => name.startsWith(prefix)).reduce((n, [, c]) => n + c, 0),
     resetCalls: () => calls.clear(),
     loseNextAnswers(n) {
       lostAnswers += n;
     },
     ping() {
-      webhooks.enqueue('ping', { zen: 'Anything added dilutes everything else.', hook_id: 109948940, hook: { type: 'Repository', id: 109948940, events: ['issues', 'issue_comment'] }, repository: repositoryJson(ref(), undefined) });
+      webhooks.enqueue('ping', {
+        zen: 'Anything added dilutes everything else.',
+        hook_id: 109948940,
+        hook: { type: 'Repository', id: 109948940, events: ['issues', 'issue_comment'] },
+        repository: repositoryJson(ref(), undefined),
+      });
     },
     issue: (number) => store.issues.get(number),
     personCreate: (title, fields = {}) => store.create({ ...fields, title }, person),
@@ -203,7 +246,9 @@ export function createGithubSimulator(options: GithubSimulatorOptions = {}): Git
     personEditComment: (id, body) => store.editComment(mustComment(id), body, person),
     personDeleteComment: (id) => store.deleteComment(mustComment(id), person),
     seed(n, fields) {
-      return Array.from({ length: n }, (_, index) => store.create(fields?.(index) ?? { title: `Seeded issue ${index + 1}` }, person, { notify: false }));
+      return Array.from({ length: n }, (_, index) =>
+        store.create(fields?.(index) ?? { title: `Seeded issue ${index + 1}` }, person, { notify: false }),
+      );
     },
   };
 }

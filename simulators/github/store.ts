@@ -32,8 +32,20 @@ export interface SimComment {
 
 /** A change as the webhook it causes. */
 export type SimEvent =
-  | { readonly event: 'issues'; readonly action: string; readonly issue: SimIssue; readonly actor: string; readonly extra?: Record<string, unknown> }
-  | { readonly event: 'issue_comment'; readonly action: 'created' | 'edited' | 'deleted'; readonly issue: SimIssue; readonly comment: SimComment; readonly actor: string };
+  | {
+      readonly event: 'issues';
+      readonly action: string;
+      readonly issue: SimIssue;
+      readonly actor: string;
+      readonly extra?: Record<string, unknown>;
+    }
+  | {
+      readonly event: 'issue_comment';
+      readonly action: 'created' | 'edited' | 'deleted';
+      readonly issue: SimIssue;
+      readonly comment: SimComment;
+      readonly actor: string;
+    };
 
 /** Fields an issue write may set. */
 export interface IssuePatch {
@@ -61,7 +73,8 @@ export class SimStore {
 
   constructor(notify: (event: SimEvent) => void) {
     this.notify = notify;
-    for (const name of ['bug', 'documentation', 'enhancement']) this.labels.set(name.toLowerCase(), { name, color: 'd73a4a', description: null });
+    for (const name of ['bug', 'documentation', 'enhancement'])
+      this.labels.set(name.toLowerCase(), { name, color: 'd73a4a', description: null });
   }
 
   /** The label of that name, created as GitHub does when an issue write names a missing one. */
@@ -72,7 +85,11 @@ export class SimStore {
     return name;
   }
 
-  create(fields: IssuePatch & { title: string }, actor: string, options: { pullRequest?: boolean; notify?: boolean } = {}): SimIssue {
+  create(
+    fields: IssuePatch & { title: string },
+    actor: string,
+    options: { pullRequest?: boolean; notify?: boolean } = {},
+  ): SimIssue {
     const now = stampOf(Date.now());
     const number = this.nextNumber++;
     const issue: SimIssue = {
@@ -110,40 +127,58 @@ export class SimStore {
     if (Object.keys(changes).length > 0) actions.push({ action: 'edited', extra: { changes } });
     if (patch.labels !== undefined) {
       const next = [...new Set(patch.labels.map((name) => this.label(name)))];
-      for (const name of issue.labels.filter((l) => !next.includes(l))) actions.push({ action: 'unlabeled', extra: { label: { name } } });
-      for (const name of next.filter((l) => !issue.labels.includes(l))) actions.push({ action: 'labeled', extra: { label: { name } } });
+      for (const name of issue.labels.filter((l) => !next.includes(l)))
+        actions.push({ action: 'unlabeled', extra: { label: { name } } });
+      for (const name of next.filter((l) => !issue.labels.includes(l)))
+        actions.push({ action: 'labeled', extra: { label: { name } } });
       issue.labels = next;
     }
     if (patch.assignees !== undefined) {
       const next = [...patch.assignees];
-      for (const login of issue.assignees.filter((a) => !next.includes(a))) actions.push({ action: 'unassigned', extra: { assignee: { login } } });
-      for (const login of next.filter((a) => !issue.assignees.includes(a))) actions.push({ action: 'assigned', extra: { assignee: { login } } });
+      for (const login of issue.assignees.filter((a) => !next.includes(a)))
+        actions.push({ action: 'unassigned', extra: { assignee: { login } } });
+      for (const login of next.filter((a) => !issue.assignees.includes(a)))
+        actions.push({ action: 'assigned', extra: { assignee: { login } } });
       issue.assignees = next;
     }
     const now = stampOf(Date.now());
     if (patch.state !== undefined && patch.state !== issue.state) {
       issue.state = patch.state;
-      issue.stateReason = patch.state === 'closed' ? ((patch.state_reason as SimIssue['stateReason']) ?? 'completed') : 'reopened';
+      issue.stateReason =
+        patch.state === 'closed' ? ((patch.state_reason as SimIssue['stateReason']) ?? 'completed') : 'reopened';
       issue.closedAt = patch.state === 'closed' ? now : issue.closedAt;
       actions.push({ action: patch.state === 'closed' ? 'closed' : 'reopened' });
-    } else if (patch.state_reason !== undefined && issue.state === 'closed' && patch.state_reason !== issue.stateReason) {
+    } else if (
+      patch.state_reason !== undefined &&
+      issue.state === 'closed' &&
+      patch.state_reason !== issue.stateReason
+    ) {
       issue.stateReason = patch.state_reason as SimIssue['stateReason'];
       actions.push({ action: 'edited', extra: { changes: {} } });
     }
     if (actions.length === 0) return;
     issue.updatedAt = now;
-    for (const { action, extra } of actions) this.notify({ event: 'issues', action, issue, actor, ...(extra ? { extra } : {}) });
+    for (const { action, extra } of actions)
+      this.notify({ event: 'issues', action, issue, actor, ...(extra ? { extra } : {}) });
   }
 
   delete(issue: SimIssue, actor: string): void {
     this.issues.delete(issue.number);
-    for (const comment of [...this.comments.values()].filter((c) => c.issueNumber === issue.number)) this.comments.delete(comment.id);
+    for (const comment of [...this.comments.values()].filter((c) => c.issueNumber === issue.number))
+      this.comments.delete(comment.id);
     this.notify({ event: 'issues', action: 'deleted', issue, actor });
   }
 
   comment(issue: SimIssue, body: string, actor: string): SimComment {
     const now = stampOf(Date.now());
-    const comment: SimComment = { id: this.nextCommentId++, issueNumber: issue.number, body, author: actor, createdAt: now, updatedAt: now };
+    const comment: SimComment = {
+      id: this.nextCommentId++,
+      issueNumber: issue.number,
+      body,
+      author: actor,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.comments.set(comment.id, comment);
     // GitHub moves the issue's updated_at when it gets a comment.
     issue.updatedAt = now;

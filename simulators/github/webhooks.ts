@@ -70,7 +70,12 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
     }
     let status = 0;
     try {
-      const response = await fetch(url, { method: 'POST', headers, body: delivery.body, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(10_000),
+      });
       await response.arrayBuffer();
       status = response.status;
     } catch {

@@ -25,10 +25,17 @@ export const tokenRenewalMarginMs = 5 * 60_000;
 const secondaryLimitWaitMs = 60_000;
 
 /** Calls GitHub: `call(octokit, requestOptions)` with a bounded, cancellable request. */
-export type GithubCall = <T>(where: string, call: (octokit: Octokit, request: { signal: AbortSignal }) => Promise<T>, signal?: AbortSignal) => Promise<T>;
+export type GithubCall = <T>(
+  where: string,
+  call: (octokit: Octokit, request: { signal: AbortSignal }) => Promise<T>,
+  signal?: AbortSignal,
+) => Promise<T>;
 
 /** The token cache handed to auth-app: an entry is gone once its token is close to expiry. */
-export function createTokenCache(nowMs: () => number = Date.now): { get(key: string): string | undefined; set(key: string, value: string): void } {
+export function createTokenCache(nowMs: () => number = Date.now): {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+} {
   const entries = new Map<string, string>();
   return {
     get(key) {
@@ -39,7 +46,10 @@ export function createTokenCache(nowMs: () => number = Date.now): { get(key: str
       const created = Date.parse(createdAt ?? '');
       const expires = Date.parse(expiresAt ?? '');
       if (Number.isNaN(expires)) return undefined;
-      const margin = Math.min(tokenRenewalMarginMs, Number.isNaN(created) ? tokenRenewalMarginMs : (expires - created) / 2);
+      const margin = Math.min(
+        tokenRenewalMarginMs,
+        Number.isNaN(created) ? tokenRenewalMarginMs : (expires - created) / 2,
+      );
       if (expires - nowMs() <= margin) {
         entries.delete(key);
         return undefined;
@@ -53,12 +63,21 @@ export function createTokenCache(nowMs: () => number = Date.now): { get(key: str
 }
 
 function createOctokit(config: GithubConfig, credentials: GithubCredentials): Octokit {
-  const common = { baseUrl: config.baseUrl, userAgent: 'lockstep', log: { debug() {}, info() {}, warn() {}, error() {} } };
+  const common = {
+    baseUrl: config.baseUrl,
+    userAgent: 'lockstep',
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  };
   if ('token' in credentials) return new Octokit({ ...common, auth: credentials.token });
   return new Octokit({
     ...common,
     authStrategy: createAppAuth,
-    auth: { appId: credentials.appId, privateKey: credentials.privateKey, installationId: credentials.installationId, cache: createTokenCache() },
+    auth: {
+      appId: credentials.appId,
+      privateKey: credentials.privateKey,
+      installationId: credentials.installationId,
+      cache: createTokenCache(),
+    },
   });
 }
 
@@ -66,7 +85,9 @@ function createOctokit(config: GithubConfig, credentials: GithubCredentials): Oc
 export function createClientPool(): (config: GithubConfig, credentials: GithubCredentials) => Octokit {
   const clients = new Map<string, Octokit>();
   return (config, credentials) => {
-    const key = createHash('sha256').update(JSON.stringify([config.baseUrl, config.owner, config.repo, credentials])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([config.baseUrl, config.owner, config.repo, credentials]))
+      .digest('hex');
     let client = clients.get(key);
     if (!client) clients.set(key, (client = createOctokit(config, credentials)));
     return client;
@@ -87,7 +108,8 @@ export function createGithubCall(octokit: Octokit, options: GithubClientOptions 
         if (!(reason instanceof DOMException && reason.name === 'TimeoutError')) throw reason;
         throw new ExternalCallError('unavailable', `GitHub ${where} timed out (caller deadline)`);
       }
-      if (timeout.aborted) throw new ExternalCallError('unavailable', `GitHub ${where} timed out after ${timeoutMs} ms`);
+      if (timeout.aborted)
+        throw new ExternalCallError('unavailable', `GitHub ${where} timed out after ${timeoutMs} ms`);
       throw githubFailure(where, error);
     }
   };
@@ -96,7 +118,10 @@ export function createGithubCall(octokit: Octokit, options: GithubClientOptions 
 interface RequestErrorLike {
   readonly status: number;
   readonly message: string;
-  readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>>; readonly data?: unknown };
+  readonly response?: {
+    readonly headers?: Readonly<Record<string, string | number | undefined>>;
+    readonly data?: unknown;
+  };
 }
 
 function isRequestError(error: unknown): error is RequestErrorLike {
@@ -106,20 +131,37 @@ function isRequestError(error: unknown): error is RequestErrorLike {
 /** The ExternalCallError for a failed Octokit call to `where`. */
 export function githubFailure(where: string, error: unknown): ExternalCallError {
   if (error instanceof ExternalCallError) return error;
-  if (!isRequestError(error)) return new ExternalCallError('unavailable', `GitHub ${where} failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (!isRequestError(error))
+    return new ExternalCallError(
+      'unavailable',
+      `GitHub ${where} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   const headers = new Headers();
-  for (const [name, value] of Object.entries(error.response?.headers ?? {})) if (value !== undefined) headers.set(name, String(value));
-  const text = typeof error.response?.data === 'string' ? error.response.data : JSON.stringify(error.response?.data ?? error.message);
+  for (const [name, value] of Object.entries(error.response?.headers ?? {}))
+    if (value !== undefined) headers.set(name, String(value));
+  const text =
+    typeof error.response?.data === 'string'
+      ? error.response.data
+      : JSON.stringify(error.response?.data ?? error.message);
   const status = error.status;
-  if (error.response === undefined) return new ExternalCallError('unavailable', `GitHub ${where} failed: ${error.message}`);
+  if (error.response === undefined)
+    return new ExternalCallError('unavailable', `GitHub ${where} failed: ${error.message}`);
   if (status === 403 || status === 429) {
     const wait = rateLimitWaitMs(headers);
-    if (wait !== undefined) return new ExternalCallError('rate_limited', `GitHub ${where} is rate limited (${status}): ${error.message}`, { status, retryAfterMs: wait });
+    if (wait !== undefined)
+      return new ExternalCallError('rate_limited', `GitHub ${where} is rate limited (${status}): ${error.message}`, {
+        status,
+        retryAfterMs: wait,
+      });
     if (status === 429 || /secondary rate limit/i.test(error.message)) {
-      return new ExternalCallError('rate_limited', `GitHub ${where} hit a secondary rate limit (${status})`, { status, retryAfterMs: secondaryLimitWaitMs });
+      return new ExternalCallError('rate_limited', `GitHub ${where} hit a secondary rate limit (${status})`, {
+        status,
+        retryAfterMs: secondaryLimitWaitMs,
+      });
     }
   }
-  if (status === 410) return new ExternalCallError('not_found', `GitHub ${where} answered 410: ${error.message}`, { status });
+  if (status === 410)
+    return new ExternalCallError('not_found', `GitHub ${where} answered 410: ${error.message}`, { status });
   return failureFor(`GitHub ${where}`, status, headers, text);
 }
 

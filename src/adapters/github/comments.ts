@@ -3,7 +3,12 @@
 // so a post whose answer was lost is found among the issue's recent comments on retry instead of
 // being posted twice; edits keep the marker, and reads strip it.
 
-import { ExternalCallError, type CommentChannel, type CommentRequest, type CommentResult } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  type CommentChannel,
+  type CommentRequest,
+  type CommentResult,
+} from '#domain/project/connector.ts';
 import type { GithubCall } from './client.ts';
 import { externalComment } from './comment-values.ts';
 import { issueNumberOf } from './items.ts';
@@ -22,12 +27,17 @@ export function issueNumber(externalId: string): number {
 }
 
 function commentId(externalId: string): number {
-  if (!/^\d{1,20}$/.test(externalId)) throw new ExternalCallError('rejected', `"${externalId}" is not a GitHub comment id`);
+  if (!/^\d{1,20}$/.test(externalId))
+    throw new ExternalCallError('rejected', `"${externalId}" is not a GitHub comment id`);
   return Number(externalId);
 }
 
 function result(comment: GithubComment): CommentResult {
-  return { externalId: String(comment.id), reportedBody: stripMarker(comment.body ?? '').text, updatedAtMs: comment.updated_at };
+  return {
+    externalId: String(comment.id),
+    reportedBody: stripMarker(comment.body ?? '').text,
+    updatedAtMs: comment.updated_at,
+  };
 }
 
 /** The comment calls of one GitHub session. */
@@ -38,10 +48,13 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
     const since = new Date(Date.now() - lostCopyWindowMs).toISOString();
     const answer = await call(
       `GET comments of #${number}`,
-      (octokit, options) => octokit.rest.issues.listComments({ ...repo, issue_number: number, since, per_page: 100, request: options }),
+      (octokit, options) =>
+        octokit.rest.issues.listComments({ ...repo, issue_number: number, since, per_page: 100, request: options }),
       request.signal,
     );
-    return parseAnswer(commentListSchema, answer.data, `GET comments of #${number}`).find((comment) => hasMarker(comment.body, 'comment', request.commentId));
+    return parseAnswer(commentListSchema, answer.data, `GET comments of #${number}`).find((comment) =>
+      hasMarker(comment.body, 'comment', request.commentId),
+    );
   }
 
   return {
@@ -51,7 +64,13 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
       if (found) return result(found);
       const answer = await call(
         `POST comment on #${number}`,
-        (octokit, options) => octokit.rest.issues.createComment({ ...repo, issue_number: number, body: withMarker(request.body, 'comment', request.commentId), request: options }),
+        (octokit, options) =>
+          octokit.rest.issues.createComment({
+            ...repo,
+            issue_number: number,
+            body: withMarker(request.body, 'comment', request.commentId),
+            request: options,
+          }),
         request.signal,
       );
       return result(parseAnswer(commentSchema, answer.data, `POST comment on #${number}`));
@@ -61,7 +80,13 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
       const id = commentId(externalId);
       const answer = await call(
         `PATCH comment ${id}`,
-        (octokit, options) => octokit.rest.issues.updateComment({ ...repo, comment_id: id, body: withMarker(request.body, 'comment', request.commentId), request: options }),
+        (octokit, options) =>
+          octokit.rest.issues.updateComment({
+            ...repo,
+            comment_id: id,
+            body: withMarker(request.body, 'comment', request.commentId),
+            request: options,
+          }),
         request.signal,
       );
       return result(parseAnswer(commentSchema, answer.data, `PATCH comment ${id}`));
@@ -70,7 +95,11 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
     async remove(_itemExternalId, externalId, request) {
       const id = commentId(externalId);
       try {
-        await call(`DELETE comment ${id}`, (octokit, options) => octokit.rest.issues.deleteComment({ ...repo, comment_id: id, request: options }), request.signal);
+        await call(
+          `DELETE comment ${id}`,
+          (octokit, options) => octokit.rest.issues.deleteComment({ ...repo, comment_id: id, request: options }),
+          request.signal,
+        );
       } catch (error) {
         if (!(error instanceof ExternalCallError && error.kind === 'not_found')) throw error;
       }
@@ -79,8 +108,15 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
     async fetch(itemExternalId, externalId, signal) {
       const id = commentId(externalId);
       try {
-        const answer = await call(`GET comment ${id}`, (octokit, options) => octokit.rest.issues.getComment({ ...repo, comment_id: id, request: options }), signal);
-        return externalComment(issueNumber(itemExternalId), parseAnswer(commentSchema, answer.data, `GET comment ${id}`));
+        const answer = await call(
+          `GET comment ${id}`,
+          (octokit, options) => octokit.rest.issues.getComment({ ...repo, comment_id: id, request: options }),
+          signal,
+        );
+        return externalComment(
+          issueNumber(itemExternalId),
+          parseAnswer(commentSchema, answer.data, `GET comment ${id}`),
+        );
       } catch (error) {
         if (error instanceof ExternalCallError && error.kind === 'not_found') return null;
         throw error;

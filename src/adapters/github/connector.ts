@@ -42,7 +42,11 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Con
       // Stored settings are parsed again: a value edited behind our back fails here, naming the field.
       const config = parseGithubConfig(settings.config);
       const credentials = parseGithubCredentials(settings.credentials);
-      return openGithubSession(config, credentials, clients(config, credentials), { ...options, labels, etags: etagsOf(settings.projectId) });
+      return openGithubSession(config, credentials, clients(config, credentials), {
+        ...options,
+        labels,
+        etags: etagsOf(settings.projectId),
+      });
     },
   };
 }

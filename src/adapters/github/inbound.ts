@@ -10,7 +10,14 @@
 // is installed on), is ignored.
 
 import { createHash } from 'node:crypto';
-import { InvalidDelivery, type ConnectionSettings, type ExternalComment, type ExternalItem, type InboundDelivery, type ParsedDelivery } from '#domain/project/connector.ts';
+import {
+  InvalidDelivery,
+  type ConnectionSettings,
+  type ExternalComment,
+  type ExternalItem,
+  type InboundDelivery,
+  type ParsedDelivery,
+} from '#domain/project/connector.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import { headerValue, verifySignedDelivery } from '#adapters/shared/signatures.ts';
@@ -43,7 +50,9 @@ export function parseGithubDelivery(delivery: InboundDelivery, config: Connectio
   if (!event) throw new InvalidDelivery(`${eventHeaderName}: header is required`);
   const body = parseJsonBody(delivery.rawBody);
   const given = headerValue(delivery.headers, deliveryIdHeaderName)?.trim();
-  const deliveryId = given ? `github:${given}` : `github-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  const deliveryId = given
+    ? `github:${given}`
+    : `github-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
   switch (event) {
     case 'ping':
       parseDeliveryBody(pingEventSchema, body);
@@ -59,7 +68,9 @@ export function parseGithubDelivery(delivery: InboundDelivery, config: Connectio
 
 /** True when the delivery is about the project's repository (deliveries without one are taken as such). */
 function ofRepository(repository: { full_name: string } | undefined, config: GithubConfig): boolean {
-  return repository === undefined || repository.full_name.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase();
+  return (
+    repository === undefined || repository.full_name.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase()
+  );
 }
 
 function issueItems(body: unknown, config: GithubConfig): ExternalItem[] {

@@ -15,13 +15,23 @@ const colour = 'ededed';
 const maxPages = 10;
 
 /** Creates the labels of `names` that `config`'s repository lacks (once per repository). */
-export async function ensureLabels(call: GithubCall, config: GithubConfig, names: readonly string[], known: LabelKnowledge, signal?: AbortSignal): Promise<void> {
+export async function ensureLabels(
+  call: GithubCall,
+  config: GithubConfig,
+  names: readonly string[],
+  known: LabelKnowledge,
+  signal?: AbortSignal,
+): Promise<void> {
   const key = `${config.baseUrl} ${config.owner}/${config.repo} ${names.join(',')}`;
   if (names.length === 0 || known.has(key)) return;
   const repo = { owner: config.owner, repo: config.repo };
   const present = new Set<string>();
   for (let page = 1; page <= maxPages; page += 1) {
-    const answer = await call('GET labels', (octokit, request) => octokit.rest.issues.listLabelsForRepo({ ...repo, per_page: 100, page, request }), signal);
+    const answer = await call(
+      'GET labels',
+      (octokit, request) => octokit.rest.issues.listLabelsForRepo({ ...repo, per_page: 100, page, request }),
+      signal,
+    );
     const labels = parseAnswer(repoLabelListSchema, answer.data, 'GET labels');
     for (const label of labels) present.add(label.name.toLowerCase());
     if (labels.length < 100) break;
@@ -29,7 +39,12 @@ export async function ensureLabels(call: GithubCall, config: GithubConfig, names
   for (const name of names) {
     if (present.has(name.toLowerCase())) continue;
     try {
-      await call(`POST label ${name}`, (octokit, request) => octokit.rest.issues.createLabel({ ...repo, name, color: colour, description: 'Set by Lockstep', request }), signal);
+      await call(
+        `POST label ${name}`,
+        (octokit, request) =>
+          octokit.rest.issues.createLabel({ ...repo, name, color: colour, description: 'Set by Lockstep', request }),
+        signal,
+      );
     } catch (error) {
       // 422 already_exists: someone made it meanwhile.
       if (!(error instanceof ExternalCallError && error.kind === 'rejected' && error.status === 422)) throw error;

@@ -53,8 +53,12 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
   const statusLabels = config.statusLabels ?? {};
   const priorityLabels = config.priorityLabels;
   const userMap = config.userMap;
-  const statusOfLabel = new Map(Object.entries(statusLabels).map(([status, label]) => [label.toLowerCase(), status as TicketStatus]));
-  const priorityOfLabel = new Map(Object.entries(priorityLabels).map(([priority, label]) => [label.toLowerCase(), priority as Priority]));
+  const statusOfLabel = new Map(
+    Object.entries(statusLabels).map(([status, label]) => [label.toLowerCase(), status as TicketStatus]),
+  );
+  const priorityOfLabel = new Map(
+    Object.entries(priorityLabels).map(([priority, label]) => [label.toLowerCase(), priority as Priority]),
+  );
   const reservedLabels = new Set([...statusOfLabel.keys(), ...priorityOfLabel.keys()]);
 
   function hubUser(login: string): string | undefined {
@@ -66,16 +70,19 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
     if (typeof user !== 'string' || user.trim() === '') throw rejected('assignee', user, 'not a user name');
     if (!userMap) return user;
     const login = userMap[user];
-    if (login === undefined) throw rejected('assignee', user, 'no GitHub login for this user; add it to config.userMap');
+    if (login === undefined)
+      throw rejected('assignee', user, 'no GitHub login for this user; add it to config.userMap');
     return login;
   }
 
   function labelOf(field: 'status' | 'priority', value: JsonValue): string | undefined {
     if (field === 'priority') {
-      if (typeof value !== 'string' || !(priorities as readonly string[]).includes(value)) throw rejected('priority', value, `not one of ${priorities.join(', ')}`);
+      if (typeof value !== 'string' || !(priorities as readonly string[]).includes(value))
+        throw rejected('priority', value, `not one of ${priorities.join(', ')}`);
       return priorityLabels[value as Priority];
     }
-    if (typeof value !== 'string' || !(ticketStatuses as readonly string[]).includes(value)) throw rejected('status', value, 'not a hub status');
+    if (typeof value !== 'string' || !(ticketStatuses as readonly string[]).includes(value))
+      throw rejected('status', value, 'not a hub status');
     return statusLabels[value as TicketStatus];
   }
 
@@ -84,9 +91,15 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
       if (issue.state_reason === 'not_planned' || issue.state_reason === 'duplicate') return 'closed';
       return 'resolved';
     }
-    const found = [...new Set(names.map((name) => statusOfLabel.get(name.toLowerCase())).filter((s) => s !== undefined))];
+    const found = [
+      ...new Set(names.map((name) => statusOfLabel.get(name.toLowerCase())).filter((s) => s !== undefined)),
+    ];
     if (found.length > 1) {
-      problems.push({ field: 'status', value: found, message: `the issue carries ${found.length} status labels; keep one` });
+      problems.push({
+        field: 'status',
+        value: found,
+        message: `the issue carries ${found.length} status labels; keep one`,
+      });
       return undefined;
     }
     return found[0] ?? 'open';
@@ -106,14 +119,22 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
       };
       const status = statusOf(issue, names, problems);
       if (status !== undefined) fields.status = status;
-      const found = [...new Set(names.map((name) => priorityOfLabel.get(name.toLowerCase())).filter((p) => p !== undefined))];
-      if (found.length > 1) problems.push({ field: 'priority', value: found, message: `the issue carries ${found.length} priority labels; keep one` });
+      const found = [
+        ...new Set(names.map((name) => priorityOfLabel.get(name.toLowerCase())).filter((p) => p !== undefined)),
+      ];
+      if (found.length > 1)
+        problems.push({
+          field: 'priority',
+          value: found,
+          message: `the issue carries ${found.length} priority labels; keep one`,
+        });
       else if (found[0] !== undefined) fields.priority = found[0];
       const login = (issue.assignees ?? [])[0]?.login ?? issue.assignee?.login;
       if (login === undefined) fields.assignee = null;
       else {
         const user = hubUser(login);
-        if (user === undefined) problems.push({ field: 'assignee', value: login, message: `GitHub user ${login} is not in config.userMap` });
+        if (user === undefined)
+          problems.push({ field: 'assignee', value: login, message: `GitHub user ${login} is not in config.userMap` });
         else fields.assignee = user;
       }
       return { fields, mappingErrors: problems };
@@ -132,7 +153,8 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
       }
       const labels = changed.labels;
       if (labels !== undefined) {
-        if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string')) throw rejected('labels', labels, 'not a list of strings');
+        if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string'))
+          throw rejected('labels', labels, 'not a list of strings');
         for (const label of current) if (!reservedLabels.has(label.toLowerCase())) drop.add(label.toLowerCase());
         add.push(...(labels as string[]).filter((label) => !reservedLabels.has(label.toLowerCase())));
       }

@@ -20,7 +20,10 @@ export function withMarker(text: string, kind: MarkerKind, id: string): string {
 }
 
 /** `body` without its marker (the first one), and the id it named. */
-export function stripMarker(body: string): { readonly text: string; readonly marked?: { readonly kind: MarkerKind; readonly id: string } } {
+export function stripMarker(body: string): {
+  readonly text: string;
+  readonly marked?: { readonly kind: MarkerKind; readonly id: string };
+} {
   const match = markerPattern.exec(body);
   if (!match) return { text: body };
   const text = body.slice(0, match.index) + body.slice(match.index + match[0].length);

@@ -62,7 +62,10 @@ export const repoLabelListSchema = z.array(repoLabelSchema);
 export const repositorySchema = z.object({
   full_name: z.string(),
   has_issues: z.boolean().optional(),
-  permissions: z.object({ admin: z.boolean().optional(), push: z.boolean().optional(), triage: z.boolean().optional() }).partial().optional(),
+  permissions: z
+    .object({ admin: z.boolean().optional(), push: z.boolean().optional(), triage: z.boolean().optional() })
+    .partial()
+    .optional(),
 });
 
 /** The webhook events Lockstep reads; every other event is acknowledged and ignored. */
@@ -96,6 +99,10 @@ export const pingEventSchema = z.object({ zen: z.string().optional(), hook_id: z
 /** A GitHub answer parsed with `schema`; an unexpected body is 'unavailable' naming the call. */
 export function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ExternalCallError('unavailable', `GitHub answered ${what} with an unexpected body: ${parsed.error.message.slice(0, 200)}`);
+  if (!parsed.success)
+    throw new ExternalCallError(
+      'unavailable',
+      `GitHub answered ${what} with an unexpected body: ${parsed.error.message.slice(0, 200)}`,
+    );
   return parsed.data;
 }

@@ -1,20 +1,19 @@
 // Calls to GitHub for one connected repository, through Octokit. GitHub rate-limits per token
-// (5,000 calls an hour), so costs are kept low: polling and imports list issues 100 at a time with
-// `since` (asking with `If-None-Match` when a poll repeats the last one, so a 304 costs nothing); an
-// update is one PATCH, preceded by one read of the issue only when the write depends on
-// what it holds (its labels, or whether its body carries our marker). GitHub has no idempotency
-// key, so a retried create first looks for the issue carrying the ticket's marker (marker.ts).
+// (5,000 calls an hour), so costs are kept low: polls list 100 issues a call (poll.ts); an update
+// is one PATCH, preceded by one read of the issue only when the write depends on what it holds
+// (its labels, or whether its body carries our marker). GitHub has no idempotency key, so a retried
+// create first looks for the issue carrying the ticket's marker (marker.ts).
 
 import { ExternalCallError, type ConnectorSession, type OutboundResult } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { createGithubCall, type GithubClientOptions } from './client.ts';
 import { issueNumber, openGithubComments } from './comments.ts';
-import { decodeCursor, encodeCursor, hasNextPage } from './cursor.ts';
 import { externalIdOf, isPullRequest, itemFromIssue, orderingKeyOf } from './items.ts';
 import { ensureLabels, type LabelKnowledge } from './labels.ts';
 import { createGithubMapping, type IssueWrite } from './mapping.ts';
 import { hasMarker, withMarker } from './marker.ts';
+import { createPoller, type PollEtags } from './poll.ts';
 import { issueListSchema, issueSchema, parseAnswer, repositorySchema, type GithubIssue } from './payloads.ts';
 import type { GithubConfig, GithubCredentials } from './settings.ts';
 import type { Octokit } from '@octokit/rest';
@@ -25,39 +24,40 @@ export interface GithubSessionOptions extends GithubClientOptions {
   readonly pageSize?: number;
   /** Repositories whose labels exist (the connector shares one across sessions). */
   readonly labels?: LabelKnowledge;
-  /** ETags of the first page of the project's recent polls, by request (kept by the connector per project). */
-  readonly etags?: Map<string, string>;
+  /** ETags of the project's recent polls (the connector keeps them per project). */
+  readonly etags?: PollEtags;
 }
-
-/** How many poll ETags a project remembers. */
-const maxEtags = 50;
 
 /** How many of the newest issues a retried create looks through for its lost copy. */
 const lostCreateWindow = 100;
 
 /** A session calling GitHub for the repository `config` names. */
-export function openGithubSession(config: GithubConfig, credentials: GithubCredentials, octokit: Octokit, options: GithubSessionOptions = {}): ConnectorSession {
+export function openGithubSession(
+  config: GithubConfig,
+  credentials: GithubCredentials,
+  octokit: Octokit,
+  options: GithubSessionOptions = {},
+): ConnectorSession {
   const mapping = createGithubMapping(config);
   const call = createGithubCall(octokit, options);
   const repo = { owner: config.owner, repo: config.repo };
-  const pageSize = options.pageSize ?? 100;
   const labels = options.labels ?? new Set<string>();
-  const etags = options.etags ?? new Map<string, string>();
-
-  function rememberEtag(key: string, etag: string): void {
-    etags.delete(key);
-    etags.set(key, etag);
-    // Oldest first: keep the map small however many projects and cursors come and go.
-    if (etags.size > maxEtags) etags.delete(etags.keys().next().value ?? key);
-  }
 
   async function readIssue(number: number, signal?: AbortSignal): Promise<GithubIssue> {
-    const answer = await call(`GET issue #${number}`, (o, request) => o.rest.issues.get({ ...repo, issue_number: number, request }), signal);
+    const answer = await call(
+      `GET issue #${number}`,
+      (o, request) => o.rest.issues.get({ ...repo, issue_number: number, request }),
+      signal,
+    );
     return parseAnswer(issueSchema, answer.data, `GET issue #${number}`);
   }
 
   async function patch(number: number, write: IssueWrite, signal?: AbortSignal): Promise<GithubIssue> {
-    const answer = await call(`PATCH issue #${number}`, (o, request) => o.rest.issues.update({ ...repo, issue_number: number, ...write, request }), signal);
+    const answer = await call(
+      `PATCH issue #${number}`,
+      (o, request) => o.rest.issues.update({ ...repo, issue_number: number, ...write, request }),
+      signal,
+    );
     return parseAnswer(issueSchema, answer.data, `PATCH issue #${number}`);
   }
 
@@ -65,10 +65,20 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
   async function lostCreate(ticketId: string, signal?: AbortSignal): Promise<GithubIssue | undefined> {
     const answer = await call(
       'GET issues (lost create)',
-      (o, request) => o.rest.issues.listForRepo({ ...repo, state: 'all', sort: 'created', direction: 'desc', per_page: lostCreateWindow, request }),
+      (o, request) =>
+        o.rest.issues.listForRepo({
+          ...repo,
+          state: 'all',
+          sort: 'created',
+          direction: 'desc',
+          per_page: lostCreateWindow,
+          request,
+        }),
       signal,
     );
-    return parseAnswer(issueListSchema, answer.data, 'GET issues').find((issue) => !isPullRequest(issue) && hasMarker(issue.body, 'ticket', ticketId));
+    return parseAnswer(issueListSchema, answer.data, 'GET issues').find(
+      (issue) => !isPullRequest(issue) && hasMarker(issue.body, 'ticket', ticketId),
+    );
   }
 
   /** What GitHub will report for the fields we sent, where it differs from what we sent. */
@@ -90,7 +100,8 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
   function text(field: 'title' | 'description', value: JsonValue | undefined): string | undefined {
     if (value === undefined) return undefined;
     if (value === null && field === 'description') return '';
-    if (typeof value !== 'string') throw new ExternalCallError('rejected', `${field} ${JSON.stringify(value)} cannot be mapped to GitHub: not text`);
+    if (typeof value !== 'string')
+      throw new ExternalCallError('rejected', `${field} ${JSON.stringify(value)} cannot be mapped to GitHub: not text`);
     return value;
   }
 
@@ -98,57 +109,35 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
     comments: openGithubComments(config, call),
 
     async testConnection(signal) {
-      const answer = await call(`GET repository ${config.owner}/${config.repo}`, (o, request) => o.rest.repos.get({ ...repo, request }), signal);
+      const answer = await call(
+        `GET repository ${config.owner}/${config.repo}`,
+        (o, request) => o.rest.repos.get({ ...repo, request }),
+        signal,
+      );
       const repository = parseAnswer(repositorySchema, answer.data, 'GET repository');
-      if (repository.has_issues === false) throw new ExternalCallError('rejected', `${repository.full_name} has issues turned off`);
+      if (repository.has_issues === false)
+        throw new ExternalCallError('rejected', `${repository.full_name} has issues turned off`);
       if ('token' in credentials) {
         const can = repository.permissions;
-        if (!can?.push && !can?.admin) throw new ExternalCallError('unauthorized', `the token cannot write issues of ${repository.full_name} (it needs push access)`);
+        if (!can?.push && !can?.admin)
+          throw new ExternalCallError(
+            'unauthorized',
+            `the token cannot write issues of ${repository.full_name} (it needs push access)`,
+          );
       } else {
-        const auth = (await call('POST installation token', (o) => o.auth({ type: 'installation' }), signal)) as { permissions?: Record<string, string> };
-        if (auth.permissions?.['issues'] !== 'write') throw new ExternalCallError('unauthorized', `the GitHub App installation cannot write issues of ${repository.full_name} (it needs Issues: write)`);
+        const auth = (await call('POST installation token', (o) => o.auth({ type: 'installation' }), signal)) as {
+          permissions?: Record<string, string>;
+        };
+        if (auth.permissions?.['issues'] !== 'write')
+          throw new ExternalCallError(
+            'unauthorized',
+            `the GitHub App installation cannot write issues of ${repository.full_name} (it needs Issues: write)`,
+          );
       }
       await ensureLabels(call, config, mapping.neededLabels, labels, signal);
     },
 
-    async fetchChanges(cursor, signal) {
-      const position = decodeCursor(cursor);
-      const page = position.page ?? 1;
-      const since = position.sinceMs === undefined ? undefined : new Date(position.sinceMs).toISOString();
-      // A poll that starts where the last one ended asks conditionally: a 304 costs no quota.
-      const etagKey = page === 1 ? `${config.baseUrl} ${config.owner}/${config.repo} ${since ?? ''} ${pageSize}` : undefined;
-      const known = etagKey === undefined ? undefined : etags.get(etagKey);
-      let answer;
-      try {
-        answer = await call(
-          'GET issues',
-          (o, request) =>
-            o.rest.issues.listForRepo({
-              ...repo,
-              state: 'all',
-              sort: 'updated',
-              direction: 'asc',
-              per_page: pageSize,
-              page,
-              ...(since ? { since } : {}),
-              ...(known ? { headers: { 'if-none-match': known } } : {}),
-              request,
-            }),
-          signal,
-        );
-      } catch (error) {
-        if (known && error instanceof ExternalCallError && error.status === 304) return { items: [], cursor: encodeCursor({ sinceMs: position.sinceMs, newestMs: position.newestMs }), done: true };
-        throw error;
-      }
-      const issues = parseAnswer(issueListSchema, answer.data, 'GET issues');
-      const items = issues.filter((issue) => !isPullRequest(issue)).map((issue) => itemFromIssue(issue, mapping));
-      const newest = Math.max(position.newestMs ?? 0, ...issues.map((issue) => issue.updated_at));
-      const more = hasNextPage(answer.headers.link);
-      // Only a whole answer can stand for "nothing changed": with more pages, a change may sit past page 1.
-      if (etagKey !== undefined && !more && typeof answer.headers.etag === 'string') rememberEtag(etagKey, answer.headers.etag);
-      if (more) return { items, cursor: encodeCursor({ sinceMs: position.sinceMs, newestMs: newest, page: page + 1 }), done: false };
-      return { items, cursor: encodeCursor({ sinceMs: newest > 0 ? newest : position.sinceMs, newestMs: newest }), done: true };
-    },
+    fetchChanges: createPoller(call, config, mapping, options.pageSize ?? 100, options.etags ?? new Map()),
 
     async fetchItem(externalId, signal) {
       try {
@@ -176,14 +165,21 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
           title,
           body,
           labels: mapping.labelsAfter([], values),
-          ...(values.assignee !== undefined && values.assignee !== null ? { assignees: mapping.assigneesFor(values.assignee) } : {}),
+          ...(values.assignee !== undefined && values.assignee !== null
+            ? { assignees: mapping.assigneesFor(values.assignee) }
+            : {}),
         };
-        const answer = await call('POST issue', (o, r) => o.rest.issues.create({ ...repo, ...write, request: r }), request.signal);
+        const answer = await call(
+          'POST issue',
+          (o, r) => o.rest.issues.create({ ...repo, ...write, request: r }),
+          request.signal,
+        );
         issue = parseAnswer(issueSchema, answer.data, 'POST issue');
       }
       // A new issue is open; a closed status takes a second write.
       const state = values.status === undefined ? {} : mapping.stateFor(values.status);
-      if (state.state !== undefined && state.state !== issue.state) issue = await patch(issue.number, state, request.signal);
+      if (state.state !== undefined && state.state !== issue.state)
+        issue = await patch(issue.number, state, request.signal);
       return result(issue, values);
     },
 
@@ -193,17 +189,23 @@ export function openGithubSession(config: GithubConfig, credentials: GithubCrede
       const write: IssueWrite = {};
       const title = text('title', changed.title);
       if (title !== undefined) write.title = title;
-      const touchesLabels = changed.status !== undefined || changed.priority !== undefined || changed.labels !== undefined;
+      const touchesLabels =
+        changed.status !== undefined || changed.priority !== undefined || changed.labels !== undefined;
       const description = text('description', changed.description);
       const current = touchesLabels || description !== undefined ? await readIssue(number, request.signal) : undefined;
       if (description !== undefined) {
         // Our marker stays on the issues we created; a person's issue is not marked.
-        write.body = hasMarker(current?.body, 'ticket', request.ticketId) ? withMarker(description, 'ticket', request.ticketId) : description;
+        write.body = hasMarker(current?.body, 'ticket', request.ticketId)
+          ? withMarker(description, 'ticket', request.ticketId)
+          : description;
       }
       if (changed.status !== undefined) Object.assign(write, mapping.stateFor(changed.status));
       if (touchesLabels && current) {
         await ensureLabels(call, config, mapping.neededLabels, labels, request.signal);
-        write.labels = mapping.labelsAfter(current.labels.map((label) => label.name), changed);
+        write.labels = mapping.labelsAfter(
+          current.labels.map((label) => label.name),
+          changed,
+        );
       }
       if (changed.assignee !== undefined) write.assignees = mapping.assigneesFor(changed.assignee);
       if (Object.keys(write).length === 0) return { externalId };

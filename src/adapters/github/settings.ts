@@ -8,13 +8,28 @@ import { priorities, type Priority, type TicketStatus } from '#domain/ticket/fie
 import { expected, httpUrl, nonEmptyString, parseSettings } from '#adapters/shared/parsing.ts';
 
 /** The hub statuses an open issue can stand for (closed ones follow `state_reason`). */
-export const openStatuses = ['open', 'acknowledged', 'in_progress', 'blocked'] as const satisfies readonly TicketStatus[];
+export const openStatuses = [
+  'open',
+  'acknowledged',
+  'in_progress',
+  'blocked',
+] as const satisfies readonly TicketStatus[];
 
 /** Priority labels when the config names none. */
-export const defaultPriorityLabels: Readonly<Record<Priority, string>> = { p1: 'P1', p2: 'P2', p3: 'P3', p4: 'P4', p5: 'P5' };
+export const defaultPriorityLabels: Readonly<Record<Priority, string>> = {
+  p1: 'P1',
+  p2: 'P2',
+  p3: 'P3',
+  p4: 'P4',
+  p5: 'P5',
+};
 
 /** `IN_PROGRESS`, `in progress`, `In-Progress` -> `in_progress`. */
-const hubSpelling = (text: string) => text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const hubSpelling = (text: string) =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /** Keys in the API's spelling (`IN_PROGRESS`, `P1`) are taken in the domain's. */
 function hubKeys(input: unknown): unknown {
@@ -40,7 +55,8 @@ function distinctLabels<K extends string>(keys: readonly [K, ...K[]]) {
           continue;
         }
         const other = seen.get(label.toLowerCase());
-        if (other !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `label "${label}" already stands for ${other}` });
+        if (other !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: `label "${label}" already stands for ${other}` });
         else seen.set(label.toLowerCase(), key);
       }
     })
@@ -62,12 +78,21 @@ const configSchema = z
     /** Hub priority -> label; defaults P1..P5. */
     priorityLabels: distinctLabels(priorities).optional(),
     /** Hub user -> GitHub login. */
-    userMap: z.record(nonEmptyString, nonEmptyString, { error: 'must be an object: hub user -> GitHub login' }).optional(),
+    userMap: z
+      .record(nonEmptyString, nonEmptyString, { error: 'must be an object: hub user -> GitHub login' })
+      .optional(),
   })
   .superRefine((config, ctx) => {
-    const priority = new Set(Object.values({ ...defaultPriorityLabels, ...config.priorityLabels }).map((l) => l.toLowerCase()));
+    const priority = new Set(
+      Object.values({ ...defaultPriorityLabels, ...config.priorityLabels }).map((l) => l.toLowerCase()),
+    );
     for (const [status, label] of Object.entries(config.statusLabels ?? {}) as Array<[string, string]>) {
-      if (priority.has(label.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['statusLabels', status], message: `label "${label}" is also a priority label` });
+      if (priority.has(label.toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statusLabels', status],
+          message: `label "${label}" is also a priority label`,
+        });
     }
   })
   .transform((config): GithubConfig => {
@@ -84,16 +109,26 @@ const configSchema = z
 
 const pem = z
   .string({ error: expected('a PEM private key') })
-  .refine((text) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(text), { error: 'must be a PEM private key (-----BEGIN ... PRIVATE KEY-----)' });
+  .refine((text) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(text), {
+    error: 'must be a PEM private key (-----BEGIN ... PRIVATE KEY-----)',
+  });
 
 const credentialsSchema = z.union(
   [
     z.object({ token: nonEmptyString }).strict(),
     z
       .object({
-        appId: z.union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)], { error: 'must be the App id (digits)' }).transform(String),
+        appId: z
+          .union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)], {
+            error: 'must be the App id (digits)',
+          })
+          .transform(String),
         privateKey: pem,
-        installationId: z.union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)], { error: 'must be the installation id (digits)' }).transform(Number),
+        installationId: z
+          .union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)], {
+            error: 'must be the installation id (digits)',
+          })
+          .transform(Number),
       })
       .strict(),
   ],

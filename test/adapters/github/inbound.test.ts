@@ -5,7 +5,8 @@ import { fixture, githubDelivery } from './fixtures.ts';
 
 const connector = createGithubConnector();
 const config = connector.parseConfig({ owner: 'Codertocat', repo: 'Hello-World', userMap: { coder: 'Codertocat' } });
-const parse = (event: string, body: unknown, id = '72d3162e-cc78-11e3-81ab-4c9367dc0958') => connector.parseDelivery(githubDelivery(event, body, { id }), config);
+const parse = (event: string, body: unknown, id = '72d3162e-cc78-11e3-81ab-4c9367dc0958') =>
+  connector.parseDelivery(githubDelivery(event, body, { id }), config);
 
 function problem(event: string, body: unknown): string {
   try {
@@ -42,23 +43,45 @@ describe('GitHub webhook deliveries', () => {
   });
 
   it('reads priority and status labels, and closed issues by state_reason', () => {
-    const custom = connector.parseConfig({ owner: 'codertocat', repo: 'hello-world', statusLabels: { IN_PROGRESS: 'doing' } });
+    const custom = connector.parseConfig({
+      owner: 'codertocat',
+      repo: 'hello-world',
+      statusLabels: { IN_PROGRESS: 'doing' },
+    });
     const body = fixture('issues.labeled');
     const issue = body['issue'] as Record<string, unknown>;
-    const withLabels = { ...body, issue: { ...issue, labels: [{ name: 'P2' }, { name: 'doing' }, { name: 'bug' }], assignees: [], assignee: null } };
+    const withLabels = {
+      ...body,
+      issue: { ...issue, labels: [{ name: 'P2' }, { name: 'doing' }, { name: 'bug' }], assignees: [], assignee: null },
+    };
     const open = connector.parseDelivery(githubDelivery('issues', withLabels, { id: 'a' }), custom).items[0];
     expect(open?.fields).toMatchObject({ status: 'in_progress', priority: 'p2', labels: ['bug'], assignee: null });
     // issues/closed has no sample in octokit/webhooks; the reopened one, closed with each reason:
     const reopened = fixture('issues.reopened');
-    const closed = (reason: string | null) => ({ ...reopened, action: 'closed', issue: { ...(reopened['issue'] as object), state: 'closed', state_reason: reason } });
-    expect(connector.parseDelivery(githubDelivery('issues', closed('completed'), { id: 'b' }), custom).items[0]?.fields['status']).toBe('resolved');
-    expect(connector.parseDelivery(githubDelivery('issues', closed('not_planned'), { id: 'c' }), custom).items[0]?.fields['status']).toBe('closed');
+    const closed = (reason: string | null) => ({
+      ...reopened,
+      action: 'closed',
+      issue: { ...(reopened['issue'] as object), state: 'closed', state_reason: reason },
+    });
+    expect(
+      connector.parseDelivery(githubDelivery('issues', closed('completed'), { id: 'b' }), custom).items[0]?.fields[
+        'status'
+      ],
+    ).toBe('resolved');
+    expect(
+      connector.parseDelivery(githubDelivery('issues', closed('not_planned'), { id: 'c' }), custom).items[0]?.fields[
+        'status'
+      ],
+    ).toBe('closed');
   });
 
   it('reports what it cannot map as problems, leaving those fields out', () => {
     const body = fixture('issues.edited');
     const issue = body['issue'] as Record<string, unknown>;
-    const odd = { ...body, issue: { ...issue, labels: [{ name: 'P1' }, { name: 'P4' }], assignees: [{ login: 'stranger' }] } };
+    const odd = {
+      ...body,
+      issue: { ...issue, labels: [{ name: 'P1' }, { name: 'P4' }], assignees: [{ login: 'stranger' }] },
+    };
     const item = parse('issues', odd).items[0];
     expect(item?.fields).not.toHaveProperty('priority');
     expect(item?.fields).not.toHaveProperty('assignee');
@@ -74,10 +97,15 @@ describe('GitHub webhook deliveries', () => {
   });
 
   it('reports deleted and transferred issues as gone', () => {
-    expect(parse('issues', fixture('issues.deleted')).items[0]).toMatchObject({ externalId: '1', deleted: true, fields: {} });
+    expect(parse('issues', fixture('issues.deleted')).items[0]).toMatchObject({
+      externalId: '1',
+      deleted: true,
+      fields: {},
+    });
     // The sample moves issue #1 out of octo-org/octo-repo, into Codertocat/Hello-World.
     const source = connector.parseConfig({ owner: 'octo-org', repo: 'octo-repo' });
-    const moved = connector.parseDelivery(githubDelivery('issues', fixture('issues.transferred'), { id: 't' }), source).items[0];
+    const moved = connector.parseDelivery(githubDelivery('issues', fixture('issues.transferred'), { id: 't' }), source)
+      .items[0];
     expect(moved).toMatchObject({ externalId: '1', deleted: true, fields: {} });
   });
 
@@ -95,26 +123,42 @@ describe('GitHub webhook deliveries', () => {
       },
     ]);
     expect(parse('issue_comment', fixture('issue_comment.edited')).comments?.[0]?.deleted).toBeUndefined();
-    expect(parse('issue_comment', fixture('issue_comment.deleted')).comments?.[0]).toMatchObject({ externalId: '492700400', deleted: true });
+    expect(parse('issue_comment', fixture('issue_comment.deleted')).comments?.[0]).toMatchObject({
+      externalId: '492700400',
+      deleted: true,
+    });
   });
 
   it('ignores pull requests, their comments included', () => {
-    const pr = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1', html_url: null, diff_url: null, patch_url: null };
+    const pr = {
+      url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1',
+      html_url: null,
+      diff_url: null,
+      patch_url: null,
+    };
     const body = fixture('issues.edited');
     expect(parse('issues', { ...body, issue: { ...(body['issue'] as object), pull_request: pr } }).items).toEqual([]);
     const comment = fixture('issue_comment.created');
-    expect(parse('issue_comment', { ...comment, issue: { ...(comment['issue'] as object), pull_request: pr } }).comments).toEqual([]);
+    expect(
+      parse('issue_comment', { ...comment, issue: { ...(comment['issue'] as object), pull_request: pr } }).comments,
+    ).toEqual([]);
   });
 
   it("ignores another repository's deliveries (an App's webhook covers all its repositories)", () => {
     const other = connector.parseConfig({ owner: 'Codertocat', repo: 'Other' });
     const issue = githubDelivery('issues', fixture('issues.edited'), { id: 'o1' });
     expect(connector.parseDelivery(issue, other).items).toEqual([]);
-    expect(connector.parseDelivery(githubDelivery('issue_comment', fixture('issue_comment.created'), { id: 'o2' }), other).comments).toEqual([]);
+    expect(
+      connector.parseDelivery(githubDelivery('issue_comment', fixture('issue_comment.created'), { id: 'o2' }), other)
+        .comments,
+    ).toEqual([]);
   });
 
   it('answers ping and other events with no items', () => {
-    expect(parse('ping', fixture('ping'))).toEqual({ deliveryId: 'github:72d3162e-cc78-11e3-81ab-4c9367dc0958', items: [] });
+    expect(parse('ping', fixture('ping'))).toEqual({
+      deliveryId: 'github:72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      items: [],
+    });
     expect(parse('star', { action: 'created' }).items).toEqual([]);
   });
 
@@ -122,17 +166,25 @@ describe('GitHub webhook deliveries', () => {
     expect(problem('issues', '{')).toBe('body: not JSON');
     expect(problem('issues', { action: 'edited' })).toMatch(/^issue: /);
     const body = fixture('issues.edited');
-    expect(problem('issues', { ...body, issue: { ...(body['issue'] as object), state: 'gone' } })).toBe('issue.state: must be open or closed');
+    expect(problem('issues', { ...body, issue: { ...(body['issue'] as object), state: 'gone' } })).toBe(
+      'issue.state: must be open or closed',
+    );
     const delivery = githubDelivery('issues', body);
-    expect(() => connector.parseDelivery({ ...delivery, headers: {} }, config)).toThrow(/x-github-event: header is required/);
+    expect(() => connector.parseDelivery({ ...delivery, headers: {} }, config)).toThrow(
+      /x-github-event: header is required/,
+    );
   });
 
   it('verifies X-Hub-Signature-256 or ?secret=, and nothing else', () => {
     const body = fixture('issues.edited');
-    expect(connector.verifyDelivery(githubDelivery('issues', body, { secret: 's3cret' }), ['old', 's3cret'])).toBe(true);
+    expect(connector.verifyDelivery(githubDelivery('issues', body, { secret: 's3cret' }), ['old', 's3cret'])).toBe(
+      true,
+    );
     expect(connector.verifyDelivery(githubDelivery('issues', body, { secret: 'wrong' }), ['s3cret'])).toBe(false);
     expect(connector.verifyDelivery(githubDelivery('issues', body), ['s3cret'])).toBe(false);
-    expect(connector.verifyDelivery({ ...githubDelivery('issues', body), query: { secret: 's3cret' } }, ['s3cret'])).toBe(true);
+    expect(
+      connector.verifyDelivery({ ...githubDelivery('issues', body), query: { secret: 's3cret' } }, ['s3cret']),
+    ).toBe(true);
   });
 
   it('dedups by X-GitHub-Delivery, or by the body when a proxy dropped it', () => {

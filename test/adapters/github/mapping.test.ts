@@ -5,7 +5,12 @@ import { createGithubMapping } from '#adapters/github/mapping.ts';
 import { hasMarker, stripMarker, withMarker } from '#adapters/github/marker.ts';
 import { parseGithubConfig, parseGithubCredentials } from '#adapters/github/settings.ts';
 
-const config = parseGithubConfig({ owner: 'acme', repo: 'web', statusLabels: { IN_PROGRESS: 'doing', blocked: 'blocked' }, userMap: { ann: 'ann-gh' } });
+const config = parseGithubConfig({
+  owner: 'acme',
+  repo: 'web',
+  statusLabels: { IN_PROGRESS: 'doing', blocked: 'blocked' },
+  userMap: { ann: 'ann-gh' },
+});
 const mapping = createGithubMapping(config);
 
 describe('GitHub settings', () => {
@@ -30,11 +35,19 @@ describe('GitHub settings', () => {
       return 'no error';
     };
     expect(problem(() => parseGithubConfig({ repo: 'web' }))).toBe('config.owner: is required');
-    expect(problem(() => parseGithubConfig({ owner: 'a', repo: 'web', statusLabels: { resolved: 'done' } }))).toBe("config.statusLabels.resolved: is not one of open, acknowledged, in_progress, blocked");
-    expect(problem(() => parseGithubConfig({ owner: 'a', repo: 'web', statusLabels: { open: 'P1' } }))).toBe('config.statusLabels.open: label "P1" is also a priority label');
-    expect(problem(() => parseGithubCredentials({ appId: 1, privateKey: 'nope', installationId: 2 }))).toBe("credentials.privateKey: must be a PEM private key (-----BEGIN ... PRIVATE KEY-----)");
+    expect(problem(() => parseGithubConfig({ owner: 'a', repo: 'web', statusLabels: { resolved: 'done' } }))).toBe(
+      'config.statusLabels.resolved: is not one of open, acknowledged, in_progress, blocked',
+    );
+    expect(problem(() => parseGithubConfig({ owner: 'a', repo: 'web', statusLabels: { open: 'P1' } }))).toBe(
+      'config.statusLabels.open: label "P1" is also a priority label',
+    );
+    expect(problem(() => parseGithubCredentials({ appId: 1, privateKey: 'nope', installationId: 2 }))).toBe(
+      'credentials.privateKey: must be a PEM private key (-----BEGIN ... PRIVATE KEY-----)',
+    );
     expect(problem(() => parseGithubCredentials({ password: 'x' }))).toMatch(/^credentials: must be \{token\}/);
-    expect(parseGithubCredentials({ appId: '12', privateKey: '-----BEGIN RSA PRIVATE KEY-----\nx', installationId: '34' })).toMatchObject({ appId: '12', installationId: 34 });
+    expect(
+      parseGithubCredentials({ appId: '12', privateKey: '-----BEGIN RSA PRIVATE KEY-----\nx', installationId: '34' }),
+    ).toMatchObject({ appId: '12', installationId: 34 });
   });
 });
 
@@ -59,11 +72,22 @@ describe('GitHub mapping going out', () => {
   it('reads back what it writes, for any status, priority and labels', () => {
     const status = fc.constantFrom('open', 'in_progress', 'blocked', 'resolved', 'closed');
     const priority = fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5');
-    const labels = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 4 }).map((l) => l.filter((x) => x !== 'doing' && x !== 'blocked').sort());
+    const labels = fc
+      .uniqueArray(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 4 })
+      .map((l) => l.filter((x) => x !== 'doing' && x !== 'blocked').sort());
     fc.assert(
       fc.property(status, priority, labels, (s, p, l) => {
         const names = mapping.labelsAfter([], { status: s, priority: p, labels: l });
-        const issue = { number: 1, title: 't', body: null, labels: names.map((name) => ({ name })), created_at: 0, updated_at: 0, state: 'open' as const, ...mapping.stateFor(s) };
+        const issue = {
+          number: 1,
+          title: 't',
+          body: null,
+          labels: names.map((name) => ({ name })),
+          created_at: 0,
+          updated_at: 0,
+          state: 'open' as const,
+          ...mapping.stateFor(s),
+        };
         expect(mapping.fromIssue(issue).fields).toMatchObject({ status: s, priority: p, labels: l });
       }),
     );

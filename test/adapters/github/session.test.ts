@@ -8,14 +8,27 @@ import { createGithubSimulator, type GithubSimulator } from '#simulators/github/
 
 let sim: GithubSimulator;
 const connector = createGithubConnector({ pageSize: 2, timeoutMs: 3_000 });
-const open = (credentials: Record<string, unknown> = { token: 'ghp_simulated' }, config: Record<string, unknown> = {}): ConnectorSession =>
+const open = (
+  credentials: Record<string, unknown> = { token: 'ghp_simulated' },
+  config: Record<string, unknown> = {},
+): ConnectorSession =>
   connector.open({
     projectId: 'p1',
-    config: connector.parseConfig({ owner: 'acme', repo: 'web', baseUrl: sim.baseUrl, statusLabels: { in_progress: 'doing' }, userMap: { ann: 'ann-gh' }, ...config }),
+    config: connector.parseConfig({
+      owner: 'acme',
+      repo: 'web',
+      baseUrl: sim.baseUrl,
+      statusLabels: { in_progress: 'doing' },
+      userMap: { ann: 'ann-gh' },
+      ...config,
+    }),
     credentials: connector.parseCredentials(credentials),
   });
 const failureOf = async (work: Promise<unknown>): Promise<ExternalCallError> => {
-  const error = await work.then(() => undefined, (e: unknown) => e);
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ExternalCallError)) throw new Error(`expected an ExternalCallError, got ${String(error)}`);
   return error;
 };
@@ -38,34 +51,66 @@ afterAll(async () => {
 describe('GitHub session', () => {
   it('tests the connection: the repository exists and the credentials can write issues; priority labels are created', async () => {
     await open().testConnection();
-    for (const name of ['P1', 'P2', 'P3', 'P4', 'P5', 'doing']) expect(sim.store.labels.has(name.toLowerCase())).toBe(true);
-    expect((await failureOf(open({ token: 'ghp_readonly' }).testConnection())).message).toMatch(/cannot write issues of acme\/web/);
+    for (const name of ['P1', 'P2', 'P3', 'P4', 'P5', 'doing'])
+      expect(sim.store.labels.has(name.toLowerCase())).toBe(true);
+    expect((await failureOf(open({ token: 'ghp_readonly' }).testConnection())).message).toMatch(
+      /cannot write issues of acme\/web/,
+    );
     expect((await failureOf(open({ token: 'nope' }).testConnection())).kind).toBe('unauthorized');
     expect((await failureOf(open(undefined, { repo: 'missing' }).testConnection())).kind).toBe('not_found');
   });
 
   it('creates an issue with labels, state and assignee, and reads it back faithfully', async () => {
     const session = open();
-    const created = await session.createItem(request('t_create', { title: 'Checkout fails', description: 'Steps', status: 'resolved', priority: 'p2', labels: ['web'], assignee: 'ann' }));
+    const created = await session.createItem(
+      request('t_create', {
+        title: 'Checkout fails',
+        description: 'Steps',
+        status: 'resolved',
+        priority: 'p2',
+        labels: ['web'],
+        assignee: 'ann',
+      }),
+    );
     const issue = sim.issue(Number(created.externalId));
-    expect(issue).toMatchObject({ title: 'Checkout fails', state: 'closed', stateReason: 'completed', assignees: ['ann-gh'], body: 'Steps\n\n<!-- lockstep:ticket=t_create -->' });
+    expect(issue).toMatchObject({
+      title: 'Checkout fails',
+      state: 'closed',
+      stateReason: 'completed',
+      assignees: ['ann-gh'],
+      body: 'Steps\n\n<!-- lockstep:ticket=t_create -->',
+    });
     expect(issue?.labels.sort()).toEqual(['P2', 'web']);
     const read = await session.fetchItem(created.externalId ?? '');
-    expect(read?.fields).toEqual({ title: 'Checkout fails', description: 'Steps', status: 'resolved', priority: 'p2', labels: ['web'], assignee: 'ann' });
+    expect(read?.fields).toEqual({
+      title: 'Checkout fails',
+      description: 'Steps',
+      status: 'resolved',
+      priority: 'p2',
+      labels: ['web'],
+      assignee: 'ann',
+    });
     expect(read?.orderingKey).toBe(created.orderingKey);
   });
 
   it('updates only what changed, keeping the other labels, and reports what GitHub will show', async () => {
     const session = open();
-    const { externalId } = await session.createItem(request('t_update', { title: 'Flaky test', priority: 'p3', labels: ['ci'] }));
+    const { externalId } = await session.createItem(
+      request('t_update', { title: 'Flaky test', priority: 'p3', labels: ['ci'] }),
+    );
     const id = externalId ?? '';
-    const result = await session.updateItem(id, request('t_update', { status: 'in_progress', priority: 'p1', description: 'Now with logs' }));
+    const result = await session.updateItem(
+      id,
+      request('t_update', { status: 'in_progress', priority: 'p1', description: 'Now with logs' }),
+    );
     expect(sim.issue(Number(id))?.labels.sort()).toEqual(['P1', 'ci', 'doing']);
     expect(sim.issue(Number(id))?.body).toBe('Now with logs\n\n<!-- lockstep:ticket=t_update -->');
     expect(result.reportedValues).toBeUndefined();
     const acknowledged = await session.updateItem(id, request('t_update', { status: 'acknowledged' }));
     expect(acknowledged.reportedValues).toEqual({ status: 'open' });
-    expect((await failureOf(session.updateItem(id, request('t_update', { assignee: 'bob' })))).message).toMatch(/no GitHub login for this user/);
+    expect((await failureOf(session.updateItem(id, request('t_update', { assignee: 'bob' })))).message).toMatch(
+      /no GitHub login for this user/,
+    );
   });
 
   it('adopts the issue a create whose answer was lost made, instead of a twin', async () => {
@@ -119,7 +164,16 @@ describe('GitHub session', () => {
     const { externalId } = await session.createItem(request('t_comments', { title: 'Has comments' }));
     const channel = session.comments;
     if (!channel) throw new Error('no comments');
-    const ask = (body: string, extra: Record<string, unknown> = {}) => ({ deliveryId: 'c', ticketId: 't', commentId: 'c_1', body, author: 'ann', createdAtMs: 0, updatedAtMs: 0, ...extra });
+    const ask = (body: string, extra: Record<string, unknown> = {}) => ({
+      deliveryId: 'c',
+      ticketId: 't',
+      commentId: 'c_1',
+      body,
+      author: 'ann',
+      createdAtMs: 0,
+      updatedAtMs: 0,
+      ...extra,
+    });
     sim.loseNextAnswers(1);
     await failureOf(channel.post(externalId ?? '', ask('First')));
     const posted = await channel.post(externalId ?? '', ask('First', { retry: true }));
@@ -147,7 +201,11 @@ describe('GitHub session', () => {
   });
 
   it('authenticates as a GitHub App, renewing the installation token before it expires', async () => {
-    const credentials = { appId: sim.app.appId, privateKey: sim.app.privateKey, installationId: sim.app.installationId };
+    const credentials = {
+      appId: sim.app.appId,
+      privateKey: sim.app.privateKey,
+      installationId: sim.app.installationId,
+    };
     await open(credentials).testConnection();
     const minted = sim.tokens.minted;
     await open(credentials).fetchItem('1');

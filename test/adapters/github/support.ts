@@ -15,7 +15,11 @@ export interface ConnectedGithub {
 export const CONNECT = `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id status webhookUrl webhookSecret } } }`;
 
 /** Connects acme/web of `sim` (bidirectional, token); `input` adds or overrides fields. */
-export async function connectGithub(admin: GraphQLClient, sim: GithubSimulator, input: Record<string, unknown> = {}): Promise<ConnectedGithub> {
+export async function connectGithub(
+  admin: GraphQLClient,
+  sim: GithubSimulator,
+  input: Record<string, unknown> = {},
+): Promise<ConnectedGithub> {
   const connected = await admin.run<{ connectExternalProject: { project: ConnectedGithub } }>(CONNECT, {
     input: {
       name: 'GitHub acme/web',
