@@ -32,6 +32,17 @@ function commentId(externalId: string): number {
   return Number(externalId);
 }
 
+/** GitHub's longest comment body, less room for our marker. */
+const maxBody = 65_536 - 100;
+
+/** The text to send for `request`, our marker at its end; a body GitHub cannot hold is 'rejected'. */
+function markedBody(request: CommentRequest): string {
+  if (request.body.length > maxBody) {
+    throw new ExternalCallError('rejected', `comment of ${request.body.length} characters: GitHub holds at most ${maxBody}`);
+  }
+  return withMarker(request.body, 'comment', request.commentId);
+}
+
 function result(comment: GithubComment): CommentResult {
   return {
     externalId: String(comment.id),
@@ -68,7 +79,7 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
           octokit.rest.issues.createComment({
             ...repo,
             issue_number: number,
-            body: withMarker(request.body, 'comment', request.commentId),
+            body: markedBody(request),
             request: options,
           }),
         request.signal,
@@ -84,7 +95,7 @@ export function openGithubComments(config: GithubConfig, call: GithubCall): Comm
           octokit.rest.issues.updateComment({
             ...repo,
             comment_id: id,
-            body: withMarker(request.body, 'comment', request.commentId),
+            body: markedBody(request),
             request: options,
           }),
         request.signal,

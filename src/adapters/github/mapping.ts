@@ -44,6 +44,9 @@ export interface GithubMapping {
   readonly neededLabels: readonly string[];
 }
 
+/** GitHub's longest label name. */
+const maxLabel = 50;
+
 function rejected(field: string, value: JsonValue, why: string): ExternalCallError {
   return new ExternalCallError('rejected', `${field} ${JSON.stringify(value)} cannot be mapped to GitHub: ${why}`);
 }
@@ -156,7 +159,10 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
         if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string'))
           throw rejected('labels', labels, 'not a list of strings');
         for (const label of current) if (!reservedLabels.has(label.toLowerCase())) drop.add(label.toLowerCase());
-        add.push(...(labels as string[]).filter((label) => !reservedLabels.has(label.toLowerCase())));
+        const own = (labels as string[]).filter((label) => !reservedLabels.has(label.toLowerCase()));
+        const long = own.find((label) => label.length > maxLabel);
+        if (long !== undefined) throw rejected('labels', long, `GitHub label names hold at most ${maxLabel} characters`);
+        add.push(...own);
       }
       const kept = current.filter((label) => !drop.has(label.toLowerCase()));
       return [...new Set([...kept, ...add])];

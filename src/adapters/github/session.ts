@@ -28,6 +28,11 @@ export interface GithubSessionOptions extends GithubClientOptions {
   readonly etags?: PollEtags;
 }
 
+/** GitHub's limits on an issue's title and body (characters), and room kept for our marker. */
+const maxTitle = 256;
+const maxBody = 65_536;
+const markerRoom = 100;
+
 /** How many of the newest issues a retried create looks through for its lost copy. */
 const lostCreateWindow = 100;
 
@@ -102,6 +107,11 @@ export function openGithubSession(
     if (value === null && field === 'description') return '';
     if (typeof value !== 'string')
       throw new ExternalCallError('rejected', `${field} ${JSON.stringify(value)} cannot be mapped to GitHub: not text`);
+    const max = field === 'title' ? maxTitle : maxBody - markerRoom;
+    if (value.length > max) {
+      const excerpt = JSON.stringify(`${value.slice(0, 40)}…`);
+      throw new ExternalCallError('rejected', `${field} ${excerpt} cannot be mapped to GitHub: it holds at most ${max} characters`);
+    }
     return value;
   }
 

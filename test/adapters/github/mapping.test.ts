@@ -67,6 +67,7 @@ describe('GitHub mapping going out', () => {
     expect(mapping.assigneesFor(null)).toEqual([]);
     expect(() => mapping.assigneesFor('bob')).toThrow(ExternalCallError);
     expect(() => mapping.labelsAfter([], { priority: 'urgent' })).toThrow(/priority "urgent" cannot be mapped/);
+    expect(() => mapping.labelsAfter([], { labels: ['x'.repeat(51)] })).toThrow(/at most 50 characters/);
   });
 
   it('reads back what it writes, for any status, priority and labels', () => {

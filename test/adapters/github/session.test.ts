@@ -108,6 +108,8 @@ describe('GitHub session', () => {
     expect(result.reportedValues).toBeUndefined();
     const acknowledged = await session.updateItem(id, request('t_update', { status: 'acknowledged' }));
     expect(acknowledged.reportedValues).toEqual({ status: 'open' });
+    const long = await failureOf(session.updateItem(id, request('t_update', { title: 'x'.repeat(300) })));
+    expect(long).toMatchObject({ kind: 'rejected', message: expect.stringMatching(/title .* at most 256 characters/) });
     expect((await failureOf(session.updateItem(id, request('t_update', { assignee: 'bob' })))).message).toMatch(
       /no GitHub login for this user/,
     );
