@@ -11,6 +11,7 @@ import type { ProjectService } from '#infra/services/projects.ts';
 import { createInboundWorker } from './inbound-worker.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
+import { createJobLeases } from './job-lease.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
@@ -37,7 +38,7 @@ export function startSyncEngine(deps: {
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
-  const push = createPushWorker(deps.uow, deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
+  const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,
