@@ -7,8 +7,7 @@
 // retry-after) rate limits become `rate_limited` with the wait GitHub asked for.
 
 import { createHash } from 'node:crypto';
-import { createAppAuth } from '@octokit/auth-app';
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { defaultTimeoutMs, failureFor, retryAfterMs } from '#adapters/shared/http.ts';
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { GithubConfig, GithubCredentials } from './settings.ts';
@@ -62,7 +61,12 @@ export function createTokenCache(nowMs: () => number = Date.now): {
   };
 }
 
-function createOctokit(config: GithubConfig, credentials: GithubCredentials): Octokit {
+/** The SDK, loaded on first use: a hub without GitHub projects never pays for it at start. */
+let sdk: Promise<readonly [typeof import('@octokit/rest'), typeof import('@octokit/auth-app')]> | undefined;
+
+async function createOctokit(config: GithubConfig, credentials: GithubCredentials): Promise<Octokit> {
+  sdk ??= Promise.all([import('@octokit/rest'), import('@octokit/auth-app')]);
+  const [{ Octokit }, { createAppAuth }] = await sdk;
   const common = {
     baseUrl: config.baseUrl,
     userAgent: 'lockstep',
@@ -82,8 +86,8 @@ function createOctokit(config: GithubConfig, credentials: GithubCredentials): Oc
 }
 
 /** Keeps one Octokit per API, repository and credentials (a connector holds one of these). */
-export function createClientPool(): (config: GithubConfig, credentials: GithubCredentials) => Octokit {
-  const clients = new Map<string, Octokit>();
+export function createClientPool(): (config: GithubConfig, credentials: GithubCredentials) => Promise<Octokit> {
+  const clients = new Map<string, Promise<Octokit>>();
   return (config, credentials) => {
     const key = createHash('sha256')
       .update(JSON.stringify([config.baseUrl, config.owner, config.repo, credentials]))
@@ -95,13 +99,13 @@ export function createClientPool(): (config: GithubConfig, credentials: GithubCr
 }
 
 /** The caller of one session: bounded calls, failures translated. */
-export function createGithubCall(octokit: Octokit, options: GithubClientOptions = {}): GithubCall {
+export function createGithubCall(octokit: Promise<Octokit>, options: GithubClientOptions = {}): GithubCall {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   return async (where, call, signal) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      return await call(octokit, { signal: combined });
+      return await call(await octokit, { signal: combined });
     } catch (error) {
       if (signal?.aborted) {
         const reason: unknown = signal.reason;

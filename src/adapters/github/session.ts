@@ -40,7 +40,7 @@ const lostCreateWindow = 100;
 export function openGithubSession(
   config: GithubConfig,
   credentials: GithubCredentials,
-  octokit: Octokit,
+  octokit: Promise<Octokit>,
   options: GithubSessionOptions = {},
 ): ConnectorSession {
   const mapping = createGithubMapping(config);
