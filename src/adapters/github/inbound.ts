@@ -39,6 +39,18 @@ export const deliveryIdHeaderName = 'x-github-delivery';
 /** Issue actions after which the issue is no longer in the repository. */
 const goneActions = new Set(['deleted', 'transferred']);
 
+/**
+ * The JSON of a delivery: the body itself, or the `payload` field of a webhook set to the content
+ * type `application/x-www-form-urlencoded` (the signature covers the form as sent).
+ */
+function jsonBytes(delivery: InboundDelivery): Uint8Array {
+  const type = headerValue(delivery.headers, 'content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return delivery.rawBody;
+  const payload = new URLSearchParams(Buffer.from(delivery.rawBody).toString('utf8')).get('payload');
+  if (payload === null) throw new InvalidDelivery('payload: is required in a form-encoded delivery');
+  return new TextEncoder().encode(payload);
+}
+
 /** True when the delivery is signed with one of `secrets` (header or `?secret=`). */
 export function verifyGithubDelivery(delivery: InboundDelivery, secrets: readonly string[]): boolean {
   return verifySignedDelivery(delivery, signatureHeaderName, secrets);
@@ -48,7 +60,7 @@ export function verifyGithubDelivery(delivery: InboundDelivery, secrets: readonl
 export function parseGithubDelivery(delivery: InboundDelivery, config: ConnectionSettings['config']): ParsedDelivery {
   const event = headerValue(delivery.headers, eventHeaderName)?.trim();
   if (!event) throw new InvalidDelivery(`${eventHeaderName}: header is required`);
-  const body = parseJsonBody(delivery.rawBody);
+  const body = parseJsonBody(jsonBytes(delivery));
   const given = headerValue(delivery.headers, deliveryIdHeaderName)?.trim();
   const deliveryId = given
     ? `github:${given}`

@@ -187,6 +187,21 @@ describe('GitHub webhook deliveries', () => {
     ).toBe(true);
   });
 
+  it('reads a webhook set to the form content type, and verifies the form as sent', () => {
+    const form = `payload=${encodeURIComponent(JSON.stringify(fixture('issues.edited')))}`;
+    const delivery = githubDelivery('issues', form, { id: 'f', secret: 's3cret' });
+    const formDelivery = {
+      ...delivery,
+      headers: { ...delivery.headers, 'content-type': 'application/x-www-form-urlencoded' },
+    };
+    expect(connector.verifyDelivery(formDelivery, ['s3cret'])).toBe(true);
+    expect(connector.parseDelivery(formDelivery, config).items[0]?.fields['title']).toBe(
+      'Spelling error in the README file',
+    );
+    const empty = { ...formDelivery, rawBody: new TextEncoder().encode('other=1') };
+    expect(() => connector.parseDelivery(empty, config)).toThrow(/payload: is required/);
+  });
+
   it('dedups by X-GitHub-Delivery, or by the body when a proxy dropped it', () => {
     const body = fixture('issues.edited');
     expect(parse('issues', body, 'x').deliveryId).toBe(parse('issues', body, 'x').deliveryId);
