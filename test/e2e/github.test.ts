@@ -230,7 +230,10 @@ describe('GitHub Issues', () => {
     try {
       github.personEdit(number, { title: 'Quota alerts (github)' });
       await update(id, { title: 'Quota alerts (hub)' });
-      const conflicted = await eventually(() => read(id), (t) => t.openConflicts.length === 1);
+      const conflicted = await eventually(
+        () => read(id),
+        (t) => t.openConflicts.length === 1,
+      );
       expect(conflicted.openConflicts[0]?.field).toBe('title');
       expect(github.issue(number)?.title).toBe('Quota alerts (github)');
     } finally {
@@ -240,6 +243,25 @@ describe('GitHub Issues', () => {
     await settle();
     expect(github.issue(number)?.title).toBe('Quota alerts (github)');
     expect((await read(id)).openConflicts).toHaveLength(1);
+  });
+
+  it('links a ticket to an existing issue by its number, never to a pull request', async () => {
+    const existing = github.personCreate('Existing issue', { labels: ['P2'] });
+    const pr = github.personPullRequest('Existing pull request');
+    const id = await create({ title: 'Existing issue', priority: 'P2' });
+    const link = (externalId: string) =>
+      admin().request(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { ticket { id } } }`, {
+        input: { ticketId: id, projectId: project.id, externalId },
+      });
+    expect((await link(String(pr.number))).errors?.[0]?.message).toMatch(/No item/);
+    expect((await link(String(existing.number))).errors).toBeUndefined();
+    expect((await read(id)).mappings).toEqual([{ externalId: String(existing.number) }]);
+    await update(id, { title: 'Existing issue, edited in the hub' });
+    await eventually(
+      async () => github.issue(existing.number)?.title,
+      (title) => title === 'Existing issue, edited in the hub',
+    );
+    expect(github.issue(existing.number)?.body).toBeNull();
   });
 
   it('imports existing issues once, skipping pull requests', async () => {
