@@ -5,6 +5,7 @@
 // delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
 // when credentials are refused, and end in the dead-letter state after the retry policy's last attempt.
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
 import {
@@ -53,6 +54,26 @@ function acknowledge(mapping: SyncMapping, pushes: readonly PlannedPush[], resul
   }
 }
 
+/** Job `job` ends dead with `message` (retryable by hand): a sync error shows it, and its fields are no longer in flight. */
+export async function buryJob(em: EntityManager, job: PushJob, project: ExternalProject, message: string): Promise<DomainEvent> {
+  job.status = 'dead';
+  job.lastError = message;
+  job.updatedAt = new Date();
+  const refused = recordSyncError(em, {
+    projectId: project.id,
+    ticketId: job.ticketId,
+    externalId: null,
+    field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
+    direction: 'outbound',
+    message,
+    deliveryId: job.id,
+  });
+  const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+  if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
+  else for (const push of job.fields) mapping?.recordPushFailed(push.field);
+  return refused;
+}
+
 /** True when the engine must read the side before an update: it can be read and cannot refuse a stale write. */
 function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
   return capabilities.canFetch && capabilities.conditionalWrites !== true;
@@ -93,19 +114,7 @@ export function createPushWorker(
         logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
         return { result: { retryInMs: wait }, events: [] };
       }
-      job.status = 'dead';
-      const refused = recordSyncError(em, {
-        projectId: project.id,
-        ticketId: job.ticketId,
-        externalId: null,
-        field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
-        direction: 'outbound',
-        message,
-        deliveryId: job.id,
-      });
-      const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
-      else for (const push of job.fields) mapping?.recordPushFailed(push.field);
+      const refused = await buryJob(em, job, project, message);
       logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [refused] };
     });
