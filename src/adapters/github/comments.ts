@@ -38,7 +38,10 @@ const maxBody = 65_536 - 100;
 /** The text to send for `request`, our marker at its end; a body GitHub cannot hold is 'rejected'. */
 function markedBody(request: CommentRequest): string {
   if (request.body.length > maxBody) {
-    throw new ExternalCallError('rejected', `comment of ${request.body.length} characters: GitHub holds at most ${maxBody}`);
+    throw new ExternalCallError(
+      'rejected',
+      `comment of ${request.body.length} characters: GitHub holds at most ${maxBody}`,
+    );
   }
   return withMarker(request.body, 'comment', request.commentId);
 }

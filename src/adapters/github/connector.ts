@@ -7,22 +7,24 @@
 import type { Connector } from '#domain/project/connector.ts';
 import { createClientPool } from './client.ts';
 import { parseGithubDelivery, verifyGithubDelivery } from './inbound.ts';
+import { createStateKeys, type StateKeys } from './items.ts';
 import { openGithubSession, type GithubSessionOptions } from './session.ts';
 import { parseGithubConfig, parseGithubCredentials } from './settings.ts';
 
 /** Connector tuning (tests shorten the request timeout and the page size). */
-export type GithubConnectorOptions = Omit<GithubSessionOptions, 'labels' | 'etags'>;
+export type GithubConnectorOptions = Omit<GithubSessionOptions, 'labels' | 'etags' | 'keys'>;
 
 /** The GitHub connector. */
 export function createGithubConnector(options: GithubConnectorOptions = {}): Connector {
   const clients = createClientPool();
   const labels = new Set<string>();
-  // Poll ETags per project: two projects of one repository must each see every change.
-  const etagsByProject = new Map<string, Map<string, string>>();
-  const etagsOf = (projectId: string): Map<string, string> => {
-    let etags = etagsByProject.get(projectId);
-    if (!etags) etagsByProject.set(projectId, (etags = new Map()));
-    return etags;
+  // Per project (two projects of one repository must each see every change): poll ETags, and the
+  // keys of the issue states seen, shared by the project's sessions in this process.
+  const memory = new Map<string, { readonly etags: Map<string, string>; readonly keys: StateKeys }>();
+  const memoryOf = (projectId: string) => {
+    let kept = memory.get(projectId);
+    if (!kept) memory.set(projectId, (kept = { etags: new Map(), keys: createStateKeys() }));
+    return kept;
   };
   return {
     kind: 'github',
@@ -45,7 +47,7 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Con
       return openGithubSession(config, credentials, clients(config, credentials), {
         ...options,
         labels,
-        etags: etagsOf(settings.projectId),
+        ...memoryOf(settings.projectId),
       });
     },
   };

@@ -103,7 +103,7 @@ function issueItems(body: unknown, config: GithubConfig): ExternalItem[] {
       },
     ];
   }
-  const item = itemFromIssue(issue, createGithubMapping(config), actor);
+  const item = itemFromIssue(issue, createGithubMapping(config), 0, actor === undefined ? {} : { actor });
   return [{ ...item, needsFetch: Object.keys(item.fields) as FieldKey[] }];
 }
 

@@ -161,7 +161,8 @@ export function createGithubMapping(config: GithubConfig): GithubMapping {
         for (const label of current) if (!reservedLabels.has(label.toLowerCase())) drop.add(label.toLowerCase());
         const own = (labels as string[]).filter((label) => !reservedLabels.has(label.toLowerCase()));
         const long = own.find((label) => label.length > maxLabel);
-        if (long !== undefined) throw rejected('labels', long, `GitHub label names hold at most ${maxLabel} characters`);
+        if (long !== undefined)
+          throw rejected('labels', long, `GitHub label names hold at most ${maxLabel} characters`);
         add.push(...own);
       }
       const kept = current.filter((label) => !drop.has(label.toLowerCase()));

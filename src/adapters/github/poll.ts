@@ -7,7 +7,7 @@
 import { ExternalCallError, type ConnectorSession } from '#domain/project/connector.ts';
 import type { GithubCall } from './client.ts';
 import { decodeCursor, encodeCursor, hasNextPage } from './cursor.ts';
-import { isPullRequest, itemFromIssue } from './items.ts';
+import { isPullRequest, itemFromIssue, type StateKeys } from './items.ts';
 import type { GithubMapping } from './mapping.ts';
 import { issueListSchema, parseAnswer } from './payloads.ts';
 import type { GithubConfig } from './settings.ts';
@@ -25,6 +25,7 @@ export function createPoller(
   mapping: GithubMapping,
   pageSize: number,
   etags: PollEtags,
+  keys: StateKeys,
 ): ConnectorSession['fetchChanges'] {
   const repo = { owner: config.owner, repo: config.repo };
 
@@ -45,6 +46,8 @@ export function createPoller(
       cursor: encodeCursor({ sinceMs: position.sinceMs, newestMs: position.newestMs }),
       done: true,
     };
+    // Sent before the answer: the states it lists are no newer than this.
+    const sentAtMs = Date.now();
     let answer;
     try {
       answer = await call(
@@ -68,7 +71,9 @@ export function createPoller(
       throw error;
     }
     const issues = parseAnswer(issueListSchema, answer.data, 'GET issues');
-    const items = issues.filter((issue) => !isPullRequest(issue)).map((issue) => itemFromIssue(issue, mapping));
+    const items = issues
+      .filter((issue) => !isPullRequest(issue))
+      .map((issue) => itemFromIssue(issue, mapping, sentAtMs, { keys }));
     const newest = Math.max(position.newestMs ?? 0, ...issues.map((issue) => issue.updated_at));
     const more = hasNextPage(answer.headers.link);
     if (etagKey !== undefined && !more && typeof answer.headers.etag === 'string')

@@ -9,7 +9,7 @@ import type { JsonValue } from '#domain/json.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { createGithubCall, type GithubClientOptions } from './client.ts';
 import { issueNumber, openGithubComments } from './comments.ts';
-import { externalIdOf, isPullRequest, itemFromIssue, orderingKeyOf } from './items.ts';
+import { createStateKeys, externalIdOf, isPullRequest, itemFromIssue, type StateKeys } from './items.ts';
 import { ensureLabels, type LabelKnowledge } from './labels.ts';
 import { createGithubMapping, type IssueWrite } from './mapping.ts';
 import { hasMarker, withMarker } from './marker.ts';
@@ -24,6 +24,8 @@ export interface GithubSessionOptions extends GithubClientOptions {
   readonly pageSize?: number;
   /** Repositories whose labels exist (the connector shares one across sessions). */
   readonly labels?: LabelKnowledge;
+  /** Keys of the project's issue states (the connector keeps them per project). */
+  readonly keys?: StateKeys;
   /** ETags of the project's recent polls (the connector keeps them per project). */
   readonly etags?: PollEtags;
 }
@@ -47,6 +49,7 @@ export function openGithubSession(
   const call = createGithubCall(octokit, options);
   const repo = { owner: config.owner, repo: config.repo };
   const labels = options.labels ?? new Set<string>();
+  const keys = options.keys ?? createStateKeys();
 
   async function readIssue(number: number, signal?: AbortSignal): Promise<GithubIssue> {
     const answer = await call(
@@ -87,7 +90,8 @@ export function openGithubSession(
   }
 
   /** What GitHub will report for the fields we sent, where it differs from what we sent. */
-  function result(issue: GithubIssue, sent: Partial<Record<FieldKey, JsonValue>>): OutboundResult {
+  /** What GitHub will report for the fields we sent; `seenAtMs` is when this state was seen. */
+  function result(issue: GithubIssue, sent: Partial<Record<FieldKey, JsonValue>>, seenAtMs: number): OutboundResult {
     const reported = mapping.fromIssue(issue).fields;
     const reportedValues: Partial<Record<FieldKey, JsonValue>> = {};
     for (const [field, value] of Object.entries(sent) as Array<[FieldKey, JsonValue]>) {
@@ -97,7 +101,7 @@ export function openGithubSession(
     return {
       externalId: externalIdOf(issue.number),
       ...(issue.html_url ? { url: issue.html_url } : {}),
-      orderingKey: orderingKeyOf(issue.updated_at),
+      orderingKey: keys(externalIdOf(issue.number), issue.updated_at, mapping.fromIssue(issue).fields, seenAtMs),
       ...(Object.keys(reportedValues).length > 0 ? { reportedValues } : {}),
     };
   }
@@ -110,7 +114,10 @@ export function openGithubSession(
     const max = field === 'title' ? maxTitle : maxBody - markerRoom;
     if (value.length > max) {
       const excerpt = JSON.stringify(`${value.slice(0, 40)}…`);
-      throw new ExternalCallError('rejected', `${field} ${excerpt} cannot be mapped to GitHub: it holds at most ${max} characters`);
+      throw new ExternalCallError(
+        'rejected',
+        `${field} ${excerpt} cannot be mapped to GitHub: it holds at most ${max} characters`,
+      );
     }
     return value;
   }
@@ -147,12 +154,13 @@ export function openGithubSession(
       await ensureLabels(call, config, mapping.neededLabels, labels, signal);
     },
 
-    fetchChanges: createPoller(call, config, mapping, options.pageSize ?? 100, options.etags ?? new Map()),
+    fetchChanges: createPoller(call, config, mapping, options.pageSize ?? 100, options.etags ?? new Map(), keys),
 
     async fetchItem(externalId, signal) {
       try {
+        const sentAtMs = Date.now();
         const issue = await readIssue(issueNumber(externalId), signal);
-        return isPullRequest(issue) ? null : itemFromIssue(issue, mapping);
+        return isPullRequest(issue) ? null : itemFromIssue(issue, mapping, sentAtMs, { keys });
       } catch (error) {
         if (error instanceof ExternalCallError && error.kind === 'not_found') return null;
         throw error;
@@ -165,6 +173,8 @@ export function openGithubSession(
         const value = request.changed[field] ?? request.ticket[field];
         if (value !== undefined) values[field] = value;
       }
+      // A write's answer is the state after it: seen when it came back. A found copy: when it was asked for.
+      let seenAtMs = Date.now();
       const adopted = request.retry ? await lostCreate(request.ticketId, request.signal) : undefined;
       let issue = adopted;
       if (!issue) {
@@ -185,12 +195,15 @@ export function openGithubSession(
           request.signal,
         );
         issue = parseAnswer(issueSchema, answer.data, 'POST issue');
+        seenAtMs = Date.now();
       }
       // A new issue is open; a closed status takes a second write.
       const state = values.status === undefined ? {} : mapping.stateFor(values.status);
-      if (state.state !== undefined && state.state !== issue.state)
+      if (state.state !== undefined && state.state !== issue.state) {
         issue = await patch(issue.number, state, request.signal);
-      return result(issue, values);
+        seenAtMs = Date.now();
+      }
+      return result(issue, values, seenAtMs);
     },
 
     async updateItem(externalId, request) {
@@ -219,7 +232,8 @@ export function openGithubSession(
       }
       if (changed.assignee !== undefined) write.assignees = mapping.assigneesFor(changed.assignee);
       if (Object.keys(write).length === 0) return { externalId };
-      return result(await patch(number, write, request.signal), changed);
+      const patched = await patch(number, write, request.signal);
+      return result(patched, changed, Date.now());
     },
   };
 }

@@ -26,7 +26,7 @@ describe('GitHub webhook deliveries', () => {
       {
         externalId: '1',
         url: 'https://github.com/Codertocat/Hello-World/issues/1',
-        orderingKey: '2019-05-15T15:20:18.000Z',
+        orderingKey: '2019-05-15T15:20:18.000Z#000000000000000',
         observedAtMs: Date.parse('2019-05-15T15:20:18Z'),
         actor: 'Codertocat',
         fields: {

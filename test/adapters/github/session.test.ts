@@ -90,6 +90,7 @@ describe('GitHub session', () => {
       labels: ['web'],
       assignee: 'ann',
     });
+    // The same state read again keeps the key it was first seen with.
     expect(read?.orderingKey).toBe(created.orderingKey);
   });
 
