@@ -4,8 +4,10 @@
 
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
+import { createAlertmanagerConnector } from './alertmanager/connector.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createGithubConnector } from './github/connector.ts';
+import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 import { createServiceNowConnector } from './servicenow/connector.ts';
@@ -25,6 +27,8 @@ function builtInConnectors(): Connector[] {
     createJiraConnector(),
     createGithubConnector(),
     createPeerConnector(),
+    createAlertmanagerConnector(),
+    createGrafanaConnector(),
     createServiceNowConnector(),
   ];
 }

@@ -143,6 +143,19 @@ export class ExternalProject {
     this.updatedAt = new Date(nowMs);
   }
 
+  /**
+   * The same peer completes the handshake again (its first answer was lost): its details replace
+   * the earlier ones. Only an active peer project can be confirmed again.
+   */
+  confirmHandshakeAgain(config: Record<string, JsonValue>, sealedCredentials: string, nowMs: number): void {
+    if (this.kind !== 'lockstep_peer' || this.handshakeStatus !== 'active') {
+      throw new ProjectStateError(`project ${this.id} has no completed handshake to confirm again`);
+    }
+    this.config = config;
+    this.sealedCredentials = sealedCredentials;
+    this.updatedAt = new Date(nowMs);
+  }
+
   /** The rules the sync functions apply for this project. */
   policy(): ProjectPolicy {
     return {

@@ -1,7 +1,8 @@
 // Publishes committed outbox rows to JetStream, oldest first, with the row id as the message id:
 // a crash between publish and mark re-publishes, and JetStream's duplicate window drops the copy.
 // While NATS is down the relay waits and retries; rows stay in the outbox, so nothing is lost.
-// Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of processes can relay at once.
+// Any number of processes run a relay; they take turns (an advisory lock per batch), so the stream
+// receives the rows in order.
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jetstream } from '@nats-io/jetstream';
@@ -10,6 +11,7 @@ import { OutboxMessage } from '#infra/persistence/outbox-message.ts';
 import type { NatsLink } from './nats-link.ts';
 
 const BATCH = 200;
+const RELAY_LOCK = 'lockstep:outbox-relay';
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 2_000;
 
@@ -52,6 +54,9 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
     if (!nc || !nats.isConnected()) return -1;
     const js = jetstream(nc, { timeout: 5_000 });
     return orm.em.fork().transactional(async (em) => {
+      // One relay publishes at a time, whatever the number of processes: batches taken side by
+      // side would reach the stream interleaved, out of commit order.
+      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [RELAY_LOCK], 'run', em.getTransactionContext());
       const rows = await em.find(
         OutboxMessage,
         { publishedAt: null },

@@ -101,15 +101,30 @@ export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hu
 
     async acceptInvitation(text, name) {
       const invitation = decodeInvitation(text, Date.now());
-      const id = newHubId();
-      const webhookSecret = newWebhookSecret();
-      const tokenForPeer = randomBytes(32).toString('base64url');
+      // Recorded before the call and reused by a retry: when the inviting hub committed and our
+      // side then failed, accepting again finishes the same handshake instead of being refused.
+      const pending = await uow.run(async (em) => {
+        const candidates = await em.find(ExternalProject, { kind: 'lockstep_peer', status: 'configuring' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const earlier = candidates.find((p) => p.config['pendingInvitation'] === invitation.projectId && p.config['peerUrl'] === invitation.hubUrl);
+        if (earlier) return { result: earlier, events: [] };
+        const project = peerProject({
+          id: newHubId(),
+          name,
+          direction: 'bidirectional',
+          webhookSecret: newWebhookSecret(),
+          config: { role: 'acceptor', pendingInvitation: invitation.projectId, peerUrl: invitation.hubUrl },
+        });
+        project.sealedCredentials = vault.seal({ tokenForPeer: randomBytes(32).toString('base64url') });
+        em.persist(project);
+        return { result: project, events: [] };
+      });
+      const tokenForPeer = String((vault.open(pending.sealedCredentials) as { tokenForPeer?: unknown }).tokenForPeer);
       const request: AcceptRequest = {
         projectId: invitation.projectId,
         secret: invitation.secret,
         hubUrl: publicUrl(),
-        peerProjectId: id,
-        webhookSecret,
+        peerProjectId: pending.id,
+        webhookSecret: pending.webhookSecret,
         apiToken: tokenForPeer,
         hubReplica: hub,
       };
@@ -121,14 +136,15 @@ export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hu
         throw new BadInputError(`invitation: the inviting hub refused or could not be reached (${error instanceof Error ? error.message : String(error)})`);
       }
       return uow.run(async (em) => {
-        const project = peerProject({ id, name, direction: mirrorDirection(answer.direction), webhookSecret, config: {} });
+        const project = await em.findOneOrFail(ExternalProject, { id: pending.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        project.name = name;
+        project.direction = mirrorDirection(answer.direction);
         project.completeHandshake(
           { role: 'acceptor', peerUrl: invitation.hubUrl, peerProjectId: invitation.projectId, peerHubReplica: answer.hubReplica, peerTokenHash: sha256(tokenForPeer) },
           vault.seal({ peerWebhookSecret: answer.webhookSecret, peerApiToken: answer.apiToken }),
           Date.now(),
         );
-        em.persist(project);
-        return { result: project, events: [{ type: 'project.configured', projectId: id, at: new Date().toISOString(), status: project.status }] };
+        return { result: project, events: [{ type: 'project.configured', projectId: project.id, at: new Date().toISOString(), status: project.status }] };
       });
     },
 
@@ -137,15 +153,29 @@ export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hu
         const project = await em.findOne(ExternalProject, { id: request.projectId, kind: 'lockstep_peer' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!project) throw new PeeringRefused(404, `No invitation for project ${request.projectId}`);
         const hash = project.config['invitationSecretHash'];
-        if (project.status !== 'configuring' || typeof hash !== 'string') throw new PeeringRefused(409, 'This invitation was already accepted');
-        if (!sameHash(hash, sha256(request.secret))) throw new PeeringRefused(401, 'The invitation secret does not match');
+        if (typeof hash !== 'string' || !sameHash(hash, sha256(request.secret))) {
+          if (project.status !== 'configuring') throw new PeeringRefused(409, 'This invitation was already accepted');
+          throw new PeeringRefused(401, 'The invitation secret does not match');
+        }
         if (Date.parse(String(project.config['invitationExpiresAt'])) <= Date.now()) throw new PeeringRefused(401, 'The invitation has expired');
+        // The same accepting project asking again: its first answer was lost, so answer again.
+        const again = project.status !== 'configuring';
+        if (again && (project.config['peerProjectId'] !== request.peerProjectId || project.config['peerUrl'] !== request.hubUrl)) {
+          throw new PeeringRefused(409, 'This invitation was already accepted');
+        }
         const tokenForPeer = randomBytes(32).toString('base64url');
-        project.completeHandshake(
-          { role: 'inviter', peerUrl: request.hubUrl, peerProjectId: request.peerProjectId, peerHubReplica: request.hubReplica, peerTokenHash: sha256(tokenForPeer) },
-          vault.seal({ peerWebhookSecret: request.webhookSecret, peerApiToken: request.apiToken }),
-          Date.now(),
-        );
+        const config = {
+          role: 'inviter',
+          peerUrl: request.hubUrl,
+          peerProjectId: request.peerProjectId,
+          peerHubReplica: request.hubReplica,
+          peerTokenHash: sha256(tokenForPeer),
+          invitationSecretHash: hash,
+          invitationExpiresAt: String(project.config['invitationExpiresAt']),
+        };
+        const sealed = vault.seal({ peerWebhookSecret: request.webhookSecret, peerApiToken: request.apiToken });
+        if (again) project.confirmHandshakeAgain(config, sealed, Date.now());
+        else project.completeHandshake(config, sealed, Date.now());
         const answer: AcceptAnswer = { webhookSecret: project.webhookSecret, apiToken: tokenForPeer, hubReplica: hub, direction: project.direction };
         return { result: answer, events: [{ type: 'project.configured', projectId: project.id, at: new Date().toISOString(), status: project.status }] };
       }),

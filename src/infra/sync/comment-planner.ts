@@ -53,6 +53,9 @@ export async function planCommentPushes(
     const project = await em.findOne(ExternalProject, { id: mapping.projectId });
     if (!project || !project.isSyncing() || !allowsPush(project.direction) || !mirrorsComments(project.kind)) continue;
     if (!mayLeave(privacy, project.policy())) continue;
+    // Planners of one comment and project take turns until commit (a create's acknowledgement does
+    // not hold the comment's lock), so two never both find no pending job and add one each.
+    await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`comment-job:${comment.id}:${project.id}`], 'run', em.getTransactionContext());
     const link = await em.findOne(CommentLink, { commentId: comment.id, projectId: project.id });
     if (CommentLink.pushAction(comment, link) === 'none') continue;
     if ((await em.count(PushJob, { commentId: comment.id, projectId: project.id, operation: 'comment', status: 'pending' })) > 0) continue;

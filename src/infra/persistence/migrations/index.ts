@@ -7,6 +7,7 @@ import { Migration20261122000400_sync_sessions } from './Migration20261122000400
 import { Migration20261122000500_sync_errors } from './Migration20261122000500_sync_errors.ts';
 import { Migration20261122000600_comments } from './Migration20261122000600_comments.ts';
 import { Migration20261129000100_push_leases } from './Migration20261129000100_push_leases.ts';
+import { Migration20261129001000_alert_groups } from './Migration20261129001000_alert_groups.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -16,4 +17,5 @@ export const migrations = [
   Migration20261122000500_sync_errors,
   Migration20261122000600_comments,
   Migration20261129000100_push_leases,
+  Migration20261129001000_alert_groups,
 ];

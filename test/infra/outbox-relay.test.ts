@@ -1,0 +1,71 @@
+// Several relays over one outbox (several Lockstep processes): the stream receives the rows in the
+// order they were committed, never interleaved batches.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { createNatsLink, type NatsLink } from '#infra/bus/nats-link.ts';
+import { startOutboxRelay, type OutboxRelay } from '#infra/bus/outbox-relay.ts';
+import { ensureStreams, streamNames } from '#infra/bus/streams.ts';
+import { createLogger } from '#infra/logger.ts';
+import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
+import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
+
+const logger = createLogger('silent');
+const ROWS = 2_000;
+let env: TestEnvironment;
+let orm: Orm;
+let nats: NatsLink;
+const relays: OutboxRelay[] = [];
+const links: NatsLink[] = [];
+
+beforeAll(async () => {
+  env = createTestEnvironment({ natsUrl: inject('natsUrl') });
+  orm = await openDatabase(env.databaseUrl, logger);
+  nats = createNatsLink(env.natsUrl, logger);
+  await ensureStreams(await nats.ready, streamNames(env.prefix));
+});
+
+afterAll(async () => {
+  for (const relay of relays) await relay.stop();
+  for (const link of links) await link.close();
+  await nats.close();
+  await orm.close();
+  await env.cleanup();
+});
+
+describe('three relays over one outbox', () => {
+  it('publish every row once, in commit order', async () => {
+    const subject = `${env.prefix}.events.order.all.checked`;
+    await orm.em.getConnection().execute(
+      `insert into outbox (id, subject, type, payload, created_at)
+       select gen_random_uuid(), ?, 'order.checked', jsonb_build_object('n', n), now() from generate_series(1, ?) as n order by n`,
+      [subject, ROWS],
+    );
+    // Each relay on its own connection, as in separate processes.
+    for (let i = 0; i < 3; i++) {
+      const link = createNatsLink(env.natsUrl, logger);
+      links.push(link);
+      await link.ready;
+      relays.push(startOutboxRelay(orm, link, logger));
+    }
+    for (const relay of relays) relay.kick();
+    await Promise.all(relays.map((relay) => relay.drain(30_000)));
+
+    const nc = await nats.ready;
+    const stream = streamNames(env.prefix).events;
+    await (await jetstreamManager(nc)).consumers.add(stream, { durable_name: 'order', filter_subject: subject, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All });
+    const consumer = await jetstream(nc).consumers.get(stream, 'order');
+    const seen: number[] = [];
+    while (seen.length < ROWS) {
+      const batch = await consumer.fetch({ max_messages: 300, expires: 2_000 });
+      let got = 0;
+      for await (const message of batch) {
+        seen.push(message.json<{ n: number }>().n);
+        got += 1;
+      }
+      if (got === 0) break;
+    }
+    expect(seen).toHaveLength(ROWS);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+});
