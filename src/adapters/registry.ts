@@ -6,6 +6,7 @@ import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { createAlertmanagerConnector } from './alertmanager/connector.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
+import { createGithubConnector } from './github/connector.ts';
 import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
@@ -24,6 +25,7 @@ function builtInConnectors(): Connector[] {
   return [
     createGenericWebhookConnector(),
     createJiraConnector(),
+    createGithubConnector(),
     createPeerConnector(),
     createAlertmanagerConnector(),
     createGrafanaConnector(),
