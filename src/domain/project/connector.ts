@@ -5,9 +5,10 @@
 
 import { DomainError } from '../errors.ts';
 import type { JsonValue } from '../json.ts';
+import type { AlertPolicy } from '../alert/alert-policy.ts';
 import type { AlertReport } from '../alert/alert-report.ts';
 import type { PeerTicketState } from '../sync/peer-state.ts';
-import type { OrderingKey } from '../sync/policy.ts';
+import type { OrderingKey, SyncDirection } from '../sync/policy.ts';
 import type { FieldKey } from '../ticket/fields.ts';
 import type { IntegrationKind, SyncMode } from './kinds.ts';
 
@@ -128,6 +129,8 @@ export interface ConnectorCapabilities {
    * update (`fetchItem`, when `canFetch`) and compares it with the precondition's base values.
    */
   readonly conditionalWrites?: boolean;
+  /** The directions a project of this kind may take (e.g. alert sources only pull); absent means any. */
+  readonly directions?: readonly SyncDirection[];
 }
 
 /** A connected project's settings as the connector needs them. */
@@ -202,6 +205,8 @@ export interface Connector {
   configuredFields?(config: ConnectionSettings['config']): FieldKey[];
   /** A session calling the side with these settings. */
   open(settings: ConnectionSettings): ConnectorSession;
+  /** Alert sources: the alert-group rules of a parsed config (severities, reopen window, routes). */
+  alertPolicy?(config: ConnectionSettings['config']): AlertPolicy;
 }
 
 /** Config or credentials a connector cannot accept. */

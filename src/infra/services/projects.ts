@@ -105,6 +105,14 @@ function requireConfigured(connector: Connector, config: ConnectionSettings['con
   throw new BadInputError(`mappedFields: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not mapped by config.customFields (configured: ${known})`);
 }
 
+/** Refuses a direction the connector does not support (alert sources only pull). */
+function requireDirection(connector: Connector, direction: SyncDirection | undefined): void {
+  const allowed = connector.capabilities.directions;
+  if (direction === undefined || direction === 'disabled' || !allowed || allowed.includes(direction)) return;
+  const names = allowed.map((d) => d.toUpperCase()).join(' or ');
+  throw new BadInputError(`direction: ${connector.kind.toUpperCase()} projects take ${names}, not ${direction.toUpperCase()}`);
+}
+
 /** `mapped` with the custom fields a config change dropped removed and the ones it added appended. */
 function followConfig(mapped: readonly FieldKey[], before: readonly FieldKey[], after: readonly FieldKey[]): FieldKey[] {
   const kept = mapped.filter((field) => !before.includes(field) || after.includes(field));
@@ -125,6 +133,23 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
     return project;
   }
 
+  /** Refuses alert routes to a project that does not exist or cannot receive created items. */
+  async function requireRouteTargets(connector: Connector, config: ConnectionSettings['config'], selfId?: string): Promise<void> {
+    const routes = connector.alertPolicy?.(config).routes ?? [];
+    for (const [index, route] of routes.entries()) {
+      const at = `config.routes[${index}].targetProjectId`;
+      const target = isHubId(route.targetProjectId) ? await uow.reader().findOne(ExternalProject, { id: route.targetProjectId }) : null;
+      if (!target) throw new BadInputError(`${at}: no external project with id "${route.targetProjectId}"`);
+      if (target.id === selfId) throw new BadInputError(`${at}: a project cannot route alerts to itself`);
+      if (!connectors.get(target.kind)?.capabilities.canCreate) {
+        throw new BadInputError(`${at}: project ${target.name} (${target.kind.toUpperCase()}) cannot create items`);
+      }
+      if (target.direction !== 'push' && target.direction !== 'bidirectional') {
+        throw new BadInputError(`${at}: project ${target.name} does not accept pushes (direction ${target.direction.toUpperCase()})`);
+      }
+    }
+  }
+
   /** Loads under a row lock, applies `change`, commits with a `project.configured` event. */
   const change = (id: string, apply: (project: ExternalProject) => Promise<void> | void) =>
     uow.run(async (em) => {
@@ -139,8 +164,10 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
         throw new BadInputError('kind: LOCKSTEP_PEER projects are made with createConnectionInvitation and acceptConnectionInvitation');
       }
       const connector = connectorOf(input.kind);
+      requireDirection(connector, input.direction);
       const config = connector.parseConfig(input.config);
       const credentials = connector.parseCredentials(input.credentials);
+      await requireRouteTargets(connector, config);
       // Configured custom fields are mirrored by default; an explicit list wins.
       if (input.mappedFields) requireConfigured(connector, config, input.mappedFields);
       const added = configuredFields(connector, config);
@@ -183,6 +210,8 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const connector = connectorOf(current.kind);
       const config = input.config === undefined ? undefined : connector.parseConfig(input.config);
       const credentials = input.credentials === undefined ? undefined : connector.parseCredentials(input.credentials);
+      requireDirection(connector, input.direction);
+      if (config !== undefined) await requireRouteTargets(connector, config, id);
       if (config !== undefined || credentials !== undefined) {
         const settings = service.settingsOf(current).settings;
         try {
