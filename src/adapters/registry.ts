@@ -4,9 +4,14 @@
 
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
+import { createCloudWatchConnector } from './aws-cloudwatch/connector.ts';
+import { createAzureMonitorConnector } from './azure-monitor/connector.ts';
+import { createDatadogConnector } from './datadog/connector.ts';
+import { createGcpMonitoringConnector } from './gcp-monitoring/connector.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
+import { createPagerDutyConnector } from './pagerduty/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -22,6 +27,11 @@ function builtInConnectors(): Connector[] {
     createGenericWebhookConnector(),
     createJiraConnector(),
     createPeerConnector(),
+    createCloudWatchConnector(),
+    createAzureMonitorConnector(),
+    createGcpMonitoringConnector(),
+    createDatadogConnector(),
+    createPagerDutyConnector(),
   ];
 }
 
