@@ -20,8 +20,8 @@ const titlePattern = /^(?:\[P[1-5]\]\s*)?\[(re-triggered|triggered|recovered|re-
 
 /** The alert of a payload in the README's format; none for Datadog's `Null` transition. */
 export function alertFromTemplate(body: TemplatePayload): AlertReport[] {
-  const transition = body.alert_transition.trim().toLowerCase();
-  if (transition === 'null') return [];
+  const transition = body.alert_transition.trim();
+  if (transition.toLowerCase() === 'null') return [];
   const status = statusOf(transition, 'alert_transition');
   const title = body.alert_title ?? body.title ?? '';
   const fromTitle = titlePattern.exec(title);
@@ -88,8 +88,9 @@ function report(body: Pick<DefaultPayload, 'date' | 'last_updated'>, reading: Re
 }
 
 function statusOf(transition: string, field: string): AlertStatus {
-  if (transition === 'recovered') return 'resolved';
-  if (firingTransitions.has(transition)) return 'firing';
+  const known = transition.toLowerCase();
+  if (known === 'recovered') return 'resolved';
+  if (firingTransitions.has(known)) return 'firing';
   throw new InvalidDelivery(`${field}: unknown transition "${transition}" (expected Triggered, Recovered, Warn, No Data or their Re- forms)`);
 }
 
