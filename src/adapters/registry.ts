@@ -4,11 +4,13 @@
 
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
+import { createAlertmanagerConnector } from './alertmanager/connector.ts';
 import { createCloudWatchConnector } from './aws-cloudwatch/connector.ts';
 import { createAzureMonitorConnector } from './azure-monitor/connector.ts';
 import { createDatadogConnector } from './datadog/connector.ts';
 import { createGcpMonitoringConnector } from './gcp-monitoring/connector.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
+import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 import { createPagerDutyConnector } from './pagerduty/connector.ts';
@@ -27,6 +29,8 @@ function builtInConnectors(): Connector[] {
     createGenericWebhookConnector(),
     createJiraConnector(),
     createPeerConnector(),
+    createAlertmanagerConnector(),
+    createGrafanaConnector(),
     createCloudWatchConnector(),
     createAzureMonitorConnector(),
     createGcpMonitoringConnector(),

@@ -1,4 +1,5 @@
 // The list of mapped entities, handed to MikroORM explicitly (no folder scanning).
+import { AlertGroupSchema, AlertInstanceSchema } from './alert.schema.ts';
 import { ApiTokenSchema } from './api-token.ts';
 import { CommentLinkSchema, CommentSchema } from './comment.schema.ts';
 import { OutboxMessageSchema } from './outbox-message.ts';
@@ -20,4 +21,6 @@ export const entities = [
   SyncErrorSchema,
   CommentSchema,
   CommentLinkSchema,
+  AlertGroupSchema,
+  AlertInstanceSchema,
 ];

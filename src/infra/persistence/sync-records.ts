@@ -2,6 +2,7 @@
 // push jobs, and the audit trail of every applied change. They belong to the machinery, not to
 // the domain, so they are plain infra classes.
 import { defineEntity, p } from '@mikro-orm/core';
+import type { AlertReport } from '#domain/alert/alert-report.ts';
 import type { ExternalComment, ExternalItem } from '#domain/project/connector.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
 
@@ -14,6 +15,8 @@ export class InboxDelivery {
   receivedAt!: Date;
   items!: ExternalItem[];
   comments!: ExternalComment[];
+  /** Alerts reported by a monitoring source. */
+  alerts!: AlertReport[];
   status!: 'pending' | 'processed' | 'failed';
   attempts!: number;
   processedAt!: Date | null;
@@ -96,6 +99,7 @@ export const InboxDeliverySchema = defineEntity({
     receivedAt: timestamp(),
     items: p.json<ExternalItem[]>(),
     comments: p.json<ExternalComment[]>(),
+    alerts: p.json<AlertReport[]>(),
     status: p.text().$type<InboxDelivery['status']>(),
     attempts: p.integer(),
     processedAt: timestamp().$type<Date | null>().nullable(),

@@ -1,18 +1,17 @@
 // Linking a ticket to an external item: to an existing one by its id (its current values are
 // fetched when the connector can, and the hub's differing values are pushed), or by creating it
-// there. A create is recorded as a push job before any external call, and there is at most one
-// pending create per ticket and project, so asking twice never creates two items.
+// there (see external-create.ts: asking twice never creates two items).
 import { LockMode } from '@mikro-orm/core';
 import type { JsonValue } from '#domain/json.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
-import { allowsPush, mayLeave } from '#domain/sync/policy.ts';
+import { allowsPush } from '#domain/sync/policy.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { BadInputError, NotFoundError } from '#graphql/errors.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
-import type { PushRequested } from '#infra/sync/engine-events.ts';
-import { newPushJob, planTicketPushes } from '#infra/sync/push-planner.ts';
+import { requestExternalCreate } from '#infra/sync/external-create.ts';
+import { planTicketPushes } from '#infra/sync/push-planner.ts';
 import { isHubId, newHubId } from './ids.ts';
 import type { ProjectService } from './projects.ts';
 
@@ -67,20 +66,10 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
         }
         const at = new Date().toISOString();
         if (externalId === undefined) {
-          if (!allowsPush(policy.direction)) throw new BadInputError(`projectId: project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})`);
-          if (!mayLeave(ticket.privacy, policy)) throw new BadInputError(`ticketId: a ${ticket.privacy.toUpperCase()} ticket may not be sent to project ${project.name}`);
-          const pending = await em.findOne(PushJob, { ticketId, projectId, operation: 'create', status: 'pending' });
-          if (pending) return { result: { ticket, mapping: null, job: pending }, events: [] };
-          const fields = project.mappedFields.map((field) => ({
-            field,
-            value: ticket.fieldValue(field),
-            version: ticket.clock.vector,
-            ifOrderingKey: null,
-          }));
-          const job = newPushJob({ projectId, ticketId, mappingId: null, operation: 'create', fields });
-          em.persist(job);
-          const message: PushRequested = { type: 'push.requested', projectId, ticketId, jobId: job.id };
-          return { result: { ticket, mapping: null, job }, events: [message] };
+          const create = await requestExternalCreate(em, ticket, project);
+          if (create.kind === 'refused') throw new BadInputError(`${create.field}: ${create.reason}`);
+          const events = create.kind === 'requested' ? [create.message] : [];
+          return { result: { ticket, mapping: null, job: create.job }, events };
         }
         const taken = await em.findOne(SyncMapping, { projectId, externalId, status: 'linked' });
         if (taken) throw new BadInputError(`externalId: "${externalId}" is already linked to ticket ${taken.ticketId}`);

@@ -1,4 +1,4 @@
-// Applies stored deliveries to the hub through `applyItems` (and `applyComments`). An unknown item
+// Applies stored deliveries to the hub through `applyItems` (and `applyComments`, `applyAlerts`). An unknown item
 // is only imported once no create of ours for that project is still in flight, so our own create's
 // delivery never becomes a twin; comments wait the same way for our own comment writes. Ticket,
 // links, conflicts, comments, audit entries and events commit together; a processed delivery is
@@ -15,6 +15,7 @@ import type { Logger } from '#infra/logger.ts';
 import { InboxDelivery, PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
+import { applyAlerts } from './alert-applier.ts';
 import { applyComments } from './comment-applier.ts';
 import { mirrorsCommentsOf } from './comment-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -93,6 +94,8 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
         const events: Array<DomainEvent | EngineEvent> = [];
         await applyItems(tx, project, items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
         if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
+        const alertPolicy = inbox.alerts.length > 0 ? projects.connectorOf(project.kind).alertPolicy?.(project.config) : undefined;
+        if (alertPolicy) await applyAlerts(tx, project, inbox.alerts, alertPolicy, { deliveryId: inbox.deliveryId }, events);
         inbox.status = 'processed';
         inbox.processedAt = new Date();
         inbox.attempts += 1;

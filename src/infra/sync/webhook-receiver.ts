@@ -110,6 +110,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
           receivedAt: new Date(),
           items: [...parsed.items],
           comments: [...(parsed.comments ?? [])],
+          alerts: [...(parsed.alerts ?? [])],
           status: 'pending' as const,
           attempts: 0,
           processedAt: null,

@@ -1,0 +1,61 @@
+// The GRAFANA connector: a Grafana webhook contact point posting to the project's webhook URL,
+// authenticated by `?secret=`, Basic (password = webhook secret) or the Authorization header
+// (scheme Bearer, credentials = webhook secret). Unified alerting notifications are grouped by
+// their `groupKey` like Alertmanager's; a legacy rule notification is its own group of one alert
+// (`alerting` fires, `ok` resolves; `pending`, `paused` and `no_data` report nothing).
+
+import type { AlertReport } from '#domain/alert/alert-report.ts';
+import type { Connector, InboundDelivery } from '#domain/project/connector.ts';
+import { alertSourceConfigSchema, type SeverityDefaults } from '#adapters/alert-source/config.ts';
+import { createAlertSourceConnector } from '#adapters/alert-source/connector.ts';
+import { bodyDeliveryId, type AlertDelivery } from '#adapters/alert-source/delivery.ts';
+import { alertReportsOf } from '#adapters/alertmanager/mapping.ts';
+import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
+import { grafanaLegacySchema, grafanaNotificationSchema, type GrafanaLegacyNotification } from './payloads.ts';
+
+/** Grafana has no fixed severities; these are the `severity` label values people use most. */
+export const grafanaSeverities: SeverityDefaults = {
+  severityMap: { critical: 'p1', page: 'p1', error: 'p2', high: 'p2', warning: 'p3', medium: 'p3', low: 'p4', info: 'p5', none: 'p5' },
+  fallbackPriority: 'p3',
+};
+
+/** A legacy rule notification as at most one report (states other than alerting and ok say nothing). */
+function legacyReports(body: GrafanaLegacyNotification, receivedAtMs: number): AlertReport[] {
+  if (body.state !== 'alerting' && body.state !== 'ok') return [];
+  const fingerprint = `rule:${body.orgId}:${body.ruleId}`;
+  const status = body.state === 'alerting' ? 'firing' : 'resolved';
+  return [
+    {
+      fingerprint,
+      groupKey: `legacy:${fingerprint}`,
+      name: body.ruleName.trim() || fingerprint,
+      status,
+      severity: body.tags['severity']?.trim() || null,
+      summary: body.message?.trim() || null,
+      labels: body.tags,
+      startsAtMs: receivedAtMs,
+      endsAtMs: status === 'resolved' ? receivedAtMs : null,
+      generatorUrl: body.ruleUrl?.trim() || null,
+      observedAtMs: receivedAtMs,
+    },
+  ];
+}
+
+/** The alerts of one Grafana notification, unified or legacy; throws InvalidDelivery naming the problem. */
+export function parseGrafanaDelivery(delivery: InboundDelivery, receivedAtMs = Date.now()): AlertDelivery {
+  const body = parseJsonBody(delivery.rawBody);
+  const deliveryId = bodyDeliveryId(delivery.rawBody);
+  const legacy = typeof body === 'object' && body !== null && !('alerts' in body) && 'ruleId' in body;
+  if (legacy) return { deliveryId, alerts: legacyReports(parseDeliveryBody(grafanaLegacySchema, body), receivedAtMs) };
+  return { deliveryId, alerts: alertReportsOf(parseDeliveryBody(grafanaNotificationSchema, body), receivedAtMs) };
+}
+
+/** The Grafana connector. */
+export function createGrafanaConnector(): Connector {
+  return createAlertSourceConnector({
+    kind: 'grafana',
+    configSchema: alertSourceConfigSchema({}),
+    severityDefaults: grafanaSeverities,
+    parse: (delivery) => parseGrafanaDelivery(delivery),
+  });
+}

@@ -1,0 +1,61 @@
+// The alert-group engine's bookkeeping for one group of one source project: which ticket holds
+// its current episode, when that episode resolved, what is known of alerts outside it, and which
+// route targets the episode was already sent to. Together with the episode's AlertInstances it is
+// the AlertGroupState the lifecycle folds over.
+
+import type { AlertEpisode, AlertGroupState, AlertMark } from './alert-group.ts';
+import type { AlertInstance } from './alert-instance.ts';
+import type { Priority, TicketStatus } from '../ticket/fields.ts';
+
+/** One group's bookkeeping. */
+export class AlertGroupRecord {
+  id!: string;
+  projectId!: string;
+  groupKey!: string;
+  /** The current episode's ticket; null while no alert of the group has fired. */
+  ticketId!: string | null;
+  resolvedAt!: Date | null;
+  earlier!: AlertMark[];
+  /** Projects the current episode's ticket was routed to (each once). */
+  routedProjectIds!: string[];
+  createdAt!: Date;
+  updatedAt!: Date;
+
+  /** A group nothing is known of yet. */
+  static start(ids: { id: string; projectId: string; groupKey: string }, nowMs: number): AlertGroupRecord {
+    return Object.assign(new AlertGroupRecord(), ids, {
+      ticketId: null,
+      resolvedAt: null,
+      earlier: [],
+      routedProjectIds: [],
+      createdAt: new Date(nowMs),
+      updatedAt: new Date(nowMs),
+    });
+  }
+
+  /** The state to fold over, given the episode ticket's current status and priority and its members. */
+  state(ticket: { status: TicketStatus; priority: Priority } | null, members: readonly AlertInstance[]): AlertGroupState {
+    const episode: AlertEpisode | null = ticket && {
+      status: ticket.status,
+      priority: ticket.priority,
+      resolvedAtMs: this.resolvedAt?.getTime() ?? null,
+      members: members.map((member) => member.report()),
+    };
+    return { episode, earlier: this.earlier };
+  }
+
+  /** Records the folded state; a new `ticketId` starts a new episode, not yet routed anywhere. */
+  record(state: AlertGroupState, ticketId: string | null, nowMs: number): void {
+    if (ticketId !== this.ticketId) this.routedProjectIds = [];
+    this.ticketId = ticketId;
+    const resolvedAtMs = state.episode?.resolvedAtMs ?? null;
+    this.resolvedAt = resolvedAtMs === null ? null : new Date(resolvedAtMs);
+    this.earlier = [...state.earlier];
+    this.updatedAt = new Date(nowMs);
+  }
+
+  /** Notes that the episode was sent to `projectId`. */
+  routedTo(projectId: string): void {
+    if (!this.routedProjectIds.includes(projectId)) this.routedProjectIds = [...this.routedProjectIds, projectId];
+  }
+}

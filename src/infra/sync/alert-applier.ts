@@ -1,0 +1,158 @@
+// Applies the alerts of one delivery to their groups, in the transaction that marks the delivery
+// processed. Per group (locked, in key order): the episode's state is loaded, the domain folds the
+// reports, and its decisions go through the Ticket aggregate with the source project as origin
+// (history, subscriptions and pushes to linked projects follow as for any external change). Then
+// the alerts are kept as the ticket's AlertInstances and due routes ask their targets to create
+// the item (the same idempotent create as linkTicket).
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { commonLabels, stepAlertGroup, type AlertGroupState, type GroupPatch, type NewGroupTicket } from '#domain/alert/alert-group.ts';
+import { AlertGroupRecord } from '#domain/alert/alert-group-record.ts';
+import { AlertInstance } from '#domain/alert/alert-instance.ts';
+import type { AlertPolicy } from '#domain/alert/alert-policy.ts';
+import type { AlertReport } from '#domain/alert/alert-report.ts';
+import { dueRouteTargets } from '#domain/alert/alert-routes.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import { ExternalProject } from '#domain/project/external-project.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import { newHubId } from '#infra/services/ids.ts';
+import { auditOf } from './apply-support.ts';
+import type { EngineEvent } from './engine-events.ts';
+import { requestExternalCreate } from './external-create.ts';
+import { planTicketPushes } from './push-planner.ts';
+import { recordSyncError } from './sync-errors.ts';
+
+type Events = Array<DomainEvent | EngineEvent>;
+
+/** Where the alerts came from. */
+export interface ApplyAlertsContext {
+  readonly deliveryId: string;
+}
+
+/** The group's bookkeeping row, created when missing, locked for the rest of the transaction. */
+async function lockGroup(em: EntityManager, projectId: string, groupKey: string): Promise<AlertGroupRecord> {
+  const fresh = AlertGroupRecord.start({ id: newHubId(), projectId, groupKey }, Date.now());
+  await em.createQueryBuilder(AlertGroupRecord).insert(fresh).onConflict(['projectId', 'groupKey']).ignore().execute();
+  const record = await em.findOne(AlertGroupRecord, { projectId, groupKey }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (!record) throw new Error(`alert group ${groupKey} vanished inside its transaction`);
+  return record;
+}
+
+/** One group's episode while its reports are folded. */
+class EpisodeWork {
+  ticket: Ticket | null;
+  members: Map<string, AlertInstance>;
+  /** Tickets whose fields changed, for push planning. */
+  readonly changed = new Map<string, Ticket>();
+  private readonly em: EntityManager;
+  private readonly project: ExternalProject;
+  private readonly record: AlertGroupRecord;
+
+  constructor(em: EntityManager, project: ExternalProject, record: AlertGroupRecord, ticket: Ticket | null, members: AlertInstance[]) {
+    this.em = em;
+    this.project = project;
+    this.record = record;
+    this.ticket = ticket;
+    this.members = new Map(members.map((member) => [member.fingerprint, member]));
+  }
+
+  private get origin() {
+    return { replica: this.project.id, actor: this.project.name, nowMs: Date.now(), newId: newHubId };
+  }
+
+  open(fields: NewGroupTicket, events: Events): void {
+    const created = Ticket.create({ ...fields, kind: 'alert_group' }, this.origin);
+    this.em.persist(created.ticket);
+    events.push(...created.events);
+    this.ticket = created.ticket;
+    this.members = new Map();
+  }
+
+  /** Applies `patch` through the aggregate; fields held by an open conflict wait for its resolution. */
+  change(patch: GroupPatch, applied: DomainEvent[]): void {
+    const ticket = this.ticket;
+    if (!ticket) return;
+    const free = Object.fromEntries(Object.entries(patch).filter(([field]) => !ticket.isHeld(field as 'status' | 'priority')));
+    if (Object.keys(free).length === 0) return;
+    const result = ticket.edit(free, this.origin);
+    if (result.events.length > 0) this.changed.set(ticket.id, ticket);
+    applied.push(...result.events);
+  }
+
+  hold(report: AlertReport): void {
+    const ticket = this.ticket;
+    if (!ticket) return;
+    const member = this.members.get(report.fingerprint);
+    if (member) {
+      member.hold(report, Date.now());
+      return;
+    }
+    const ids = { id: newHubId(), projectId: this.project.id, groupId: this.record.id, ticketId: ticket.id };
+    const created = AlertInstance.of(report, ids, Date.now());
+    this.em.persist(created);
+    this.members.set(report.fingerprint, created);
+  }
+
+  /** `state` with the episode showing the ticket's actual status and priority. */
+  actual(state: AlertGroupState): AlertGroupState {
+    if (!state.episode || !this.ticket) return state;
+    return { ...state, episode: { ...state.episode, status: this.ticket.status, priority: this.ticket.priority } };
+  }
+}
+
+/** Folds `reports` (one group's, in delivery order) into the group's tickets. */
+async function applyGroup(em: EntityManager, project: ExternalProject, groupKey: string, reports: readonly AlertReport[], policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events) {
+  const record = await lockGroup(em, project.id, groupKey);
+  const ticket = record.ticketId ? await em.findOne(Ticket, { id: record.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+  const members = ticket ? await em.find(AlertInstance, { ticketId: ticket.id }) : [];
+  const work = new EpisodeWork(em, project, record, ticket, members);
+  let state = record.state(ticket, members);
+  const applied: DomainEvent[] = [];
+  for (const report of reports) {
+    const step = stepAlertGroup(state, report, policy);
+    if (step.kind === 'ignored') continue;
+    if (step.kind === 'opened') work.open(step.ticket, events);
+    if (step.kind === 'updated') work.change(step.patch, applied);
+    if (step.kind !== 'remembered') work.hold(report);
+    state = work.actual(step.next);
+  }
+  record.record(state, work.ticket?.id ?? null, Date.now());
+  for (const entry of auditOf(applied, project.id, ctx.deliveryId)) em.persist(entry);
+  events.push(...applied);
+  if (work.ticket && state.episode?.members.some((member) => member.status === 'firing')) {
+    await route(em, record, work.ticket, commonLabels(state.episode.members), policy, ctx, events);
+  }
+  for (const changed of work.changed.values()) {
+    const mappings = await em.find(SyncMapping, { ticketId: changed.id, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+    events.push(...(await planTicketPushes(em, changed, mappings)));
+  }
+}
+
+/** Asks each due route's target to create the ticket's item, once per episode. */
+async function route(em: EntityManager, record: AlertGroupRecord, ticket: Ticket, labels: Record<string, string>, policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events) {
+  for (const targetId of dueRouteTargets(policy.routes, ticket.priority, labels, record.routedProjectIds)) {
+    record.routedTo(targetId);
+    const target = await em.findOne(ExternalProject, { id: targetId });
+    const problem = (message: string, projectId: string) =>
+      events.push(recordSyncError(em, { projectId, ticketId: ticket.id, externalId: null, field: null, direction: 'outbound', message, deliveryId: ctx.deliveryId }));
+    if (!target) {
+      problem(`alert route: no external project with id "${targetId}"`, record.projectId);
+      continue;
+    }
+    if (await em.count(SyncMapping, { ticketId: ticket.id, projectId: targetId, status: 'linked' })) continue;
+    const create = await requestExternalCreate(em, ticket, target);
+    if (create.kind === 'requested') events.push(create.message);
+    if (create.kind === 'refused') problem(`alert route: ${create.reason}`, targetId);
+  }
+}
+
+/** Applies the `alerts` of one delivery from `project` under `policy`; events to commit are appended to `events`. */
+export async function applyAlerts(em: EntityManager, project: ExternalProject, alerts: readonly AlertReport[], policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events): Promise<void> {
+  const byGroup = new Map<string, AlertReport[]>();
+  for (const alert of alerts) byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
+  // Groups in key order, so transactions over overlapping groups queue instead of deadlocking.
+  for (const groupKey of [...byGroup.keys()].sort()) {
+    await applyGroup(em, project, groupKey, byGroup.get(groupKey) ?? [], policy, ctx, events);
+  }
+}
