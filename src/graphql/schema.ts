@@ -10,6 +10,7 @@ import './projects.ts';
 import './links.ts';
 import './sessions.ts';
 import './peering.ts';
+import './alerts.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -29,6 +29,7 @@ import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createPeeringService } from './peering/peering-service.ts';
 import { createPeerRoutes } from './peering/peer-routes.ts';
 import { createPeerApi } from './peering/peer-api.ts';
+import { createAlertService } from './services/alerts.ts';
 import { createCommentService } from './services/comments.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
@@ -79,6 +80,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     sessions: createSessionService(uow, projects),
     syncErrors: createSyncErrorService(uow),
     peering,
+    alerts: createAlertService(uow),
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };

@@ -1,6 +1,7 @@
 // The application services the API calls: each use case loads aggregates, asks the domain to
 // decide, and commits state and events in one transaction. Built once in the composition root.
 import type { TokenStore } from '#infra/auth/tokens.ts';
+import type { AlertService } from './alerts.ts';
 import type { CommentService } from './comments.ts';
 import type { ConflictService } from './conflicts.ts';
 import type { EventFeed } from './event-feed.ts';
@@ -25,6 +26,7 @@ export interface Services {
   readonly sessions: SessionService;
   readonly syncErrors: SyncErrorService;
   readonly peering: PeeringService;
+  readonly alerts: AlertService;
   /** The base of the webhook URLs handed out. */
   readonly publicUrl: () => string;
   /** Sends held engine work again now (after a project resumes). */

@@ -7,7 +7,15 @@
 import { LockMode } from '@mikro-orm/core';
 import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
-import { ExternalCallError, type ExternalItem, type OutboundResult } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  PreconditionFailed,
+  type ConnectorCapabilities,
+  type ExternalItem,
+  type OutboundRequest,
+  type OutboundResult,
+} from '#domain/project/connector.ts';
+import { movedSinceBase, writePrecondition } from '#domain/sync/precondition.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
@@ -21,6 +29,7 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
+import { giveWay } from './give-way.ts';
 import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -41,6 +50,11 @@ function acknowledge(mapping: SyncMapping, pushes: readonly PlannedPush[], resul
     mapping.setSide(push.field, { ...side, pending: { ...side.pending, value: reported(result, push.field, side.pending.value) } });
     mapping.recordPushAcknowledged(push.field, result.orderingKey);
   }
+}
+
+/** True when the engine must read the side before an update: it can be read and cannot refuse a stale write. */
+function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
+  return capabilities.canFetch && capabilities.conditionalWrites !== true;
 }
 
 /** Runs one push job by id; safe to call again for the same job. */
@@ -169,8 +183,10 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     const snapshot: Record<string, JsonValue> = { id: ticket.id };
     for (const field of project.mappedFields) if (full[field] !== undefined) snapshot[field] = full[field];
     const peerState = project.kind === 'lockstep_peer' ? peerTicketState(ticket, project.policy(), hub) : null;
-    const request = {
+    const precondition = job.operation === 'update' && mapping ? writePrecondition(mapping, job.fields, project.policy().compareKeys) : undefined;
+    const request: OutboundRequest = {
       ...(peerState ? { peerState } : {}),
+      ...(precondition ? { precondition } : {}),
       deliveryId: job.id,
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
@@ -178,10 +194,26 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       retry: job.attempts > 0,
       signal: AbortSignal.timeout(20_000),
     };
+    if (precondition && mapping && readsBeforeWrite(connector.capabilities)) {
+      // A side without conditional writes: what it holds now decides whether we may write.
+      let current: ExternalItem | null;
+      try {
+        current = await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000));
+      } catch (error) {
+        return fail(job.id, error);
+      }
+      const moved = current ? movedSinceBase(precondition, job.fields, current.fields) : [];
+      if (current && moved.length > 0) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved);
+    }
     let result: OutboundResult;
     try {
       result = job.operation === 'create' ? await session.createItem(request) : await session.updateItem(mapping?.externalId ?? '', request);
     } catch (error) {
+      if (error instanceof PreconditionFailed && mapping) {
+        const current = error.current ?? (await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000)).catch(() => null));
+        const moved = current ? movedSinceBase(precondition ?? { orderingKey: null, base: {} }, job.fields, current.fields) : [];
+        if (current) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved.length > 0 ? moved : job.fields.map((p) => p.field));
+      }
       return fail(job.id, error);
     }
     const externalId = result.externalId ?? mapping?.externalId ?? null;

@@ -6,7 +6,8 @@ import { Migration20261122000300_sync_engine } from './Migration20261122000300_s
 import { Migration20261122000400_sync_sessions } from './Migration20261122000400_sync_sessions.ts';
 import { Migration20261122000500_sync_errors } from './Migration20261122000500_sync_errors.ts';
 import { Migration20261122000600_comments } from './Migration20261122000600_comments.ts';
-import { Migration20261129000100_alert_groups } from './Migration20261129000100_alert_groups.ts';
+import { Migration20261129000100_push_leases } from './Migration20261129000100_push_leases.ts';
+import { Migration20261129001000_alert_groups } from './Migration20261129001000_alert_groups.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -15,5 +16,6 @@ export const migrations = [
   Migration20261122000400_sync_sessions,
   Migration20261122000500_sync_errors,
   Migration20261122000600_comments,
-  Migration20261129000100_alert_groups,
+  Migration20261129000100_push_leases,
+  Migration20261129001000_alert_groups,
 ];

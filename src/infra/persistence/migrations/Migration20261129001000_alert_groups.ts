@@ -2,8 +2,8 @@
 // the alerts of each alert-group ticket; and the alerts a delivery carries, kept in the inbox.
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129000100_alert_groups extends Migration {
-  override name = 'Migration20261129000100_alert_groups';
+export class Migration20261129001000_alert_groups extends Migration {
+  override name = 'Migration20261129001000_alert_groups';
 
   override up(): void {
     this.addSql(`create table alert_groups (
