@@ -4,7 +4,7 @@
 // (history, subscriptions and pushes to linked projects follow as for any external change). Then
 // the alerts are kept as the ticket's AlertInstances and due routes ask their targets to create
 // the item (the same idempotent create as linkTicket).
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { commonLabels, stepAlertGroup, type AlertGroupState, type GroupPatch, type NewGroupTicket } from '#domain/alert/alert-group.ts';
 import { AlertGroupRecord } from '#domain/alert/alert-group-record.ts';
@@ -33,7 +33,9 @@ export interface ApplyAlertsContext {
 /** The group's bookkeeping row, created when missing, locked for the rest of the transaction. */
 async function lockGroup(em: EntityManager, projectId: string, groupKey: string): Promise<AlertGroupRecord> {
   const fresh = AlertGroupRecord.start({ id: newHubId(), projectId, groupKey }, Date.now());
-  await em.createQueryBuilder(AlertGroupRecord).insert(fresh).onConflict(['projectId', 'groupKey']).ignore().execute();
+  // The JSON columns take their '[]' defaults: the query builder would store the arrays as JSON strings.
+  const row = { ...fresh, earlier: raw('default'), routedProjectIds: raw('default') };
+  await em.createQueryBuilder(AlertGroupRecord).insert(row).onConflict(['projectId', 'groupKey']).ignore().execute();
   const record = await em.findOne(AlertGroupRecord, { projectId, groupKey }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   if (!record) throw new Error(`alert group ${groupKey} vanished inside its transaction`);
   return record;
