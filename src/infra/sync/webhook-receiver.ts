@@ -2,10 +2,12 @@
 // project or kind -> 404; body over 1 MiB -> 413; signature (the source's own scheme, or
 // `?secret=`) -> 401; malformed body -> 400 naming the problem. Nothing is stored in those cases.
 // A good delivery is written to the inbox (keyed by the source's delivery id) together with a
-// `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing.
+// `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing. A
+// subscription the source asks to confirm (AWS SNS) is confirmed first; 502 when that fails.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
+import { ExternalCallError, InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
+import { sendRequest } from '#adapters/shared/http.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
 import { sendJson } from '#infra/http/server.ts';
@@ -91,6 +93,17 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
         return;
       }
       throw error;
+    }
+    // A subscription handshake (AWS SNS) is confirmed before the delivery is recorded: when the
+    // confirmation fails, nothing is stored and the 502 makes the source send it again.
+    if (parsed.confirmSubscriptionUrl !== undefined) {
+      try {
+        await sendRequest({ url: parsed.confirmSubscriptionUrl, headers: { accept: '*/*' } });
+      } catch (error) {
+        if (!(error instanceof ExternalCallError)) throw error;
+        sendJson(response, 502, { error: `Could not confirm the subscription: ${error.message}` });
+        return;
+      }
     }
 
     // Repeats are caught by the inbox's unique (project, delivery id) key, so deliveries of one

@@ -1,0 +1,164 @@
+// The five monitoring sources turning native deliveries into alert-group tickets in a real
+// Lockstep: a firing alert opens an ALERT_GROUP ticket (title from the alert, priority from its
+// severity), a repeated notification changes nothing, the resolution resolves it. CloudWatch's
+// SNS subscription is confirmed by fetching its SubscribeURL from a trusted loopback host.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSnsSimulator, type SnsSimulator } from '#simulators/aws-cloudwatch/sns.ts';
+import { azureAlertBody, sendAzureAlert } from '#simulators/azure-monitor/sender.ts';
+import { datadogBody, sendDatadog } from '#simulators/datadog/sender.ts';
+import { gcpIncidentBody, sendGcpIncident } from '#simulators/gcp-monitoring/sender.ts';
+import { pagerDutyBody, sendPagerDuty } from '#simulators/pagerduty/webhooks.ts';
+import { eventually } from '#test/support/eventually.ts';
+import { useLockstep } from '#test/support/lockstep.ts';
+
+const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
+  connectExternalProject(input: $input) { project { id webhookUrl webhookSecret handshakeStatus } }
+}`;
+const GROUPS = `query($text: String) {
+  tickets(first: 20, filter: { kind: [ALERT_GROUP], text: $text }) { edges { node { id title status priority updatedAt } } }
+}`;
+
+interface Project {
+  id: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  handshakeStatus: string;
+}
+interface Group {
+  id: string;
+  title: string;
+  status: string;
+  priority: string;
+  updatedAt: string;
+}
+
+const suite = useLockstep();
+let sns: SnsSimulator;
+
+async function connect(kind: string, config: Record<string, unknown> = {}): Promise<Project> {
+  const data = await suite.lockstep.admin.run<{ connectExternalProject: { project: Project } }>(CONNECT, {
+    input: { name: `${kind} alerts`, kind, direction: 'PULL', config, credentials: {} },
+  });
+  return data.connectExternalProject.project;
+}
+
+async function groups(text: string): Promise<Group[]> {
+  const data = await suite.lockstep.admin.run<{ tickets: { edges: Array<{ node: Group }> } }>(GROUPS, { text });
+  return data.tickets.edges.map((edge) => edge.node);
+}
+
+/** Waits until exactly one alert-group ticket titled `title` exists in `status`. */
+function groupIn(title: string, status: string): Promise<Group> {
+  return eventually(
+    () => groups(title),
+    (found) => found.length === 1 && found[0]?.status === status,
+  ).then((found) => found[0] as Group);
+}
+
+/** Sends `send` again and checks the ticket did not move (a repeat is acknowledged and ignored). */
+async function repeatChangesNothing(group: Group, send: () => Promise<{ status: number; body: string }>): Promise<void> {
+  const answer = await send();
+  expect(answer.status).toBe(202);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const after = await groups(group.title);
+  expect(after).toEqual([group]);
+}
+
+const withSecret = (project: Project) => `${project.webhookUrl}?secret=${encodeURIComponent(project.webhookSecret)}`;
+
+beforeAll(async () => {
+  sns = await startSnsSimulator();
+});
+afterAll(() => sns?.stop());
+
+describe('monitoring sources open and resolve alert-group tickets', () => {
+  it('CloudWatch: the SNS subscription is confirmed, ALARM opens the ticket and OK resolves it', async () => {
+    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts: [sns.origin], severityMap: { 'cw-orders-latency': 'P2' } });
+    const confirmation = await sns.subscribe(withSecret(project));
+    expect(confirmation.status).toBe(202);
+    expect(sns.confirmedTokens).toEqual([confirmation.envelope['Token']]);
+
+    const at = new Date(Date.now() - 60_000);
+    const alarm = await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'ALARM', at, dimensions: { LoadBalancer: 'app/orders' } });
+    expect(alarm.status).toBe(202);
+    const opened = await groupIn('cw-orders-latency', 'OPEN');
+    expect(opened.priority).toBe('P3');
+    // SNS retries with the same MessageId; CloudWatch itself never repeats a state change.
+    await repeatChangesNothing(opened, () => sns.post(withSecret(project), alarm.envelope));
+    await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'OK', at: new Date() });
+    await groupIn('cw-orders-latency', 'RESOLVED');
+  });
+
+  it('CloudWatch: a SubscribeURL outside the trusted hosts is refused and never fetched', async () => {
+    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts: [sns.origin], verifySignature: false });
+    const envelope = sns.sign({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'evil-1',
+      Token: 'evil',
+      TopicArn: sns.topicArn,
+      Message: 'You have chosen to subscribe.',
+      SubscribeURL: 'http://127.0.0.2:9/?Action=ConfirmSubscription&Token=evil',
+      Timestamp: new Date().toISOString(),
+    });
+    const answer = await sns.post(withSecret(project), envelope);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error).toMatch(/^SubscribeURL: /);
+    expect(sns.confirmedTokens).not.toContain('evil');
+  });
+
+  it('Azure Monitor: Fired opens a P2 ticket for Sev1, a repeat changes nothing, Resolved resolves it', async () => {
+    const project = await connect('AZURE_MONITOR');
+    const fired = azureAlertBody({ rule: 'az-vm-cpu-high', instance: 'inst-1', condition: 'Fired', severity: 'Sev1', at: new Date(Date.now() - 60_000) });
+    expect((await sendAzureAlert(withSecret(project), fired)).status).toBe(202);
+    const opened = await groupIn('az-vm-cpu-high', 'OPEN');
+    expect(opened.priority).toBe('P2');
+    await repeatChangesNothing(opened, () => sendAzureAlert(withSecret(project), fired));
+    const resolved = azureAlertBody({ rule: 'az-vm-cpu-high', instance: 'inst-1', condition: 'Resolved', severity: 'Sev1' });
+    expect((await sendAzureAlert(withSecret(project), resolved)).status).toBe(202);
+    await groupIn('az-vm-cpu-high', 'RESOLVED');
+  });
+
+  it('Cloud Monitoring: open opens a P1 ticket for Critical, closed resolves it', async () => {
+    const project = await connect('GCP_MONITORING');
+    const startedAt = new Date(Date.now() - 120_000);
+    const open = gcpIncidentBody({ incidentId: '0.gcp1', policy: 'gcp-sql-cpu', state: 'open', startedAt, severity: 'Critical' });
+    expect((await sendGcpIncident(withSecret(project), open)).status).toBe(202);
+    const opened = await groupIn('gcp-sql-cpu', 'OPEN');
+    expect(opened.priority).toBe('P1');
+    await repeatChangesNothing(opened, () => sendGcpIncident(withSecret(project), open));
+    const closed = gcpIncidentBody({ incidentId: '0.gcp1', policy: 'gcp-sql-cpu', state: 'closed', startedAt, endedAt: new Date(), severity: 'Critical' });
+    expect((await sendGcpIncident(project.webhookUrl, closed, { user: 'gcp', password: project.webhookSecret })).status).toBe(202);
+    await groupIn('gcp-sql-cpu', 'RESOLVED');
+  });
+
+  it('Datadog: Triggered on two hosts is one monitor ticket, resolved once both recovered', async () => {
+    const project = await connect('DATADOG');
+    const auth = { authorization: `Bearer ${project.webhookSecret}` };
+    const at = new Date(Date.now() - 60_000);
+    const change = { monitorId: '9001', monitor: 'dd-disk-full', at, priority: 'P1' };
+    expect((await sendDatadog(project.webhookUrl, datadogBody({ ...change, transition: 'Triggered', scope: 'host:web-1', eventId: 'e1' }), auth)).status).toBe(202);
+    expect((await sendDatadog(project.webhookUrl, datadogBody({ ...change, transition: 'Triggered', scope: 'host:web-2', eventId: 'e2' }), auth)).status).toBe(202);
+    const opened = await groupIn('dd-disk-full', 'OPEN');
+    expect(opened.priority).toBe('P1');
+    const later = new Date();
+    await sendDatadog(project.webhookUrl, datadogBody({ ...change, at: later, transition: 'Recovered', scope: 'host:web-1', eventId: 'e3' }), auth);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await groups('dd-disk-full'))[0]?.status).toBe('OPEN');
+    await sendDatadog(project.webhookUrl, datadogBody({ ...change, at: later, transition: 'Recovered', scope: 'host:web-2', eventId: 'e4' }), auth);
+    await groupIn('dd-disk-full', 'RESOLVED');
+  });
+
+  it('PagerDuty: a triggered incident opens a ticket at its priority, resolved resolves it', async () => {
+    const project = await connect('PAGERDUTY');
+    const createdAt = new Date(Date.now() - 120_000);
+    const incident = { incidentId: 'QPD1', title: 'pd-checkout-down', createdAt };
+    const triggered = pagerDutyBody({ ...incident, type: 'incident.triggered', at: createdAt, priority: 'P2', eventId: 'pd-e1' });
+    expect((await sendPagerDuty(project.webhookUrl, triggered, [project.webhookSecret])).status).toBe(202);
+    const opened = await groupIn('pd-checkout-down', 'OPEN');
+    expect(opened.priority).toBe('P2');
+    await repeatChangesNothing(opened, () => sendPagerDuty(project.webhookUrl, triggered, [project.webhookSecret]));
+    const resolved = pagerDutyBody({ ...incident, type: 'incident.resolved', at: new Date(), priority: 'P2', eventId: 'pd-e2' });
+    expect((await sendPagerDuty(project.webhookUrl, resolved, [project.webhookSecret])).status).toBe(202);
+    await groupIn('pd-checkout-down', 'RESOLVED');
+  });
+});
