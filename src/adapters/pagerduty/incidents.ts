@@ -1,6 +1,7 @@
 // A PagerDuty v3 incident event as an AlertReport: each incident is one alert and its own group
 // (fingerprint and group key `incident:<id>`); resolved resolves, triggered, reopened,
-// acknowledged, unacknowledged and priority updates fire with the incident's current state.
+// acknowledged, unacknowledged and priority updates fire with the incident's current state, and
+// (un)acknowledgements say so in the report's `acknowledged`.
 // Severity is the incident's priority (P1..P5) or, without one, its urgency. Other event types
 // (notes, responders, services, `pagey.ping`) are acknowledged and report nothing.
 
@@ -57,6 +58,8 @@ export function readIncidentEvent(webhook: PagerDutyWebhook): IncidentReading | 
       endsAtMs: resolved ? occurredAtMs : null,
       generatorUrl: incident.html_url ?? null,
       observedAtMs: occurredAtMs,
+      ...(event.event_type === 'incident.acknowledged' ? { acknowledged: true } : {}),
+      ...(event.event_type === 'incident.unacknowledged' ? { acknowledged: false } : {}),
     },
   };
 }

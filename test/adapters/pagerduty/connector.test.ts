@@ -61,9 +61,10 @@ describe('PagerDuty deliveries', () => {
 
   it('tell an acknowledged incident apart while its alert keeps firing', () => {
     const acknowledged = webhookSchema.parse(withEvent({ event_type: 'incident.acknowledged' }, { status: 'acknowledged' }));
-    expect(readIncidentEvent(acknowledged)).toMatchObject({ incidentStatus: 'acknowledged', alert: { status: 'firing' } });
+    expect(readIncidentEvent(acknowledged)).toMatchObject({ incidentStatus: 'acknowledged', alert: { status: 'firing', acknowledged: true } });
     const unacknowledged = webhookSchema.parse(withEvent({ event_type: 'incident.unacknowledged' }, { status: 'triggered' }));
-    expect(readIncidentEvent(unacknowledged)?.incidentStatus).toBe('triggered');
+    expect(readIncidentEvent(unacknowledged)).toMatchObject({ incidentStatus: 'triggered', alert: { acknowledged: false } });
+    expect(parse(triggered).alerts?.[0]).not.toHaveProperty('acknowledged');
   });
 
   it('acknowledge other events without reporting anything', () => {
