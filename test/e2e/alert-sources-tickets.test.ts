@@ -85,8 +85,11 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     expect(opened.priority).toBe('P3');
     // SNS retries with the same MessageId; CloudWatch itself never repeats a state change.
     await repeatChangesNothing(opened, () => sns.post(withSecret(project), alarm.envelope));
-    await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'OK', at: new Date() });
+    await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'OK', at: new Date(Date.now() - 30_000) });
     await groupIn('cw-orders-latency', 'RESOLVED');
+    // Firing again within the reopen window reopens the same ticket.
+    await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'ALARM', at: new Date() });
+    expect((await groupIn('cw-orders-latency', 'OPEN')).id).toBe(opened.id);
   });
 
   it('CloudWatch: a SubscribeURL outside the trusted hosts is refused and never fetched', async () => {
@@ -104,6 +107,25 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body).error).toMatch(/^SubscribeURL: /);
     expect(sns.confirmedTokens).not.toContain('evil');
+  });
+
+  it('CloudWatch: a confirmation that cannot be fetched is 502 and not recorded, so the retry confirms', async () => {
+    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts: [sns.origin, 'http://127.0.0.1:1'], verifySignature: false });
+    const fields = {
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'confirm-retry',
+      Token: 'unreachable',
+      TopicArn: sns.topicArn,
+      Message: 'You have chosen to subscribe.',
+      SubscribeURL: 'http://127.0.0.1:1/?Action=ConfirmSubscription&Token=unreachable',
+      Timestamp: new Date().toISOString(),
+    };
+    const failed = await sns.post(withSecret(project), sns.sign(fields));
+    expect(failed.status).toBe(502);
+    expect(JSON.parse(failed.body).error).toMatch(/^Could not confirm the subscription: GET http:\/\/127\.0\.0\.1:1\/ failed/);
+    const retried = await sns.post(withSecret(project), sns.sign({ ...fields, SubscribeURL: `${sns.origin}/?Action=ConfirmSubscription&Token=retried` }));
+    expect(JSON.parse(retried.body)).toEqual({ status: 'accepted', deliveryId: 'sns:confirm-retry' });
+    expect(sns.confirmedTokens).toContain('retried');
   });
 
   it('Azure Monitor: Fired opens a P2 ticket for Sev1, a repeat changes nothing, Resolved resolves it', async () => {
@@ -146,6 +168,13 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     expect((await groups('dd-disk-full'))[0]?.status).toBe('OPEN');
     await sendDatadog(project.webhookUrl, datadogBody({ ...change, at: later, transition: 'Recovered', scope: 'host:web-2', eventId: 'e4' }), auth);
     await groupIn('dd-disk-full', 'RESOLVED');
+    const alerts = await suite.lockstep.admin.run<{ ticket: { alerts: { edges: Array<{ node: { fingerprint: string; status: string; labels: Record<string, string> } }> } } }>(
+      `query($id: ID!) { ticket(id: $id) { alerts(first: 10) { edges { node { fingerprint status labels } } } } }`,
+      { id: opened.id },
+    );
+    const members = alerts.ticket.alerts.edges.map((edge) => edge.node);
+    expect(members.map((alert) => alert.fingerprint).sort()).toEqual(['monitor:9001/host:web-1', 'monitor:9001/host:web-2']);
+    expect(members.every((alert) => alert.status === 'RESOLVED' && alert.labels['monitor_id'] === '9001')).toBe(true);
   });
 
   it('PagerDuty: a triggered incident opens a ticket at its priority, resolved resolves it', async () => {
