@@ -70,7 +70,9 @@ export async function startSnsSimulator(options: { topicName?: string; region?: 
       const token = url.searchParams.get('Token') ?? '';
       confirmedTokens.push(token);
       response.writeHead(200, { 'content-type': 'text/xml' });
-      response.end(`<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>${topicArn}:${randomUUID()}</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>`);
+      const arn = `<SubscriptionArn>${topicArn}:${randomUUID()}</SubscriptionArn>`;
+      const result = `<ConfirmSubscriptionResult>${arn}</ConfirmSubscriptionResult>`;
+      response.end(`<ConfirmSubscriptionResponse>${result}</ConfirmSubscriptionResponse>`);
       return;
     }
     response.writeHead(404).end();
@@ -115,7 +117,9 @@ export async function startSnsSimulator(options: { topicName?: string; region?: 
           MessageId: randomUUID(),
           Token: token,
           TopicArn: topicArn,
-          Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+          Message:
+            `You have chosen to subscribe to the topic ${topicArn}.\n` +
+            'To confirm the subscription, visit the SubscribeURL included in this message.',
           SubscribeURL: `${origin}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`,
           Timestamp: new Date().toISOString(),
         }),

@@ -12,15 +12,18 @@ export interface AzureAlertChange {
   readonly resource?: string;
 }
 
+const subscription = '/subscriptions/00000000-0000-0000-0000-000000000000';
+
 /** The common-schema body Azure posts for `change`. */
 export function azureAlertBody(change: AzureAlertChange): Record<string, unknown> {
   const at = (change.at ?? new Date()).toISOString();
-  const resource = change.resource ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm-1';
+  const resource = change.resource ??
+    `${subscription}/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm-1`;
   return {
     schemaId: 'azureMonitorCommonAlertSchema',
     data: {
       essentials: {
-        alertId: `/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.AlertsManagement/alerts/${change.instance}`,
+        alertId: `${subscription}/providers/Microsoft.AlertsManagement/alerts/${change.instance}`,
         alertRule: change.rule,
         severity: change.severity ?? 'Sev2',
         signalType: 'Metric',
@@ -46,6 +49,7 @@ export function azureAlertBody(change: AzureAlertChange): Record<string, unknown
 
 /** POSTs `body` to `url` as Azure does; resolves with the status and body of the answer. */
 export async function sendAzureAlert(url: string, body: unknown): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers = { 'content-type': 'application/json' };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: response.status, body: await response.text() };
 }

@@ -44,7 +44,12 @@ export function datadogBody(change: DatadogChange): Record<string, unknown> {
 }
 
 /** POSTs `body` to `url` with optional extra headers (Datadog's custom headers). */
-export async function sendDatadog(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function sendDatadog(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const all = { 'content-type': 'application/json', ...headers };
+  const response = await fetch(url, { method: 'POST', headers: all, body: JSON.stringify(body) });
   return { status: response.status, body: await response.text() };
 }

@@ -39,7 +39,11 @@ export function gcpIncidentBody(change: GcpIncidentChange): Record<string, unkno
 }
 
 /** POSTs `body` to `url`; with `basic`, as HTTP Basic `user:password`. */
-export async function sendGcpIncident(url: string, body: unknown, basic?: { user: string; password: string }): Promise<{ status: number; body: string }> {
+export async function sendGcpIncident(
+  url: string,
+  body: unknown,
+  basic?: { user: string; password: string },
+): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (basic) headers['authorization'] = `Basic ${Buffer.from(`${basic.user}:${basic.password}`).toString('base64')}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });

@@ -3,10 +3,12 @@
 
 import { createHmac, randomUUID } from 'node:crypto';
 
+type IncidentChange = 'triggered' | 'acknowledged' | 'unacknowledged' | 'resolved' | 'reopened' | 'priority_updated';
+
 /** An incident event, as much as tests need to say. */
 export interface PagerDutyIncidentEvent {
   readonly incidentId: string;
-  readonly type: 'incident.triggered' | 'incident.acknowledged' | 'incident.unacknowledged' | 'incident.resolved' | 'incident.reopened' | 'incident.priority_updated';
+  readonly type: `incident.${IncidentChange}`;
   readonly title: string;
   readonly createdAt: Date;
   readonly at?: Date;
@@ -58,7 +60,11 @@ export function pagerDutyBody(event: PagerDutyIncidentEvent): Record<string, unk
 }
 
 /** POSTs `body` to `url` signed with each of `secrets` (PagerDuty signs with every active one). */
-export async function sendPagerDuty(url: string, body: unknown, secrets: readonly string[]): Promise<{ status: number; body: string }> {
+export async function sendPagerDuty(
+  url: string,
+  body: unknown,
+  secrets: readonly string[],
+): Promise<{ status: number; body: string }> {
   const raw = JSON.stringify(body);
   const signature = secrets.map((secret) => `v1=${createHmac('sha256', secret).update(raw).digest('hex')}`).join(',');
   const response = await fetch(url, {

@@ -8,9 +8,11 @@ import { expected } from '#adapters/shared/parsing.ts';
 
 const text = z.string({ error: expected('a string') });
 
+const instantShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /** CloudWatch writes `2024-07-05T15:20:44.959+0000`; Date.parse reads it. */
 const alarmTimestamp = text.refine(
-  (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
+  (value) => instantShape.test(value) && !Number.isNaN(Date.parse(value)),
   { error: 'must be a timestamp such as 2024-07-05T15:20:44.959+0000' },
 );
 

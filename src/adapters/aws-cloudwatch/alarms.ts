@@ -18,7 +18,8 @@ export function alertFromAlarm(alarm: AlarmMessage, insufficientData: Insufficie
   const changedAtMs = Date.parse(alarm.StateChangeTime);
   const arn = alarm.AlarmArn === undefined ? null : arnPattern.exec(alarm.AlarmArn);
   const region = arn?.[1] ?? null;
-  const identity = alarm.AlarmArn ?? `cloudwatch:${alarm.AWSAccountId ?? 'unknown'}:${alarm.Region ?? 'unknown'}:${alarm.AlarmName}`;
+  const identity =
+    alarm.AlarmArn ?? `cloudwatch:${alarm.AWSAccountId ?? 'unknown'}:${alarm.Region ?? 'unknown'}:${alarm.AlarmName}`;
   const description = alarm.AlarmDescription?.trim();
   return {
     fingerprint: identity,
@@ -68,5 +69,6 @@ function labelsOf(alarm: AlarmMessage, region: string | null): Record<string, st
 
 /** The alarm's page in the CloudWatch console. */
 export function consoleUrl(region: string, alarmName: string): string {
-  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`;
+  const console = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}`;
+  return `${console}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`;
 }

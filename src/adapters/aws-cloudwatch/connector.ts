@@ -18,7 +18,8 @@ export interface CloudWatchConnectorOptions {
 }
 
 const fetchCertificateOverHttp: CertificateFetcher = async (url, signal) => {
-  const response = await sendRequest({ url, headers: { accept: 'application/x-pem-file, text/plain, */*' }, ...(signal ? { signal } : {}) });
+  const headers = { accept: 'application/x-pem-file, text/plain, */*' };
+  const response = await sendRequest({ url, headers, ...(signal ? { signal } : {}) });
   return response.text;
 };
 

@@ -12,7 +12,9 @@ import { defaultTrustedSnsHosts, isHostPattern } from './sns-hosts.ts';
 const hostPattern = z
   .string({ error: expected('a host pattern') })
   .trim()
-  .refine(isHostPattern, { error: 'must be a host such as sns.*.amazonaws.com, optionally with :port or an http:// prefix' });
+  .refine(isHostPattern, {
+    error: 'must be a host such as sns.*.amazonaws.com, optionally with :port or an http:// prefix',
+  });
 
 /** The config schema of AWS_CLOUDWATCH projects. */
 export const cloudWatchConfigSchema = alertSourceConfigSchema({

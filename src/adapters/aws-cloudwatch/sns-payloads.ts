@@ -29,10 +29,16 @@ const signed = {
 const subscriptionFields = { ...signed, Token: nonEmpty, SubscribeURL: nonEmpty };
 
 /** SNS asks the endpoint to confirm a subscription by fetching `SubscribeURL`. */
-export const subscriptionConfirmationSchema = z.object({ Type: z.literal('SubscriptionConfirmation'), ...subscriptionFields });
+export const subscriptionConfirmationSchema = z.object({
+  Type: z.literal('SubscriptionConfirmation'),
+  ...subscriptionFields,
+});
 
 /** SNS tells the endpoint it was unsubscribed (`SubscribeURL` would subscribe it again). */
-export const unsubscribeConfirmationSchema = z.object({ Type: z.literal('UnsubscribeConfirmation'), ...subscriptionFields });
+export const unsubscribeConfirmationSchema = z.object({
+  Type: z.literal('UnsubscribeConfirmation'),
+  ...subscriptionFields,
+});
 
 /** A message published to the topic; `Message` holds the publisher's text (CloudWatch: alarm JSON). */
 export const notificationSchema = z.object({
@@ -46,7 +52,7 @@ export const notificationSchema = z.object({
 export const snsEnvelopeSchema = z.discriminatedUnion(
   'Type',
   [subscriptionConfirmationSchema, unsubscribeConfirmationSchema, notificationSchema],
-  { error: (issue) => (issue.input === undefined ? 'is required' : 'must be SubscriptionConfirmation, UnsubscribeConfirmation or Notification') },
+  { error: expected('SubscriptionConfirmation, UnsubscribeConfirmation or Notification') },
 );
 
 export type SnsEnvelope = z.output<typeof snsEnvelopeSchema>;

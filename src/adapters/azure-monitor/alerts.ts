@@ -14,6 +14,10 @@ export const azureSeverityDefaults: { severityMap: Record<string, Priority>; fal
   fallbackPriority: 'p3',
 };
 
+/** The Azure portal page of one alert, followed by its URL-encoded id. */
+const alertDetailsBlade =
+  'https://portal.azure.com/#blade/Microsoft_Azure_Monitoring/AlertDetailsTemplateBlade/alertId/';
+
 type Essentials = CommonAlert['data']['essentials'];
 type Context = NonNullable<CommonAlert['data']['alertContext']>;
 
@@ -25,7 +29,8 @@ export function alertFromCommonSchema(body: CommonAlert): AlertReport {
   const firedAtMs = Date.parse(essentials.firedDateTime);
   const resolvedAtMs = essentials.resolvedDateTime ? Date.parse(essentials.resolvedDateTime) : null;
   const endsAtMs = status === 'resolved' ? (resolvedAtMs ?? firedAtMs) : null;
-  const name = essentials.alertRule ?? essentials.configurationItems?.[0] ?? essentials.monitoringService ?? 'Azure Monitor alert';
+  const name =
+    essentials.alertRule ?? essentials.configurationItems?.[0] ?? essentials.monitoringService ?? 'Azure Monitor alert';
   return {
     fingerprint,
     groupKey: essentials.alertRule ? `rule:${essentials.alertRule}` : fingerprint,
@@ -36,7 +41,7 @@ export function alertFromCommonSchema(body: CommonAlert): AlertReport {
     labels: labelsOf(essentials, context, customProperties ?? {}),
     startsAtMs: firedAtMs,
     endsAtMs,
-    generatorUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Monitoring/AlertDetailsTemplateBlade/alertId/${encodeURIComponent(essentials.alertId)}`,
+    generatorUrl: `${alertDetailsBlade}${encodeURIComponent(essentials.alertId)}`,
     observedAtMs: endsAtMs ?? firedAtMs,
   };
 }
@@ -48,7 +53,8 @@ function identityOf(essentials: Essentials, context: Context): { fingerprint: st
   const target = essentials.alertTargetIDs?.[0]?.toLowerCase();
   if (service === 'resourcehealth' && target) {
     const healthy = properties['currentHealthStatus'] === 'Available';
-    return { fingerprint: `resourcehealth:${essentials.alertRule ?? ''}:${target}`, status: resolved || healthy ? 'resolved' : 'firing' };
+    const fingerprint = `resourcehealth:${essentials.alertRule ?? ''}:${target}`;
+    return { fingerprint, status: resolved || healthy ? 'resolved' : 'firing' };
   }
   const trackingId = properties['trackingId'];
   if (service === 'servicehealth' && typeof trackingId === 'string' && trackingId !== '') {
@@ -68,7 +74,11 @@ function summaryOf(essentials: Essentials, context: Context): string | null {
 }
 
 /** Rule, severity, signal, service and resource, then dimensions, Prometheus labels and custom properties. */
-function labelsOf(essentials: Essentials, context: Context, custom: Readonly<Record<string, unknown>>): Record<string, string> {
+function labelsOf(
+  essentials: Essentials,
+  context: Context,
+  custom: Readonly<Record<string, unknown>>,
+): Record<string, string> {
   const labels = new Map<string, string>();
   const put = (name: string, value: string | null | undefined) => {
     if (value && !labels.has(name)) labels.set(name, value);

@@ -11,8 +11,9 @@ const text = z.string({ error: expected('a string') });
 const optionalText = text.nullable().optional();
 
 /** Azure writes `2019-03-22T13:58:24.3713213Z` (seven fractional digits) or `...Z` with fewer. */
+const instantShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const azureTimestamp = text.refine(
-  (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
+  (value) => instantShape.test(value) && !Number.isNaN(Date.parse(value)),
   { error: 'must be an ISO 8601 timestamp' },
 );
 
@@ -38,6 +39,7 @@ const essentialsSchema = z.object(
 );
 
 const dimensionSchema = z.object({ name: text, value: text });
+const dimensionsSchema = z.array(dimensionSchema, { error: expected('a list of {name, value}') });
 
 /** The parts of `alertContext` read for labels and state (everything else passes through). */
 const alertContextSchema = z
@@ -45,7 +47,7 @@ const alertContextSchema = z
     condition: z
       .object({
         allOf: z
-          .array(z.object({ dimensions: z.array(dimensionSchema, { error: expected('a list of {name, value}') }).nullable().optional() }), {
+          .array(z.object({ dimensions: dimensionsSchema.nullable().optional() }), {
             error: expected('a list of conditions'),
           })
           .nullable()

@@ -11,12 +11,26 @@ import type { DefaultPayload, TemplatePayload } from './payloads.ts';
 
 /** Datadog priorities and alert types to hub priorities. */
 export const datadogSeverityDefaults: { severityMap: Record<string, Priority>; fallbackPriority: Priority } = {
-  severityMap: { p1: 'p1', p2: 'p2', p3: 'p3', p4: 'p4', p5: 'p5', error: 'p2', warning: 'p3', info: 'p4', success: 'p5' },
+  severityMap: {
+    p1: 'p1',
+    p2: 'p2',
+    p3: 'p3',
+    p4: 'p4',
+    p5: 'p5',
+    error: 'p2',
+    warning: 'p3',
+    info: 'p4',
+    success: 'p5',
+  },
   fallbackPriority: 'p3',
 };
 
-const firingTransitions = new Set(['triggered', 're-triggered', 'warn', 're-warn', 'no data', 're-no data', 'renotify']);
-const titlePattern = /^(?:\[P[1-5]\]\s*)?\[(re-triggered|triggered|recovered|re-warn|warn|re-no data|no data|renotify)(?: on \{([^}]*)\})?\]\s*/i;
+const firingTransitions = new Set([
+  'triggered', 're-triggered', 'warn', 're-warn', 'no data', 're-no data', 'renotify',
+]);
+const transitionNames = 're-triggered|triggered|recovered|re-warn|warn|re-no data|no data|renotify';
+/** `[P1] [Triggered on {host:web-1}] ` at the start of a title: priority, transition, scope. */
+const titlePattern = new RegExp(`^(?:\\[P[1-5]\\]\\s*)?\\[(${transitionNames})(?: on \\{([^}]*)\\})?\\]\\s*`, 'i');
 
 /** The alert of a payload in the README's format; none for Datadog's `Null` transition. */
 export function alertFromTemplate(body: TemplatePayload): AlertReport[] {
@@ -28,7 +42,8 @@ export function alertFromTemplate(body: TemplatePayload): AlertReport[] {
   const scope = (body.alert_scope ?? fromTitle?.[2] ?? '').trim();
   const name = nameOf(title, fromTitle) ?? `Datadog monitor ${body.alert_id ?? ''}`.trim();
   const monitorId = body.alert_id?.trim() || null;
-  const identity = monitorId ? `monitor:${monitorId}` : body.aggreg_key?.trim() ? `aggregate:${body.aggreg_key.trim()}` : `title:${name}`;
+  const aggregate = body.aggreg_key?.trim();
+  const identity = monitorId ? `monitor:${monitorId}` : aggregate ? `aggregate:${aggregate}` : `title:${name}`;
   const labels = labelsOf([body.tags, body.alert_scope], {
     monitor_id: monitorId,
     metric: body.alert_metric,
@@ -38,14 +53,18 @@ export function alertFromTemplate(body: TemplatePayload): AlertReport[] {
   });
   const priority = body.alert_priority?.trim();
   const severity = priority && /^p[1-5]$/i.test(priority) ? priority.toUpperCase() : body.alert_type?.trim() || null;
-  return [report(body, { identity, scope, name, status, severity, labels, summary: body.alert_status ?? body.body, link: body.link })];
+  const summary = body.alert_status ?? body.body;
+  return [report(body, { identity, scope, name, status, severity, labels, summary, link: body.link })];
 }
 
 /** The alert of Datadog's default payload, read from its title and text. */
 export function alertFromDefault(body: DefaultPayload): AlertReport[] {
   const match = titlePattern.exec(body.title);
   if (!match) {
-    throw new InvalidDelivery('title: is not a monitor notification such as "[Triggered on {host:web-1}] Disk full" (use the payload in the README)');
+    throw new InvalidDelivery(
+      'title: is not a monitor notification such as "[Triggered on {host:web-1}] Disk full" ' +
+        '(use the payload in the README)',
+    );
   }
   const transition = (match[1] ?? '').toLowerCase();
   const status = statusOf(transition, 'title');
@@ -54,7 +73,8 @@ export function alertFromDefault(body: DefaultPayload): AlertReport[] {
   const identity = monitorId ? `monitor:${monitorId}` : `title:${name}`;
   const labels = labelsOf([match[2]], { monitor_id: monitorId, event_type: body.event_type, org: body.org?.name });
   const severity = transition.includes('warn') ? 'warning' : status === 'resolved' ? 'success' : 'error';
-  return [report(body, { identity, scope: (match[2] ?? '').trim(), name, status, severity, labels, summary: body.body, link: undefined })];
+  const scope = (match[2] ?? '').trim();
+  return [report(body, { identity, scope, name, status, severity, labels, summary: body.body, link: undefined })];
 }
 
 interface Reading {
@@ -91,7 +111,8 @@ function statusOf(transition: string, field: string): AlertStatus {
   const known = transition.toLowerCase();
   if (known === 'recovered') return 'resolved';
   if (firingTransitions.has(known)) return 'firing';
-  throw new InvalidDelivery(`${field}: unknown transition "${transition}" (expected Triggered, Recovered, Warn, No Data or their Re- forms)`);
+  const expectedNames = 'Triggered, Recovered, Warn, No Data or their Re- forms';
+  throw new InvalidDelivery(`${field}: unknown transition "${transition}" (expected ${expectedNames})`);
 }
 
 function nameOf(title: string, match: RegExpExecArray | null): string | null {
@@ -100,7 +121,10 @@ function nameOf(title: string, match: RegExpExecArray | null): string | null {
 }
 
 /** `key:value` tags (comma-separated text or a list) as labels; a bare tag becomes `tag: ""`. */
-function labelsOf(tagLists: ReadonlyArray<string | readonly string[] | undefined>, extra: Record<string, string | null | undefined>): Record<string, string> {
+function labelsOf(
+  tagLists: ReadonlyArray<string | readonly string[] | undefined>,
+  extra: Record<string, string | null | undefined>,
+): Record<string, string> {
   const labels = new Map<string, string>();
   for (const [name, value] of Object.entries(extra)) if (value) labels.set(name, value);
   for (const list of tagLists) {

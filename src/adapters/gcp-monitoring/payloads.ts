@@ -31,8 +31,14 @@ const incidentSchema = z.object(
     condition_name: text.optional(),
     resource: z.object({ type: text.optional(), labels: stringMap.nullable().optional() }).nullable().optional(),
     resource_display_name: text.optional(),
-    metric: z.object({ type: text.optional(), displayName: text.optional(), labels: stringMap.nullable().optional() }).nullable().optional(),
-    metadata: z.object({ system_labels: stringMap.nullable().optional(), user_labels: stringMap.nullable().optional() }).nullable().optional(),
+    metric: z
+      .object({ type: text.optional(), displayName: text.optional(), labels: stringMap.nullable().optional() })
+      .nullable()
+      .optional(),
+    metadata: z
+      .object({ system_labels: stringMap.nullable().optional(), user_labels: stringMap.nullable().optional() })
+      .nullable()
+      .optional(),
     policy_user_labels: stringMap.nullable().optional(),
     // An object in real notifications, plain text in the channel's test notification.
     documentation: z

@@ -40,7 +40,8 @@ export function readIncidentEvent(webhook: PagerDutyWebhook): IncidentReading | 
   const parsed = incidentSchema.safeParse(event.data);
   if (!parsed.success) throw new InvalidDelivery(describeIssues(parsed.error, 'event.data'));
   const incident = parsed.data;
-  const resolved = event.event_type === 'incident.resolved' || (event.event_type !== 'incident.reopened' && incident.status === 'resolved');
+  const reopened = event.event_type === 'incident.reopened';
+  const resolved = event.event_type === 'incident.resolved' || (!reopened && incident.status === 'resolved');
   const occurredAtMs = Date.parse(event.occurred_at);
   const identity = `incident:${incident.id}`;
   const name = incident.title?.trim() || `PagerDuty incident ${incident.number ?? incident.id}`;

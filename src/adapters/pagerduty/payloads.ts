@@ -9,12 +9,16 @@ import { expected } from '#adapters/shared/parsing.ts';
 const text = z.string({ error: expected('a string') });
 const nonEmpty = text.min(1, { error: 'must not be empty' });
 
+const instantShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const instant = text.refine(
-  (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
+  (value) => instantShape.test(value) && !Number.isNaN(Date.parse(value)),
   { error: 'must be an ISO 8601 timestamp' },
 );
 
-const reference = z.object({ id: text.optional(), summary: text.nullable().optional() }, { error: expected('an object') });
+const reference = z.object(
+  { id: text.optional(), summary: text.nullable().optional() },
+  { error: expected('an object') },
+);
 
 /** The incident of `incident.*` events whose `data.type` is `incident`. */
 export const incidentSchema = z.object(
@@ -23,7 +27,9 @@ export const incidentSchema = z.object(
     type: z.literal('incident', { error: 'must be "incident"' }),
     html_url: text.optional(),
     number: z.number({ error: expected('a number') }).optional(),
-    status: z.enum(['triggered', 'acknowledged', 'resolved'], { error: expected('triggered, acknowledged or resolved') }),
+    status: z.enum(['triggered', 'acknowledged', 'resolved'], {
+      error: expected('triggered, acknowledged or resolved'),
+    }),
     incident_key: text.nullable().optional(),
     created_at: instant,
     title: text.optional(),
