@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSnsSimulator, type SnsSimulator } from '#simulators/aws-cloudwatch/sns.ts';
 import { azureAlertBody, sendAzureAlert } from '#simulators/azure-monitor/sender.ts';
-import { datadogBody, sendDatadog } from '#simulators/datadog/sender.ts';
+import { datadogBody, sendDatadog, type DatadogChange } from '#simulators/datadog/sender.ts';
 import { gcpIncidentBody, sendGcpIncident } from '#simulators/gcp-monitoring/sender.ts';
 import { pagerDutyBody, sendPagerDuty } from '#simulators/pagerduty/webhooks.ts';
 import { eventually } from '#test/support/eventually.ts';
@@ -15,7 +15,9 @@ const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
   connectExternalProject(input: $input) { project { id webhookUrl webhookSecret handshakeStatus } }
 }`;
 const GROUPS = `query($text: String) {
-  tickets(first: 20, filter: { kind: [ALERT_GROUP], text: $text }) { edges { node { id title status priority updatedAt } } }
+  tickets(first: 20, filter: { kind: [ALERT_GROUP], text: $text }) {
+    edges { node { id title status priority updatedAt } }
+  }
 }`;
 
 interface Project {
@@ -56,7 +58,9 @@ function groupIn(title: string, status: string): Promise<Group> {
 }
 
 /** Sends `send` again and checks the ticket did not move (a repeat is acknowledged and ignored). */
-async function repeatChangesNothing(group: Group, send: () => Promise<{ status: number; body: string }>): Promise<void> {
+type Send = () => Promise<{ status: number; body: string }>;
+
+async function repeatChangesNothing(group: Group, send: Send): Promise<void> {
   const answer = await send();
   expect(answer.status).toBe(202);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -73,22 +77,23 @@ afterAll(() => sns?.stop());
 
 describe('monitoring sources open and resolve alert-group tickets', () => {
   it('CloudWatch: the SNS subscription is confirmed, ALARM opens the ticket and OK resolves it', async () => {
-    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts: [sns.origin], severityMap: { 'cw-orders-latency': 'P2' } });
+    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts: [sns.origin] });
     const confirmation = await sns.subscribe(withSecret(project));
     expect(confirmation.status).toBe(202);
     expect(sns.confirmedTokens).toEqual([confirmation.envelope['Token']]);
 
     const at = new Date(Date.now() - 60_000);
-    const alarm = await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'ALARM', at, dimensions: { LoadBalancer: 'app/orders' } });
+    const change = { name: 'cw-orders-latency', dimensions: { LoadBalancer: 'app/orders' } };
+    const alarm = await sns.publishAlarm(withSecret(project), { ...change, state: 'ALARM', at });
     expect(alarm.status).toBe(202);
     const opened = await groupIn('cw-orders-latency', 'OPEN');
     expect(opened.priority).toBe('P3');
     // SNS retries with the same MessageId; CloudWatch itself never repeats a state change.
     await repeatChangesNothing(opened, () => sns.post(withSecret(project), alarm.envelope));
-    await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'OK', at: new Date(Date.now() - 30_000) });
+    await sns.publishAlarm(withSecret(project), { ...change, state: 'OK', at: new Date(Date.now() - 30_000) });
     await groupIn('cw-orders-latency', 'RESOLVED');
     // Firing again within the reopen window reopens the same ticket.
-    await sns.publishAlarm(withSecret(project), { name: 'cw-orders-latency', state: 'ALARM', at: new Date() });
+    await sns.publishAlarm(withSecret(project), { ...change, state: 'ALARM', at: new Date() });
     expect((await groupIn('cw-orders-latency', 'OPEN')).id).toBe(opened.id);
   });
 
@@ -110,7 +115,8 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
   });
 
   it('CloudWatch: a confirmation that cannot be fetched is 502 and not recorded, so the retry confirms', async () => {
-    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts: [sns.origin, 'http://127.0.0.1:1'], verifySignature: false });
+    const trustedSnsHosts = [sns.origin, 'http://127.0.0.1:1'];
+    const project = await connect('AWS_CLOUDWATCH', { trustedSnsHosts, verifySignature: false });
     const fields = {
       Type: 'SubscriptionConfirmation',
       MessageId: 'confirm-retry',
@@ -122,20 +128,22 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     };
     const failed = await sns.post(withSecret(project), sns.sign(fields));
     expect(failed.status).toBe(502);
-    expect(JSON.parse(failed.body).error).toMatch(/^Could not confirm the subscription: GET http:\/\/127\.0\.0\.1:1\/ failed/);
-    const retried = await sns.post(withSecret(project), sns.sign({ ...fields, SubscribeURL: `${sns.origin}/?Action=ConfirmSubscription&Token=retried` }));
+    expect(JSON.parse(failed.body).error).toMatch(/^Could not confirm the subscription: GET http:\/\/127\.0\.0\.1:1\//);
+    const working = { ...fields, SubscribeURL: `${sns.origin}/?Action=ConfirmSubscription&Token=retried` };
+    const retried = await sns.post(withSecret(project), sns.sign(working));
     expect(JSON.parse(retried.body)).toEqual({ status: 'accepted', deliveryId: 'sns:confirm-retry' });
     expect(sns.confirmedTokens).toContain('retried');
   });
 
   it('Azure Monitor: Fired opens a P2 ticket for Sev1, a repeat changes nothing, Resolved resolves it', async () => {
     const project = await connect('AZURE_MONITOR');
-    const fired = azureAlertBody({ rule: 'az-vm-cpu-high', instance: 'inst-1', condition: 'Fired', severity: 'Sev1', at: new Date(Date.now() - 60_000) });
+    const alert = { rule: 'az-vm-cpu-high', instance: 'inst-1', severity: 'Sev1' } as const;
+    const fired = azureAlertBody({ ...alert, condition: 'Fired', at: new Date(Date.now() - 60_000) });
     expect((await sendAzureAlert(withSecret(project), fired)).status).toBe(202);
     const opened = await groupIn('az-vm-cpu-high', 'OPEN');
     expect(opened.priority).toBe('P2');
     await repeatChangesNothing(opened, () => sendAzureAlert(withSecret(project), fired));
-    const resolved = azureAlertBody({ rule: 'az-vm-cpu-high', instance: 'inst-1', condition: 'Resolved', severity: 'Sev1' });
+    const resolved = azureAlertBody({ ...alert, condition: 'Resolved' });
     expect((await sendAzureAlert(withSecret(project), resolved)).status).toBe(202);
     await groupIn('az-vm-cpu-high', 'RESOLVED');
   });
@@ -143,13 +151,15 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
   it('Cloud Monitoring: open opens a P1 ticket for Critical, closed resolves it', async () => {
     const project = await connect('GCP_MONITORING');
     const startedAt = new Date(Date.now() - 120_000);
-    const open = gcpIncidentBody({ incidentId: '0.gcp1', policy: 'gcp-sql-cpu', state: 'open', startedAt, severity: 'Critical' });
+    const incident = { incidentId: '0.gcp1', policy: 'gcp-sql-cpu', startedAt, severity: 'Critical' } as const;
+    const open = gcpIncidentBody({ ...incident, state: 'open' });
     expect((await sendGcpIncident(withSecret(project), open)).status).toBe(202);
     const opened = await groupIn('gcp-sql-cpu', 'OPEN');
     expect(opened.priority).toBe('P1');
     await repeatChangesNothing(opened, () => sendGcpIncident(withSecret(project), open));
-    const closed = gcpIncidentBody({ incidentId: '0.gcp1', policy: 'gcp-sql-cpu', state: 'closed', startedAt, endedAt: new Date(), severity: 'Critical' });
-    expect((await sendGcpIncident(project.webhookUrl, closed, { user: 'gcp', password: project.webhookSecret })).status).toBe(202);
+    const closed = gcpIncidentBody({ ...incident, state: 'closed', endedAt: new Date() });
+    const basic = { user: 'gcp', password: project.webhookSecret };
+    expect((await sendGcpIncident(project.webhookUrl, closed, basic)).status).toBe(202);
     await groupIn('gcp-sql-cpu', 'RESOLVED');
   });
 
@@ -158,35 +168,39 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     const auth = { authorization: `Bearer ${project.webhookSecret}` };
     const at = new Date(Date.now() - 60_000);
     const change = { monitorId: '9001', monitor: 'dd-disk-full', at, priority: 'P1' };
-    expect((await sendDatadog(project.webhookUrl, datadogBody({ ...change, transition: 'Triggered', scope: 'host:web-1', eventId: 'e1' }), auth)).status).toBe(202);
-    expect((await sendDatadog(project.webhookUrl, datadogBody({ ...change, transition: 'Triggered', scope: 'host:web-2', eventId: 'e2' }), auth)).status).toBe(202);
+    const send = (fields: Omit<DatadogChange, 'monitorId' | 'monitor'>) =>
+      sendDatadog(project.webhookUrl, datadogBody({ ...change, ...fields }), auth);
+    expect((await send({ transition: 'Triggered', scope: 'host:web-1', eventId: 'e1' })).status).toBe(202);
+    expect((await send({ transition: 'Triggered', scope: 'host:web-2', eventId: 'e2' })).status).toBe(202);
     const opened = await groupIn('dd-disk-full', 'OPEN');
     expect(opened.priority).toBe('P1');
     const later = new Date();
-    await sendDatadog(project.webhookUrl, datadogBody({ ...change, at: later, transition: 'Recovered', scope: 'host:web-1', eventId: 'e3' }), auth);
+    await send({ at: later, transition: 'Recovered', scope: 'host:web-1', eventId: 'e3' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await groups('dd-disk-full'))[0]?.status).toBe('OPEN');
-    await sendDatadog(project.webhookUrl, datadogBody({ ...change, at: later, transition: 'Recovered', scope: 'host:web-2', eventId: 'e4' }), auth);
+    await send({ at: later, transition: 'Recovered', scope: 'host:web-2', eventId: 'e4' });
     await groupIn('dd-disk-full', 'RESOLVED');
-    const alerts = await suite.lockstep.admin.run<{ ticket: { alerts: { edges: Array<{ node: { fingerprint: string; status: string; labels: Record<string, string> } }> } } }>(
+    type Member = { fingerprint: string; status: string; labels: Record<string, string> };
+    const alerts = await suite.lockstep.admin.run<{ ticket: { alerts: { edges: Array<{ node: Member }> } } }>(
       `query($id: ID!) { ticket(id: $id) { alerts(first: 10) { edges { node { fingerprint status labels } } } } }`,
       { id: opened.id },
     );
     const members = alerts.ticket.alerts.edges.map((edge) => edge.node);
-    expect(members.map((alert) => alert.fingerprint).sort()).toEqual(['monitor:9001/host:web-1', 'monitor:9001/host:web-2']);
+    const fingerprints = members.map((alert) => alert.fingerprint).sort();
+    expect(fingerprints).toEqual(['monitor:9001/host:web-1', 'monitor:9001/host:web-2']);
     expect(members.every((alert) => alert.status === 'RESOLVED' && alert.labels['monitor_id'] === '9001')).toBe(true);
   });
 
   it('PagerDuty: a triggered incident opens a ticket at its priority, resolved resolves it', async () => {
     const project = await connect('PAGERDUTY');
     const createdAt = new Date(Date.now() - 120_000);
-    const incident = { incidentId: 'QPD1', title: 'pd-checkout-down', createdAt };
-    const triggered = pagerDutyBody({ ...incident, type: 'incident.triggered', at: createdAt, priority: 'P2', eventId: 'pd-e1' });
+    const incident = { incidentId: 'QPD1', title: 'pd-checkout-down', createdAt, priority: 'P2' };
+    const triggered = pagerDutyBody({ ...incident, type: 'incident.triggered', at: createdAt, eventId: 'pd-e1' });
     expect((await sendPagerDuty(project.webhookUrl, triggered, [project.webhookSecret])).status).toBe(202);
     const opened = await groupIn('pd-checkout-down', 'OPEN');
     expect(opened.priority).toBe('P2');
     await repeatChangesNothing(opened, () => sendPagerDuty(project.webhookUrl, triggered, [project.webhookSecret]));
-    const resolved = pagerDutyBody({ ...incident, type: 'incident.resolved', at: new Date(), priority: 'P2', eventId: 'pd-e2' });
+    const resolved = pagerDutyBody({ ...incident, type: 'incident.resolved', at: new Date(), eventId: 'pd-e2' });
     expect((await sendPagerDuty(project.webhookUrl, resolved, [project.webhookSecret])).status).toBe(202);
     await groupIn('pd-checkout-down', 'RESOLVED');
   });

@@ -11,7 +11,9 @@ import { pagerDutyBody, sendPagerDuty } from '#simulators/pagerduty/webhooks.ts'
 import { useLockstep } from '#test/support/lockstep.ts';
 
 const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
-  connectExternalProject(input: $input) { project { id kind status direction webhookUrl webhookSecret handshakeStatus } }
+  connectExternalProject(input: $input) {
+    project { id kind status direction webhookUrl webhookSecret handshakeStatus }
+  }
 }`;
 
 interface Project {
@@ -33,7 +35,8 @@ async function connect(kind: string, config: Record<string, unknown> = {}): Prom
   return data.connectExternalProject.project;
 }
 
-const withSecret = (project: Project, secret = project.webhookSecret) => `${project.webhookUrl}?secret=${encodeURIComponent(secret)}`;
+const withSecret = (project: Project, secret = project.webhookSecret) =>
+  `${project.webhookUrl}?secret=${encodeURIComponent(secret)}`;
 
 beforeAll(async () => {
   sns = await startSnsSimulator();
@@ -57,12 +60,12 @@ describe('monitoring sources at the webhook door', () => {
     });
     expect(refused.errors?.[0]?.message).toMatch(/direction: AZURE_MONITOR projects take PULL or BIDIRECTIONAL/);
     const badConfig = await suite.lockstep.admin.request(CONNECT, {
-      input: { name: 'cw', kind: 'AWS_CLOUDWATCH', direction: 'PULL', config: { insufficientData: 'maybe' }, credentials: {} },
+      input: { name: 'cw', kind: 'AWS_CLOUDWATCH', direction: 'PULL', config: { insufficientData: 'no' }, credentials: {} },
     });
     expect(badConfig.errors?.[0]?.message).toMatch(/config\.insufficientData: must be ignore, firing or resolved/);
   });
 
-  it('CloudWatch through SNS: signed envelopes with the secret are accepted once; tampered or unsigned ones are 401', async () => {
+  it('CloudWatch through SNS: signed envelopes with the secret are accepted once; tampered ones are 401', async () => {
     const cw = project('AWS_CLOUDWATCH');
     const alarm = { name: 'api-5xx', state: 'ALARM' as const };
     const first = await sns.publishAlarm(withSecret(cw), alarm, { messageId: 'msg-1' });
@@ -70,7 +73,8 @@ describe('monitoring sources at the webhook door', () => {
     expect(JSON.parse(first.body)).toEqual({ status: 'accepted', deliveryId: 'sns:msg-1' });
     expect((await sns.post(withSecret(cw), first.envelope)).body).toContain('"duplicate"');
     expect((await sns.publishAlarm(withSecret(cw), alarm, { signatureVersion: '2' })).status).toBe(202);
-    expect((await sns.post(withSecret(cw), { ...first.envelope, Message: first.envelope['Message']?.replace('ALARM', 'OK') ?? '' })).status).toBe(401);
+    const tampered = { ...first.envelope, Message: first.envelope['Message']?.replace('ALARM', 'OK') ?? '' };
+    expect((await sns.post(withSecret(cw), tampered)).status).toBe(401);
     expect((await sns.publishAlarm(withSecret(cw, 'guess'), alarm)).status).toBe(401);
     expect((await sns.publishAlarm(cw.webhookUrl, alarm)).status).toBe(401);
   });
@@ -81,7 +85,7 @@ describe('monitoring sources at the webhook door', () => {
       Type: 'Notification',
       MessageId: 'msg-bad',
       TopicArn: sns.topicArn,
-      Message: JSON.stringify({ AlarmName: 'x', NewStateValue: 'PANIC', StateChangeTime: '2026-11-29T10:00:00.000+0000' }),
+      Message: JSON.stringify({ AlarmName: 'x', NewStateValue: 'PANIC', StateChangeTime: '2026-11-29T10:00:00+0000' }),
       Timestamp: '2026-11-29T10:00:00.100Z',
     });
     const answer = await sns.post(withSecret(cw), envelope);
@@ -100,19 +104,22 @@ describe('monitoring sources at the webhook door', () => {
     expect(JSON.parse(other.body).error).toMatch(/^schemaId: must be "azureMonitorCommonAlertSchema"/);
   });
 
-  it('Cloud Monitoring: accepted with basic authentication, 401 with the wrong password, 400 for a bad state', async () => {
+  it('Cloud Monitoring: accepted with basic auth, 401 with a wrong password, 400 for a bad state', async () => {
     const gcp = project('GCP_MONITORING');
     const body = gcpIncidentBody({ incidentId: '0.abc', policy: 'cpu', state: 'open', startedAt: new Date() });
-    expect((await sendGcpIncident(gcp.webhookUrl, body, { user: 'gcp', password: gcp.webhookSecret })).status).toBe(202);
+    const basic = { user: 'gcp', password: gcp.webhookSecret };
+    expect((await sendGcpIncident(gcp.webhookUrl, body, basic)).status).toBe(202);
     expect((await sendGcpIncident(gcp.webhookUrl, body, { user: 'gcp', password: 'nope' })).status).toBe(401);
-    const bad = await sendGcpIncident(withSecret(gcp), { ...body, incident: { ...(body['incident'] as object), state: 'snoozed' } });
+    const snoozed = { ...body, incident: { ...(body['incident'] as object), state: 'snoozed' } };
+    const bad = await sendGcpIncident(withSecret(gcp), snoozed);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error).toBe('incident.state: must be open or closed');
   });
 
   it('Datadog: accepted with a Bearer header, 401 without, 400 for an unsubstituted transition', async () => {
     const dd = project('DATADOG');
-    const body = datadogBody({ monitorId: '42', monitor: 'CPU high', transition: 'Triggered', scope: 'host:web-1', eventId: '777' });
+    const change = { monitorId: '42', monitor: 'CPU high', scope: 'host:a', eventId: '777' };
+    const body = datadogBody({ ...change, transition: 'Triggered' });
     const answer = await sendDatadog(dd.webhookUrl, body, { authorization: `Bearer ${dd.webhookSecret}` });
     expect(answer.status).toBe(202);
     expect(JSON.parse(answer.body).deliveryId).toBe('datadog:777');
@@ -124,13 +131,15 @@ describe('monitoring sources at the webhook door', () => {
 
   it('PagerDuty: signed with the webhook secret is accepted, any other signature or ?secret= is 401', async () => {
     const pd = project('PAGERDUTY');
-    const body = pagerDutyBody({ incidentId: 'Q1', type: 'incident.triggered', title: 'Checkout down', createdAt: new Date(), eventId: 'ev-1' });
+    const incident = { incidentId: 'Q1', title: 'Checkout down', createdAt: new Date(), eventId: 'ev-1' };
+    const body = pagerDutyBody({ ...incident, type: 'incident.triggered' });
     const answer = await sendPagerDuty(pd.webhookUrl, body, ['old-secret', pd.webhookSecret]);
     expect(answer.status).toBe(202);
     expect(JSON.parse(answer.body).deliveryId).toBe('pagerduty:ev-1');
     expect((await sendPagerDuty(pd.webhookUrl, body, ['other'])).status).toBe(401);
     expect((await sendPagerDuty(withSecret(pd), body, [])).status).toBe(401);
-    const bad = await sendPagerDuty(pd.webhookUrl, { event: { ...(body['event'] as object), occurred_at: 'now' } }, [pd.webhookSecret]);
+    const undated = { event: { ...(body['event'] as object), occurred_at: 'now' } };
+    const bad = await sendPagerDuty(pd.webhookUrl, undated, [pd.webhookSecret]);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error).toBe('event.occurred_at: must be an ISO 8601 timestamp');
   });
