@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => sns.stop());
 
-function delivery(body: unknown, query: Record<string, string> = { secret: 's3cret' }, headers: Record<string, string> = {}): InboundDelivery {
+function delivery(
+  body: unknown,
+  query: Record<string, string> = { secret: 's3cret' },
+  headers: Record<string, string> = {},
+): InboundDelivery {
   return { headers, query, rawBody: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)) };
 }
 
@@ -18,7 +22,7 @@ const notification = {
   Type: 'Notification',
   MessageId: '448b4055-f4e5-5887-a547-190771c6686b',
   TopicArn: 'arn:aws:sns:eu-west-1:123456789012:lockstep-alarms',
-  Message: JSON.stringify({ AlarmName: 'cpu', NewStateValue: 'ALARM', StateChangeTime: '2026-11-29T10:00:00.000+0000' }),
+  Message: JSON.stringify({ AlarmName: 'cpu', NewStateValue: 'ALARM', StateChangeTime: '2026-11-29T10:00:00+0000' }),
   Timestamp: '2026-11-29T10:00:00.050Z',
 };
 
@@ -33,9 +37,14 @@ describe('the AWS_CLOUDWATCH connector', () => {
       verifySignature: true,
       insufficientData: 'ignore',
     });
-    expect(thrownBy(() => connector.parseConfig({ insufficientData: 'maybe' }))).toMatchObject({ message: 'config.insufficientData: must be ignore, firing or resolved' });
-    expect(thrownBy(() => connector.parseConfig({ trustedSnsHosts: ['https://sns.*.amazonaws.com/path'] }))).toBeInstanceOf(InvalidConnectorSettings);
-    expect(thrownBy(() => connector.parseConfig({ verifySignature: 'yes' }))).toMatchObject({ message: 'config.verifySignature: must be true or false' });
+    expect(thrownBy(() => connector.parseConfig({ insufficientData: 'maybe' }))).toMatchObject({
+      message: 'config.insufficientData: must be ignore, firing or resolved',
+    });
+    const withPath = () => connector.parseConfig({ trustedSnsHosts: ['https://sns.*.amazonaws.com/path'] });
+    expect(thrownBy(withPath)).toBeInstanceOf(InvalidConnectorSettings);
+    expect(thrownBy(() => connector.parseConfig({ verifySignature: 'yes' }))).toMatchObject({
+      message: 'config.verifySignature: must be true or false',
+    });
   });
 
   it('needs both the webhook secret and a valid SNS signature', async () => {
@@ -52,12 +61,17 @@ describe('the AWS_CLOUDWATCH connector', () => {
   });
 
   it('skips the signature when verifySignature is false, and leaves non-envelopes to parsing', async () => {
-    const connector = createCloudWatchConnector({ fetchCertificate: () => Promise.reject(new Error('no fetch expected')) });
-    const unsigned = { ...notification, SignatureVersion: '1', Signature: 'AAAA', SigningCertURL: 'https://sns.eu-west-1.amazonaws.com/x.pem' };
+    const fetchCertificate = () => Promise.reject(new Error('no fetch expected'));
+    const connector = createCloudWatchConnector({ fetchCertificate });
+    const certificate = 'https://sns.eu-west-1.amazonaws.com/x.pem';
+    const unsigned = { ...notification, SignatureVersion: '1', Signature: 'AAAA', SigningCertURL: certificate };
     const lax = connector.parseConfig({ verifySignature: false });
     expect(await connector.verifyDelivery(delivery(unsigned), ['s3cret'], lax)).toBe(true);
-    expect(await connector.verifyDelivery(delivery('{"hello":"world"}'), ['s3cret'], connector.parseConfig({}))).toBe(true);
-    expect(thrownBy(() => connector.parseDelivery(delivery('{"hello":"world"}'), lax))).toMatchObject({ message: 'Type: must be SubscriptionConfirmation, UnsubscribeConfirmation or Notification' });
+    const strict = connector.parseConfig({});
+    expect(await connector.verifyDelivery(delivery('{"hello":"world"}'), ['s3cret'], strict)).toBe(true);
+    expect(thrownBy(() => connector.parseDelivery(delivery('{"hello":"world"}'), lax))).toMatchObject({
+      message: 'Type: must be SubscriptionConfirmation, UnsubscribeConfirmation or Notification',
+    });
   });
 
   it('hands back the SubscribeURL of a confirmation from a trusted host', () => {

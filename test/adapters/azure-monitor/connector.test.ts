@@ -3,12 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { InvalidConnectorSettings, InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
 import { createAzureMonitorConnector } from '#adapters/azure-monitor/connector.ts';
 import { expectParsedOrRefused, jsonBytes, mutatedJson, thrownBy } from '#test/support/json-mutations.ts';
-import { activityLog, budget, logAlertV2, metricResolved, metricStaticFired, resourceHealth, serviceHealth } from './fixtures/common-schema.ts';
+import {
+  activityLog,
+  budget,
+  logAlertV2,
+  metricResolved,
+  metricStaticFired,
+  resourceHealth,
+  serviceHealth,
+} from './fixtures/common-schema.ts';
 
 const connector = createAzureMonitorConnector();
 const config = connector.parseConfig({});
 
-function delivery(body: unknown, query: Record<string, string> = {}, headers: Record<string, string> = {}): InboundDelivery {
+function delivery(
+  body: unknown,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): InboundDelivery {
   return { headers, query, rawBody: jsonBytes(body) };
 }
 
@@ -48,7 +60,9 @@ describe('Azure Monitor deliveries', () => {
         },
         startsAtMs: Date.parse('2019-03-22T13:58:24.371Z'),
         endsAtMs: Date.parse('2019-03-22T14:03:16.224Z'),
-        generatorUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Monitoring/AlertDetailsTemplateBlade/alertId/${encodeURIComponent(metricResolved.data.essentials.alertId)}`,
+        generatorUrl:
+          'https://portal.azure.com/#blade/Microsoft_Azure_Monitoring/AlertDetailsTemplateBlade/alertId/' +
+          encodeURIComponent(metricResolved.data.essentials.alertId),
         observedAtMs: Date.parse('2019-03-22T14:03:16.224Z'),
       },
     ]);
@@ -62,8 +76,12 @@ describe('Azure Monitor deliveries', () => {
       summary: 'Alertruledescription',
       labels: { ApiName: 'GetBlob', customKey1: 'value1', customKey2: 'value2' },
     });
-    expect(alertOf(logAlertV2)).toMatchObject({ status: 'firing', groupKey: 'rule:test-logAlertRule-v2', labels: { Computer: 'test-computer' } });
-    expect(alertOf(activityLog)).toMatchObject({ status: 'firing', name: 'test-activityLogAlertRule', labels: { signalType: 'Activity Log' } });
+    expect(alertOf(logAlertV2)).toMatchObject({
+      status: 'firing', groupKey: 'rule:test-logAlertRule-v2', labels: { Computer: 'test-computer' },
+    });
+    expect(alertOf(activityLog)).toMatchObject({
+      status: 'firing', name: 'test-activityLogAlertRule', labels: { signalType: 'Activity Log' },
+    });
   });
 
   it('key resource health by rule and resource, resolving when the resource is Available again', () => {
@@ -98,7 +116,9 @@ describe('Azure Monitor deliveries', () => {
   });
 
   it('refuse other schemas and malformed essentials, naming the field', () => {
-    expect(refusal({ schemaId: 'AzureMonitorMetricAlert', data: {} })).toMatch(/^schemaId: must be "azureMonitorCommonAlertSchema" \(enable the common alert schema/);
+    expect(refusal({ schemaId: 'AzureMonitorMetricAlert', data: {} })).toMatch(
+      /^schemaId: must be "azureMonitorCommonAlertSchema" \(enable the common alert schema/,
+    );
     const bent = structuredClone(metricResolved) as { data: { essentials: Record<string, unknown> } };
     bent.data.essentials['monitorCondition'] = 'Exploded';
     expect(refusal(bent)).toBe('data.essentials.monitorCondition: must be Fired or Resolved');
@@ -121,7 +141,8 @@ describe('Azure Monitor deliveries', () => {
   it('authenticate by ?secret=, Bearer or Basic password', () => {
     const basic = `Basic ${Buffer.from('azure:s3cret').toString('base64')}`;
     expect(connector.verifyDelivery(delivery(metricResolved, { secret: 's3cret' }), ['s3cret'])).toBe(true);
-    expect(connector.verifyDelivery(delivery(metricResolved, {}, { authorization: 'Bearer s3cret' }), ['s3cret'])).toBe(true);
+    const bearer = { authorization: 'Bearer s3cret' };
+    expect(connector.verifyDelivery(delivery(metricResolved, {}, bearer), ['s3cret'])).toBe(true);
     expect(connector.verifyDelivery(delivery(metricResolved, {}, { authorization: basic }), ['s3cret'])).toBe(true);
     expect(connector.verifyDelivery(delivery(metricResolved, { secret: 'guess' }), ['s3cret'])).toBe(false);
     expect(connector.verifyDelivery(delivery(metricResolved), ['s3cret'])).toBe(false);

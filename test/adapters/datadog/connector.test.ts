@@ -8,7 +8,11 @@ import { defaultRecovered, defaultTriggered, templateTriggered } from './fixture
 const connector = createDatadogConnector();
 const config = connector.parseConfig({});
 
-function delivery(body: unknown, query: Record<string, string> = {}, headers: Record<string, string> = {}): InboundDelivery {
+function delivery(
+  body: unknown,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): InboundDelivery {
   return { headers, query, rawBody: jsonBytes(body) };
 }
 
@@ -52,14 +56,16 @@ describe('Datadog deliveries', () => {
 
   it('resolve on Recovered, fire on every other transition, and ignore Null', () => {
     const recovered = { ...templateTriggered, id: '2', alert_transition: 'Recovered', alert_type: 'success' };
-    expect(parse(recovered).alerts?.[0]).toMatchObject({ status: 'resolved', endsAtMs: 1605070582000, fingerprint: 'monitor:25562336/host:nls-jenkins-master' });
+    expect(parse(recovered).alerts?.[0]).toMatchObject({
+      status: 'resolved', endsAtMs: 1605070582000, fingerprint: 'monitor:25562336/host:nls-jenkins-master',
+    });
     for (const transition of ['Re-Triggered', 'Warn', 'Re-Warn', 'No Data', 'Re-No Data', 'Renotify']) {
       expect(parse({ ...templateTriggered, alert_transition: transition }).alerts?.[0]?.status).toBe('firing');
     }
     expect(parse({ ...templateTriggered, alert_transition: 'Null' }).alerts).toEqual([]);
   });
 
-  it('fall back to the alert type when the monitor has no priority, and to the aggregation key without a monitor id', () => {
+  it('fall back to the alert type without a priority, and to the aggregation key without a monitor id', () => {
     expect(parse({ ...templateTriggered, alert_priority: '' }).alerts?.[0]?.severity).toBe('error');
     const { alert_id: _id, ...withoutId } = templateTriggered;
     expect(parse(withoutId).alerts?.[0]).toMatchObject({ groupKey: 'aggregate:9bd4ac313a4d1e8fae2482df7b77628' });
@@ -84,7 +90,8 @@ describe('Datadog deliveries', () => {
 
   it('refuse what is not a monitor notification, naming the field', () => {
     expect(refusal({ ...defaultTriggered, title: 'Hello' })).toMatch(/^title: is not a monitor notification/);
-    expect(refusal({ ...templateTriggered, alert_transition: '$ALERT_TRANSITION' })).toMatch(/^alert_transition: unknown transition "\$ALERT_TRANSITION"/);
+    const raw = { ...templateTriggered, alert_transition: '$ALERT_TRANSITION' };
+    expect(refusal(raw)).toMatch(/^alert_transition: unknown transition "\$ALERT_TRANSITION"/);
     expect(refusal({ ...templateTriggered, date: 'yesterday' })).toMatch(/^date: must be epoch milliseconds/);
     const { date: _date, last_updated: _updated, ...undated } = templateTriggered;
     expect(refusal(undated)).toMatch(/^date: is required/);
@@ -101,7 +108,8 @@ describe('Datadog deliveries', () => {
 
   it('authenticate by ?secret= or a Bearer header', () => {
     expect(connector.verifyDelivery(delivery(templateTriggered, { secret: 's3cret' }), ['s3cret'])).toBe(true);
-    expect(connector.verifyDelivery(delivery(templateTriggered, {}, { Authorization: 'Bearer s3cret' }), ['s3cret'])).toBe(true);
+    const bearer = { Authorization: 'Bearer s3cret' };
+    expect(connector.verifyDelivery(delivery(templateTriggered, {}, bearer), ['s3cret'])).toBe(true);
     expect(connector.verifyDelivery(delivery(templateTriggered), ['s3cret'])).toBe(false);
   });
 });

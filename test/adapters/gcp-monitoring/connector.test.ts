@@ -8,7 +8,11 @@ import { closedIncident, cloudSqlIncident, openIncident, testNotification } from
 const connector = createGcpMonitoringConnector();
 const config = connector.parseConfig({});
 
-function delivery(body: unknown, query: Record<string, string> = {}, headers: Record<string, string> = {}): InboundDelivery {
+function delivery(
+  body: unknown,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): InboundDelivery {
   return { headers, query, rawBody: jsonBytes(body) };
 }
 
@@ -64,8 +68,12 @@ describe('Cloud Monitoring deliveries', () => {
   });
 
   it('read incidents without severity, and the channel test notification', () => {
-    expect(alertOf(cloudSqlIncident)).toMatchObject({ severity: null, labels: { name: 'wkingdb', database_id: 'owin-337303:wkingdb' } });
-    expect(alertOf(testNotification)).toMatchObject({ fingerprint: '12345', status: 'firing', summary: 'Test Incident', labels: { example: 'label' } });
+    expect(alertOf(cloudSqlIncident)).toMatchObject({
+      severity: null, labels: { name: 'wkingdb', database_id: 'owin-337303:wkingdb' },
+    });
+    expect(alertOf(testNotification)).toMatchObject({
+      fingerprint: '12345', status: 'firing', summary: 'Test Incident', labels: { example: 'label' },
+    });
   });
 
   it('name each delivery by its body, so a repeat is the same delivery', () => {
@@ -76,15 +84,16 @@ describe('Cloud Monitoring deliveries', () => {
 
   it('refuse other schema versions and malformed incidents, naming the field', () => {
     expect(refusal({ ...openIncident, version: '1.1' })).toMatch(/^version: must be "1.2"/);
-    expect(refusal({ ...openIncident, incident: { ...openIncident.incident, state: 'snoozed' } })).toBe('incident.state: must be open or closed');
-    expect(refusal({ ...openIncident, incident: { ...openIncident.incident, started_at: '2025-05-02' } })).toBe('incident.started_at: must be epoch seconds');
+    const bent = (change: Record<string, unknown>) => ({ ...openIncident, incident: { ...openIncident.incident, ...change } });
+    expect(refusal(bent({ state: 'snoozed' }))).toBe('incident.state: must be open or closed');
+    expect(refusal(bent({ started_at: '2025-05-02' }))).toBe('incident.started_at: must be epoch seconds');
     expect(refusal({ version: '1.2' })).toBe('incident: is required');
   });
 
   it('parse or refuse with InvalidDelivery whatever is changed in real notifications', () => {
     fc.assert(
-      fc.property(fc.constantFrom(openIncident, closedIncident, cloudSqlIncident, testNotification).chain(mutatedJson), (body) => {
-        expectParsedOrRefused(() => connector.parseDelivery(delivery(body), config));
+      fc.property(fc.constantFrom(openIncident, closedIncident, cloudSqlIncident, testNotification).chain(mutatedJson), (b) => {
+        expectParsedOrRefused(() => connector.parseDelivery(delivery(b), config));
       }),
       { numRuns: 300 },
     );

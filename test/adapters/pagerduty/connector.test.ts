@@ -11,7 +11,11 @@ import { priorityUpdated, resolved, serviceUpdated, triggered } from './fixtures
 const connector = createPagerDutyConnector();
 const config = connector.parseConfig({});
 
-function delivery(body: unknown, headers: Record<string, string> = {}, query: Record<string, string> = {}): InboundDelivery {
+function delivery(
+  body: unknown,
+  headers: Record<string, string> = {},
+  query: Record<string, string> = {},
+): InboundDelivery {
   return { headers, query, rawBody: jsonBytes(body) };
 }
 
@@ -53,17 +57,29 @@ describe('PagerDuty deliveries', () => {
   });
 
   it('fire on triggered and reopened, resolve on resolved, and take the urgency without a priority', () => {
-    expect(parse(triggered).alerts?.[0]).toMatchObject({ status: 'firing', severity: 'high', name: 'up rule triggered on nn' });
-    expect(parse(resolved).alerts?.[0]).toMatchObject({ status: 'resolved', endsAtMs: Date.parse('2025-02-15T14:42:34.992Z') });
+    expect(parse(triggered).alerts?.[0]).toMatchObject({
+      status: 'firing', severity: 'high', name: 'up rule triggered on nn',
+    });
+    expect(parse(resolved).alerts?.[0]).toMatchObject({
+      status: 'resolved', endsAtMs: Date.parse('2025-02-15T14:42:34.992Z'),
+    });
     const reopened = withEvent({ event_type: 'incident.reopened' }, { status: 'triggered' });
     expect(parse(reopened).alerts?.[0]?.status).toBe('firing');
   });
 
   it('tell an acknowledged incident apart while its alert keeps firing', () => {
-    const acknowledged = webhookSchema.parse(withEvent({ event_type: 'incident.acknowledged' }, { status: 'acknowledged' }));
-    expect(readIncidentEvent(acknowledged)).toMatchObject({ incidentStatus: 'acknowledged', alert: { status: 'firing', acknowledged: true } });
-    const unacknowledged = webhookSchema.parse(withEvent({ event_type: 'incident.unacknowledged' }, { status: 'triggered' }));
-    expect(readIncidentEvent(unacknowledged)).toMatchObject({ incidentStatus: 'triggered', alert: { acknowledged: false } });
+    const acknowledged = webhookSchema.parse(
+      withEvent({ event_type: 'incident.acknowledged' }, { status: 'acknowledged' }),
+    );
+    expect(readIncidentEvent(acknowledged)).toMatchObject({
+      incidentStatus: 'acknowledged', alert: { status: 'firing', acknowledged: true },
+    });
+    const unacknowledged = webhookSchema.parse(
+      withEvent({ event_type: 'incident.unacknowledged' }, { status: 'triggered' }),
+    );
+    expect(readIncidentEvent(unacknowledged)).toMatchObject({
+      incidentStatus: 'triggered', alert: { acknowledged: false },
+    });
     expect(parse(triggered).alerts?.[0]).not.toHaveProperty('acknowledged');
   });
 
@@ -76,7 +92,9 @@ describe('PagerDuty deliveries', () => {
     const error = thrownBy(() => parse(withEvent({}, { status: 'snoozed' })));
     expect(error).toBeInstanceOf(InvalidDelivery);
     expect((error as Error).message).toBe('event.data.status: must be triggered, acknowledged or resolved');
-    expect(thrownBy(() => parse({ event: { ...triggered.event, occurred_at: 'now' } }))).toMatchObject({ message: 'event.occurred_at: must be an ISO 8601 timestamp' });
+    expect(thrownBy(() => parse({ event: { ...triggered.event, occurred_at: 'now' } }))).toMatchObject({
+      message: 'event.occurred_at: must be an ISO 8601 timestamp',
+    });
   });
 
   it('parse or refuse with InvalidDelivery whatever is changed in real deliveries', () => {
@@ -90,7 +108,9 @@ describe('PagerDuty deliveries', () => {
 
   it('verify X-PagerDuty-Signature, any of several v1 signatures, and nothing else', () => {
     const raw = JSON.stringify(triggered);
-    const signed = (header: string) => connector.verifyDelivery({ headers: { 'x-pagerduty-signature': header }, query: {}, rawBody: new TextEncoder().encode(raw) }, ['s3cret']);
+    const rawBody = new TextEncoder().encode(raw);
+    const signed = (header: string) =>
+      connector.verifyDelivery({ headers: { 'x-pagerduty-signature': header }, query: {}, rawBody }, ['s3cret']);
     expect(signed(pagerDutySignature('s3cret', raw))).toBe(true);
     expect(signed(`${pagerDutySignature('old', raw)},${pagerDutySignature('s3cret', raw)}`)).toBe(true);
     expect(signed(` ${pagerDutySignature('s3cret', raw).toUpperCase().replace('V1=', 'v1=')} `)).toBe(true);
