@@ -1,7 +1,5 @@
 // Plays an Alertmanager (or a Grafana contact point) for tests and the demo: builds webhook v4
-// notifications with Alertmanager's key order and Go's zero time for a firing alert's endsAt, and
-// POSTs them to a Lockstep webhook URL authenticated the ways those senders can (`?secret=`,
-// Bearer, Basic). Returns the status Lockstep answered and its JSON, so callers can assert on both.
+// notifications as Alertmanager writes them and POSTs them with `?secret=`, Bearer or Basic.
 
 /** One alert of a notification; `fingerprint` left out plays an Alertmanager older than 0.19. */
 export interface SentAlert {
@@ -70,6 +68,10 @@ export async function postAlertBody(webhookUrl: string, secret: string, body: st
   if (auth === 'bearer') headers['authorization'] = `Bearer ${secret}`;
   if (auth === 'basic') headers['authorization'] = `Basic ${Buffer.from(`alertmanager:${secret}`).toString('base64')}`;
   const response = await fetch(url, { method: 'POST', headers, body });
-  const answer = (await response.json().catch(() => null)) as { status?: string; error?: string; deliveryId?: string } | null;
+  const answer = (await response.json().catch(() => null)) as {
+    status?: string;
+    error?: string;
+    deliveryId?: string;
+  } | null;
   return { status: response.status, answer };
 }

@@ -19,7 +19,9 @@ export const AlertInstanceRef = builder.objectRef<AlertInstance>('AlertInstance'
   description: "One alert of an alert-group ticket, as its source's newest notification about it says.",
   fields: (t) => ({
     id: t.exposeID('id'),
-    fingerprint: t.exposeString('fingerprint', { description: "The source's identity of the alert (or a hash of its sorted labels)." }),
+    fingerprint: t.exposeString('fingerprint', {
+      description: "The source's identity of the alert (or a hash of its sorted labels).",
+    }),
     name: t.exposeString('name'),
     status: t.field({ type: AlertStatusEnum, resolve: (alert) => alert.status }),
     severity: t.exposeString('severity', { nullable: true, description: 'As the source spells it.' }),
@@ -46,8 +48,14 @@ builder.objectField(TicketRef, 'alerts', (t) =>
       if (args.last != null || args.before != null) throw new BadInputError('alerts: page forwards with first/after');
       if ((args.first ?? 0) > 100) throw new BadInputError('first: at most 100');
       return resolveCursorConnection<Promise<AlertInstance[]>>(
-        { args, toCursor: (alert: AlertInstance) => encodeCursor(alert.startsAt, alert.id), defaultSize: 20, maxSize: 100 },
-        ({ after, limit }) => services.alerts.listForTicket(ticket.id, { ...(after ? { after: decodeCursor(after) } : {}), limit }),
+        {
+          args,
+          toCursor: (alert: AlertInstance) => encodeCursor(alert.startsAt, alert.id),
+          defaultSize: 20,
+          maxSize: 100,
+        },
+        ({ after, limit }) =>
+          services.alerts.listForTicket(ticket.id, { ...(after ? { after: decodeCursor(after) } : {}), limit }),
       );
     },
   }),

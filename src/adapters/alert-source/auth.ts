@@ -1,7 +1,5 @@
-// Inbound authentication for alert sources that cannot sign their webhooks (Alertmanager, Grafana,
-// Azure Monitor, GCP, Datadog, CloudWatch through SNS): the project's webhook secret travels as
-// `?secret=`, as `Authorization: Bearer <secret>`, or as the password of HTTP Basic (any user
-// name), whichever the source's settings page offers. Every comparison is constant-time.
+// Inbound authentication of alert sources that cannot sign: the project's webhook secret as
+// `?secret=`, `Authorization: Bearer <secret>`, or the HTTP Basic password (any user); constant-time.
 
 import type { InboundDelivery } from '#domain/project/connector.ts';
 import { headerValue, verifyQuerySecret } from '#adapters/shared/signatures.ts';

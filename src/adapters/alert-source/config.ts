@@ -23,7 +23,11 @@ const routeSchema = z
     {
       targetProjectId: nonEmptyString,
       minPriority: prioritySchema.optional(),
-      labels: z.record(nonEmptyString, z.string({ error: expected('a string') }), { error: expected('an object: label name -> value') }).optional(),
+      labels: z
+        .record(nonEmptyString, z.string({ error: expected('a string') }), {
+          error: expected('an object: label name -> value'),
+        })
+        .optional(),
     },
     { error: expected('an object {targetProjectId, minPriority?, labels?}') },
   )
@@ -42,14 +46,21 @@ export const alertSourceConfigShape = {
     .min(0, { error: 'must not be negative' })
     .max(30 * 24 * 3600, { error: 'must be at most 30 days (2592000 seconds)' })
     .default(defaultReopenWindowSeconds),
-  routes: z.array(routeSchema, { error: expected('a list of routes') }).max(50, { error: 'must hold at most 50 routes' }).default([]),
+  routes: z
+    .array(routeSchema, { error: expected('a list of routes') })
+    .max(50, { error: 'must hold at most 50 routes' })
+    .default([]),
 };
 
 /** The shared keys, as parsed. */
 export interface AlertSourceConfig {
   readonly severityMap: Readonly<Record<string, Priority>>;
   readonly reopenWindowSeconds: number;
-  readonly routes: ReadonlyArray<{ readonly targetProjectId: string; readonly minPriority?: Priority | undefined; readonly labels?: Readonly<Record<string, string>> | undefined }>;
+  readonly routes: ReadonlyArray<{
+    readonly targetProjectId: string;
+    readonly minPriority?: Priority | undefined;
+    readonly labels?: Readonly<Record<string, string>> | undefined;
+  }>;
 }
 
 /** A source's config schema: the shared keys plus `extra`; unknown keys are refused by name. */
@@ -75,5 +86,10 @@ export function alertPolicyOf(config: AlertSourceConfig, defaults: SeverityDefau
     minPriority: route.minPriority ?? null,
     labels: route.labels ?? {},
   }));
-  return { severityMap, fallbackPriority: defaults.fallbackPriority, reopenWindowMs: config.reopenWindowSeconds * 1000, routes };
+  return {
+    severityMap,
+    fallbackPriority: defaults.fallbackPriority,
+    reopenWindowMs: config.reopenWindowSeconds * 1000,
+    routes,
+  };
 }

@@ -93,11 +93,12 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
         deliveryId: parsed.deliveryId,
         items: [],
         alerts: parsed.alerts,
-        ...(parsed.confirmSubscriptionUrl !== undefined ? { confirmSubscriptionUrl: parsed.confirmSubscriptionUrl } : {}),
+        ...(parsed.confirmSubscriptionUrl !== undefined
+          ? { confirmSubscriptionUrl: parsed.confirmSubscriptionUrl }
+          : {}),
       };
     },
     open: () => receiveOnlySession(source.kind),
     alertPolicy: (config) => alertPolicyOf(parseConfig(config), source.severityDefaults),
   };
 }
-

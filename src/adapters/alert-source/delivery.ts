@@ -1,7 +1,5 @@
-// What an alert source's parser hands back, and the delivery id of sources that send none: most
-// monitoring webhooks carry no delivery header, so a delivery is named by the SHA-256 of its raw
-// body. A source re-sending the very same notification then names it the same, and the inbox
-// acknowledges the repeat and drops it; any change in the body is a new delivery.
+// What an alert source's parser returns, and ids for sources that send none: a delivery is named by
+// the SHA-256 of its raw body (a re-sent notification is the same delivery), an alert by its sorted labels.
 
 import { createHash } from 'node:crypto';
 import type { AlertReport } from '#domain/alert/alert-report.ts';

@@ -14,7 +14,17 @@ import { alertmanagerNotificationSchema } from './payloads.ts';
 
 /** The `severity` label values Prometheus rules commonly use. */
 export const alertmanagerSeverities: SeverityDefaults = {
-  severityMap: { critical: 'p1', page: 'p1', error: 'p2', high: 'p2', warning: 'p3', medium: 'p3', low: 'p4', info: 'p5', none: 'p5' },
+  severityMap: {
+    critical: 'p1',
+    page: 'p1',
+    error: 'p2',
+    high: 'p2',
+    warning: 'p3',
+    medium: 'p3',
+    low: 'p4',
+    info: 'p5',
+    none: 'p5',
+  },
   fallbackPriority: 'p3',
 };
 

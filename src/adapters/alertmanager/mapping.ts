@@ -1,9 +1,6 @@
-// An Alertmanager-shaped notification (Alertmanager itself, Grafana unified alerting) as hub
-// AlertReports: the group is the notification's `groupKey`; an alert is named by its
-// `fingerprint`, or by its sorted labels where the sender gives none; each alert's own `status`
-// decides (the notification's status only says whether any alert still fires). A notification
-// carries no send time, so a report is ordered by the alert's own times: `startsAt` while it
-// fires, `endsAt` once resolved.
+// An Alertmanager-shaped notification as hub AlertReports: group = `groupKey`, alert = `fingerprint`
+// (or its sorted labels), each alert's own status decides. Notifications carry no send time, so a
+// report is ordered by the alert's times: `startsAt` while firing, `endsAt` once resolved.
 
 import type { AlertReport } from '#domain/alert/alert-report.ts';
 import { labelsFingerprint } from '#adapters/alert-source/delivery.ts';
@@ -18,7 +15,10 @@ export interface NotificationGroup {
 
 const summaryKeys = ['summary', 'description', 'message'];
 
-function summaryOf(annotations: Readonly<Record<string, string>>, common: Readonly<Record<string, string>>): string | null {
+function summaryOf(
+  annotations: Readonly<Record<string, string>>,
+  common: Readonly<Record<string, string>>,
+): string | null {
   for (const source of [annotations, common]) {
     for (const key of summaryKeys) {
       const text = source[key]?.trim();

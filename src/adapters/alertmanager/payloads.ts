@@ -1,8 +1,6 @@
-// The Alertmanager webhook body (version 4, https://prometheus.io/docs/alerting/latest/configuration/
-// #webhook_config), parsed with zod. Grafana's unified alerting sends the same shape with a few
-// keys more, so its connector reuses these. Tolerated as real senders vary: `fingerprint` is
-// missing before Alertmanager 0.19, `endsAt` is Go's zero time (`0001-01-01T00:00:00Z`) while an
-// alert fires (older versions put a future resolve-timeout there instead), and unknown keys pass.
+// The Alertmanager webhook body, version 4 (prometheus.io/docs/alerting/latest/configuration/#webhook_config),
+// shared with Grafana. Tolerated: no `fingerprint` (before 0.19), Go's zero time as `endsAt` while
+// firing (older versions put a future resolve timeout there), unknown keys.
 
 import { z } from 'zod';
 import { expected } from '#adapters/shared/parsing.ts';
@@ -18,13 +16,19 @@ const rfc3339 = z
     if (value === undefined || value === '') return null;
     const ms = Date.parse(value);
     if (Number.isNaN(ms)) {
-      ctx.issues.push({ code: 'custom', message: `must be an RFC 3339 timestamp, not ${JSON.stringify(value)}`, input: value });
+      ctx.issues.push({
+        code: 'custom',
+        message: `must be an RFC 3339 timestamp, not ${JSON.stringify(value)}`,
+        input: value,
+      });
       return z.NEVER;
     }
     return ms <= zeroTime ? null : ms;
   });
 
-const stringMap = z.record(z.string(), z.string({ error: expected('a string') }), { error: expected('an object of strings') });
+const stringMap = z.record(z.string(), z.string({ error: expected('a string') }), {
+  error: expected('an object of strings'),
+});
 
 export const alertStatusSchema = z.enum(['firing', 'resolved'], { error: expected('firing or resolved') });
 
@@ -50,8 +54,14 @@ export const notificationShape = {
   commonLabels: stringMap.default({}),
   commonAnnotations: stringMap.default({}),
   externalURL: z.string({ error: expected('a string') }).optional(),
-  truncatedAlerts: z.number({ error: expected('a number') }).int().nonnegative().optional(),
-  alerts: z.array(alertmanagerAlertSchema, { error: expected('a list of alerts') }).max(10_000, { error: 'must hold at most 10000 alerts' }),
+  truncatedAlerts: z
+    .number({ error: expected('a number') })
+    .int()
+    .nonnegative()
+    .optional(),
+  alerts: z
+    .array(alertmanagerAlertSchema, { error: expected('a list of alerts') })
+    .max(10_000, { error: 'must hold at most 10000 alerts' }),
 };
 
 /** An Alertmanager webhook notification (version 4). */

@@ -1,7 +1,5 @@
-// The GRAFANA connector: a Grafana webhook contact point posting to the project's webhook URL,
-// authenticated by `?secret=`, Basic (password = webhook secret) or the Authorization header
-// (scheme Bearer, credentials = webhook secret). Unified alerting notifications are grouped by
-// their `groupKey` like Alertmanager's; a legacy rule notification is its own group of one alert
+// The GRAFANA connector: a webhook contact point authenticated by `?secret=`, Basic or Bearer.
+// Unified alerting groups by `groupKey` like Alertmanager; a legacy rule is a group of one alert
 // (`alerting` fires, `ok` resolves; `pending`, `paused` and `no_data` report nothing).
 
 import type { AlertReport } from '#domain/alert/alert-report.ts';
@@ -15,7 +13,17 @@ import { grafanaLegacySchema, grafanaNotificationSchema, type GrafanaLegacyNotif
 
 /** Grafana has no fixed severities; these are the `severity` label values people use most. */
 export const grafanaSeverities: SeverityDefaults = {
-  severityMap: { critical: 'p1', page: 'p1', error: 'p2', high: 'p2', warning: 'p3', medium: 'p3', low: 'p4', info: 'p5', none: 'p5' },
+  severityMap: {
+    critical: 'p1',
+    page: 'p1',
+    error: 'p2',
+    high: 'p2',
+    warning: 'p3',
+    medium: 'p3',
+    low: 'p4',
+    info: 'p5',
+    none: 'p5',
+  },
   fallbackPriority: 'p3',
 };
 

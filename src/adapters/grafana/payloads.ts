@@ -1,9 +1,6 @@
-// Grafana webhook bodies, parsed with zod. Unified alerting (Grafana 8+) sends an Alertmanager-
-// shaped notification with a few keys more (`orgId`, `title`, `state`, `message`, per-alert
-// `values`, `silenceURL`...), version "1": https://grafana.com/docs/grafana/latest/alerting/
-// configure-notifications/manage-contact-points/integrations/webhook-notifier/. Legacy dashboard
-// alerting (Grafana 4-10) sends one rule's state: https://grafana.com/docs/grafana/v7.3/alerting/
-// notifications/#webhook (states `ok`, `paused`, `alerting`, `pending`, `no_data`).
+// Grafana webhook bodies, parsed with zod: unified alerting (Alertmanager-shaped, version "1", per
+// grafana.com/docs/grafana/latest/alerting/configure-notifications/manage-contact-points/integrations/
+// webhook-notifier/) and legacy dashboard alerting (grafana.com/docs/grafana/v7.3/alerting/notifications/).
 
 import { z } from 'zod';
 import { notificationShape } from '#adapters/alertmanager/payloads.ts';
@@ -24,13 +21,26 @@ export type GrafanaNotification = z.output<typeof grafanaNotificationSchema>;
 export const grafanaLegacySchema = z.object({
   ruleId: z.number({ error: expected('a number') }).int(),
   ruleName: z.string({ error: expected('a string') }),
-  state: z.enum(['ok', 'paused', 'alerting', 'pending', 'no_data'], { error: expected('ok, paused, alerting, pending or no_data') }),
-  orgId: z.number({ error: expected('a number') }).int().default(1),
-  dashboardId: z.number({ error: expected('a number') }).int().optional(),
-  panelId: z.number({ error: expected('a number') }).int().optional(),
+  state: z.enum(['ok', 'paused', 'alerting', 'pending', 'no_data'], {
+    error: expected('ok, paused, alerting, pending or no_data'),
+  }),
+  orgId: z
+    .number({ error: expected('a number') })
+    .int()
+    .default(1),
+  dashboardId: z
+    .number({ error: expected('a number') })
+    .int()
+    .optional(),
+  panelId: z
+    .number({ error: expected('a number') })
+    .int()
+    .optional(),
   title: z.string({ error: expected('a string') }).optional(),
   message: z.string({ error: expected('a string') }).optional(),
   ruleUrl: z.string({ error: expected('a string') }).optional(),
-  tags: z.record(z.string(), z.string({ error: expected('a string') }), { error: expected('an object of strings') }).default({}),
+  tags: z
+    .record(z.string(), z.string({ error: expected('a string') }), { error: expected('an object of strings') })
+    .default({}),
 });
 export type GrafanaLegacyNotification = z.output<typeof grafanaLegacySchema>;

@@ -1,7 +1,5 @@
-// The alert-group engine's bookkeeping for one group of one source project: which ticket holds
-// its current episode, when that episode resolved, what is known of alerts outside it, and which
-// route targets the episode was already sent to. Together with the episode's AlertInstances it is
-// the AlertGroupState the lifecycle folds over.
+// The engine's bookkeeping for one group of one source project: the current episode's ticket, when
+// it resolved, marks of alerts outside it, and the route targets it was sent to.
 
 import type { AlertEpisode, AlertGroupState, AlertMark } from './alert-group.ts';
 import type { AlertInstance } from './alert-instance.ts';
@@ -21,20 +19,11 @@ export class AlertGroupRecord {
   createdAt!: Date;
   updatedAt!: Date;
 
-  /** A group nothing is known of yet. */
-  static start(ids: { id: string; projectId: string; groupKey: string }, nowMs: number): AlertGroupRecord {
-    return Object.assign(new AlertGroupRecord(), ids, {
-      ticketId: null,
-      resolvedAt: null,
-      earlier: [],
-      routedProjectIds: [],
-      createdAt: new Date(nowMs),
-      updatedAt: new Date(nowMs),
-    });
-  }
-
   /** The state to fold over, given the episode ticket's current status and priority and its members. */
-  state(ticket: { status: TicketStatus; priority: Priority } | null, members: readonly AlertInstance[]): AlertGroupState {
+  state(
+    ticket: { status: TicketStatus; priority: Priority } | null,
+    members: readonly AlertInstance[],
+  ): AlertGroupState {
     const episode: AlertEpisode | null = ticket && {
       status: ticket.status,
       priority: ticket.priority,

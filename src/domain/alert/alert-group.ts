@@ -1,9 +1,6 @@
-// The alert-group lifecycle, one report at a time: which ticket an alert's notification belongs
-// to and what it changes there. A group's first firing alert opens a ticket; a repeat or an older
-// notification of an alert changes nothing; the ticket resolves when every member alert has
-// resolved; a firing within the reopen window after that reopens it, a later one opens a new
-// ticket (a new episode). Statuses a person chose (ACKNOWLEDGED, IN_PROGRESS...) are left alone
-// while alerts keep firing. Pure: the engine in infra loads the state, folds reports, persists.
+// The alert-group lifecycle, one report at a time (CONTRACT.md, "Alert sources"): open on the first
+// firing alert, ignore repeats and older notifications, resolve when every alert has, reopen within
+// the window, a new ticket after it; a person's status stays while alerts fire. Pure.
 
 import { priorities, type Priority, type TicketStatus } from '../ticket/fields.ts';
 import { priorityOfSeverity, type AlertPolicy } from './alert-policy.ts';
@@ -50,7 +47,7 @@ export interface GroupPatch {
 /** What one report does. */
 export type GroupStep =
   | { readonly kind: 'ignored'; readonly reason: 'stale' | 'repeat' }
-  /** Kept as a mark only (an alert resolved that no ticket holds). */
+  /** Kept as a mark only (an alert resolved before its group ever fired). */
   | { readonly kind: 'remembered'; readonly next: AlertGroupState }
   /** A new ticket: the group's first, or a new episode after the reopen window. */
   | { readonly kind: 'opened'; readonly ticket: NewGroupTicket; readonly next: AlertGroupState }
@@ -72,7 +69,9 @@ export function moreUrgent(a: Priority, b: Priority): boolean {
 
 /** The title of a group's ticket: the alert's name, else its summary, else the group key. */
 export function groupTitle(report: AlertReport): string {
-  const title = [report.name, report.summary ?? '', report.groupKey].map((text) => text.trim()).find((text) => text !== '') ?? 'Alert';
+  const title =
+    [report.name, report.summary ?? '', report.groupKey].map((text) => text.trim()).find((text) => text !== '') ??
+    'Alert';
   return title.length > 500 ? `${title.slice(0, 499)}…` : title;
 }
 
@@ -87,11 +86,18 @@ function upsert<T extends AlertMark>(list: readonly T[], item: T): T[] {
   return [...list.filter((entry) => entry.fingerprint !== item.fingerprint), item];
 }
 
-const markOf = (report: AlertMark): AlertMark => ({ fingerprint: report.fingerprint, status: report.status, observedAtMs: report.observedAtMs });
+const markOf = (report: AlertMark): AlertMark => ({
+  fingerprint: report.fingerprint,
+  status: report.status,
+  observedAtMs: report.observedAtMs,
+});
 
 function open(group: AlertGroupState, report: AlertReport, policy: AlertPolicy): GroupStep {
   const priority = priorityOfSeverity(policy, report.severity);
-  const earlier = (group.episode?.members ?? []).reduce<AlertMark[]>((marks, member) => upsert(marks, markOf(member)), [...group.earlier]);
+  const earlier = (group.episode?.members ?? []).reduce<AlertMark[]>(
+    (marks, member) => upsert(marks, markOf(member)),
+    [...group.earlier],
+  );
   return {
     kind: 'opened',
     ticket: { title: groupTitle(report), description: groupDescription(report), priority, status: 'open' },
@@ -104,6 +110,7 @@ function open(group: AlertGroupState, report: AlertReport, policy: AlertPolicy):
 
 function resolve(group: AlertGroupState, episode: AlertEpisode, report: AlertReport): GroupStep {
   const members = upsert(episode.members, report);
+  const earlier = group.earlier.filter((mark) => mark.fingerprint !== report.fingerprint);
   const allResolved = members.every((member) => member.status === 'resolved');
   const resolvesNow = allResolved && episode.resolvedAtMs === null && !closedStatuses.includes(episode.status);
   const next: AlertEpisode = {
@@ -112,23 +119,36 @@ function resolve(group: AlertGroupState, episode: AlertEpisode, report: AlertRep
     resolvedAtMs: allResolved ? (episode.resolvedAtMs ?? report.observedAtMs) : null,
     members,
   };
-  return { kind: 'updated', patch: resolvesNow ? { status: 'resolved' } : {}, next: { ...group, episode: next } };
+  return { kind: 'updated', patch: resolvesNow ? { status: 'resolved' } : {}, next: { episode: next, earlier } };
 }
 
-function fire(group: AlertGroupState, episode: AlertEpisode, known: AlertReport | undefined, report: AlertReport, policy: AlertPolicy): GroupStep {
+function fire(
+  group: AlertGroupState,
+  episode: AlertEpisode,
+  known: AlertReport | undefined,
+  report: AlertReport,
+  policy: AlertPolicy,
+): GroupStep {
   // The group reopens when it had resolved, or when a person closed it and this alert newly fires.
   const newlyFiring = known?.status !== 'firing';
   const reopens = episode.resolvedAtMs !== null || (newlyFiring && closedStatuses.includes(episode.status));
   const severity = priorityOfSeverity(policy, report.severity);
   const raises = newlyFiring && moreUrgent(severity, episode.priority);
-  const patch: GroupPatch = { ...(reopens && episode.status !== 'open' ? { status: 'open' } : {}), ...(raises ? { priority: severity } : {}) };
+  const patch: GroupPatch = {
+    ...(reopens && episode.status !== 'open' ? { status: 'open' } : {}),
+    ...(raises ? { priority: severity } : {}),
+  };
   const next: AlertEpisode = {
     status: patch.status ?? episode.status,
     priority: patch.priority ?? episode.priority,
     resolvedAtMs: null,
     members: upsert(episode.members, report),
   };
-  return { kind: 'updated', patch, next: { episode: next, earlier: group.earlier.filter((mark) => mark.fingerprint !== report.fingerprint) } };
+  return {
+    kind: 'updated',
+    patch,
+    next: { episode: next, earlier: group.earlier.filter((mark) => mark.fingerprint !== report.fingerprint) },
+  };
 }
 
 /** Applies one `report` to its group. */
@@ -142,11 +162,13 @@ export function stepAlertGroup(group: AlertGroupState, report: AlertReport, poli
     if (order === 0) return { kind: 'ignored', reason: 'repeat' };
   }
   if (report.status === 'resolved') {
-    if (episode && known) return resolve(group, episode, report);
+    // A resolution of an alert the episode had not heard of still joins it (a missed notification).
+    if (episode) return resolve(group, episode, report);
     return { kind: 'remembered', next: { ...group, earlier: upsert(group.earlier, markOf(report)) } };
   }
   if (!episode) return open(group, report, policy);
-  if (episode.resolvedAtMs !== null && report.observedAtMs - episode.resolvedAtMs > policy.reopenWindowMs) return open(group, report, policy);
+  if (episode.resolvedAtMs !== null && report.observedAtMs - episode.resolvedAtMs > policy.reopenWindowMs)
+    return open(group, report, policy);
   return fire(group, episode, known, report, policy);
 }
 

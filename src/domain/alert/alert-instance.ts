@@ -26,7 +26,11 @@ export class AlertInstance {
   updatedAt!: Date;
 
   /** A new member of `ticketId` holding `report`. */
-  static of(report: AlertReport, ids: { id: string; projectId: string; groupId: string; ticketId: string }, nowMs: number): AlertInstance {
+  static of(
+    report: AlertReport,
+    ids: { id: string; projectId: string; groupId: string; ticketId: string },
+    nowMs: number,
+  ): AlertInstance {
     const instance = Object.assign(new AlertInstance(), ids, { createdAt: new Date(nowMs) });
     instance.hold(report, nowMs);
     return instance;

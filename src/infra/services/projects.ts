@@ -110,7 +110,8 @@ function requireDirection(connector: Connector, direction: SyncDirection | undef
   const allowed = connector.capabilities.directions;
   if (direction === undefined || direction === 'disabled' || !allowed || allowed.includes(direction)) return;
   const names = allowed.map((d) => d.toUpperCase()).join(' or ');
-  throw new BadInputError(`direction: ${connector.kind.toUpperCase()} projects take ${names}, not ${direction.toUpperCase()}`);
+  const kind = connector.kind.toUpperCase();
+  throw new BadInputError(`direction: ${kind} projects take ${names}, not ${direction.toUpperCase()}`);
 }
 
 /** `mapped` with the custom fields a config change dropped removed and the ones it added appended. */
@@ -134,18 +135,20 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
   }
 
   /** Refuses alert routes to a project that does not exist or cannot receive created items. */
-  async function requireRouteTargets(connector: Connector, config: ConnectionSettings['config'], selfId?: string): Promise<void> {
+  async function requireRouteTargets(connector: Connector, config: ConnectionSettings['config'], selfId?: string) {
     const routes = connector.alertPolicy?.(config).routes ?? [];
     for (const [index, route] of routes.entries()) {
       const at = `config.routes[${index}].targetProjectId`;
-      const target = isHubId(route.targetProjectId) ? await uow.reader().findOne(ExternalProject, { id: route.targetProjectId }) : null;
+      const id = route.targetProjectId;
+      const target = isHubId(id) ? await uow.reader().findOne(ExternalProject, { id }) : null;
       if (!target) throw new BadInputError(`${at}: no external project with id "${route.targetProjectId}"`);
       if (target.id === selfId) throw new BadInputError(`${at}: a project cannot route alerts to itself`);
       if (!connectors.get(target.kind)?.capabilities.canCreate) {
         throw new BadInputError(`${at}: project ${target.name} (${target.kind.toUpperCase()}) cannot create items`);
       }
       if (target.direction !== 'push' && target.direction !== 'bidirectional') {
-        throw new BadInputError(`${at}: project ${target.name} does not accept pushes (direction ${target.direction.toUpperCase()})`);
+        const direction = target.direction.toUpperCase();
+        throw new BadInputError(`${at}: project ${target.name} does not accept pushes (direction ${direction})`);
       }
     }
   }

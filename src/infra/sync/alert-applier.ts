@@ -1,12 +1,15 @@
-// Applies the alerts of one delivery to their groups, in the transaction that marks the delivery
-// processed. Per group (locked, in key order): the episode's state is loaded, the domain folds the
-// reports, and its decisions go through the Ticket aggregate with the source project as origin
-// (history, subscriptions and pushes to linked projects follow as for any external change). Then
-// the alerts are kept as the ticket's AlertInstances and due routes ask their targets to create
-// the item (the same idempotent create as linkTicket).
-import { LockMode, raw } from '@mikro-orm/core';
+// Applies a delivery's alerts in the transaction that marks it processed: per group (locked, in key
+// order) the domain folds the reports, the Ticket aggregate takes the changes with the source as
+// origin (history, subscriptions, pushes follow), alerts are kept, due routes ask for a create.
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { commonLabels, stepAlertGroup, type AlertGroupState, type GroupPatch, type NewGroupTicket } from '#domain/alert/alert-group.ts';
+import {
+  commonLabels,
+  stepAlertGroup,
+  type AlertGroupState,
+  type GroupPatch,
+  type NewGroupTicket,
+} from '#domain/alert/alert-group.ts';
 import { AlertGroupRecord } from '#domain/alert/alert-group-record.ts';
 import { AlertInstance } from '#domain/alert/alert-instance.ts';
 import type { AlertPolicy } from '#domain/alert/alert-policy.ts';
@@ -32,11 +35,18 @@ export interface ApplyAlertsContext {
 
 /** The group's bookkeeping row, created when missing, locked for the rest of the transaction. */
 async function lockGroup(em: EntityManager, projectId: string, groupKey: string): Promise<AlertGroupRecord> {
-  const fresh = AlertGroupRecord.start({ id: newHubId(), projectId, groupKey }, Date.now());
-  // The JSON columns take their '[]' defaults: the query builder would store the arrays as JSON strings.
-  const row = { ...fresh, earlier: raw('default'), routedProjectIds: raw('default') };
-  await em.createQueryBuilder(AlertGroupRecord).insert(row).onConflict(['projectId', 'groupKey']).ignore().execute();
-  const record = await em.findOne(AlertGroupRecord, { projectId, groupKey }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const now = new Date();
+  // Concurrent first deliveries of a group: one insert wins, the others wait for it and find its row.
+  await em.execute(
+    `insert into alert_groups (id, project_id, group_key, created_at, updated_at) values (?, ?, ?, ?, ?)
+     on conflict (project_id, group_key) do nothing`,
+    [newHubId(), projectId, groupKey, now, now],
+  );
+  const record = await em.findOne(
+    AlertGroupRecord,
+    { projectId, groupKey },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
   if (!record) throw new Error(`alert group ${groupKey} vanished inside its transaction`);
   return record;
 }
@@ -51,7 +61,13 @@ class EpisodeWork {
   private readonly project: ExternalProject;
   private readonly record: AlertGroupRecord;
 
-  constructor(em: EntityManager, project: ExternalProject, record: AlertGroupRecord, ticket: Ticket | null, members: AlertInstance[]) {
+  constructor(
+    em: EntityManager,
+    project: ExternalProject,
+    record: AlertGroupRecord,
+    ticket: Ticket | null,
+    members: AlertInstance[],
+  ) {
     this.em = em;
     this.project = project;
     this.record = record;
@@ -75,7 +91,9 @@ class EpisodeWork {
   change(patch: GroupPatch, applied: DomainEvent[]): void {
     const ticket = this.ticket;
     if (!ticket) return;
-    const free = Object.fromEntries(Object.entries(patch).filter(([field]) => !ticket.isHeld(field as 'status' | 'priority')));
+    const free = Object.fromEntries(
+      Object.entries(patch).filter(([field]) => !ticket.isHeld(field as 'status' | 'priority')),
+    );
     if (Object.keys(free).length === 0) return;
     const result = ticket.edit(free, this.origin);
     if (result.events.length > 0) this.changed.set(ticket.id, ticket);
@@ -104,9 +122,19 @@ class EpisodeWork {
 }
 
 /** Folds `reports` (one group's, in delivery order) into the group's tickets. */
-async function applyGroup(em: EntityManager, project: ExternalProject, groupKey: string, reports: readonly AlertReport[], policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events) {
+async function applyGroup(
+  em: EntityManager,
+  project: ExternalProject,
+  groupKey: string,
+  reports: readonly AlertReport[],
+  policy: AlertPolicy,
+  ctx: ApplyAlertsContext,
+  events: Events,
+) {
   const record = await lockGroup(em, project.id, groupKey);
-  const ticket = record.ticketId ? await em.findOne(Ticket, { id: record.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+  const ticket = record.ticketId
+    ? await em.findOne(Ticket, { id: record.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    : null;
   const members = ticket ? await em.find(AlertInstance, { ticketId: ticket.id }) : [];
   const work = new EpisodeWork(em, project, record, ticket, members);
   let state = record.state(ticket, members);
@@ -126,18 +154,40 @@ async function applyGroup(em: EntityManager, project: ExternalProject, groupKey:
     await route(em, record, work.ticket, commonLabels(state.episode.members), policy, ctx, events);
   }
   for (const changed of work.changed.values()) {
-    const mappings = await em.find(SyncMapping, { ticketId: changed.id, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+    const mappings = await em.find(
+      SyncMapping,
+      { ticketId: changed.id, status: 'linked' },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
     events.push(...(await planTicketPushes(em, changed, mappings)));
   }
 }
 
 /** Asks each due route's target to create the ticket's item, once per episode. */
-async function route(em: EntityManager, record: AlertGroupRecord, ticket: Ticket, labels: Record<string, string>, policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events) {
+async function route(
+  em: EntityManager,
+  record: AlertGroupRecord,
+  ticket: Ticket,
+  labels: Record<string, string>,
+  policy: AlertPolicy,
+  ctx: ApplyAlertsContext,
+  events: Events,
+) {
   for (const targetId of dueRouteTargets(policy.routes, ticket.priority, labels, record.routedProjectIds)) {
     record.routedTo(targetId);
     const target = await em.findOne(ExternalProject, { id: targetId });
     const problem = (message: string, projectId: string) =>
-      events.push(recordSyncError(em, { projectId, ticketId: ticket.id, externalId: null, field: null, direction: 'outbound', message, deliveryId: ctx.deliveryId }));
+      events.push(
+        recordSyncError(em, {
+          projectId,
+          ticketId: ticket.id,
+          externalId: null,
+          field: null,
+          direction: 'outbound',
+          message,
+          deliveryId: ctx.deliveryId,
+        }),
+      );
     if (!target) {
       problem(`alert route: no external project with id "${targetId}"`, record.projectId);
       continue;
@@ -150,9 +200,18 @@ async function route(em: EntityManager, record: AlertGroupRecord, ticket: Ticket
 }
 
 /** Applies the `alerts` of one delivery from `project` under `policy`; events to commit are appended to `events`. */
-export async function applyAlerts(em: EntityManager, project: ExternalProject, alerts: readonly AlertReport[], policy: AlertPolicy, ctx: ApplyAlertsContext, events: Events): Promise<void> {
+export async function applyAlerts(
+  em: EntityManager,
+  project: ExternalProject,
+  alerts: readonly AlertReport[],
+  policy: AlertPolicy,
+  ctx: ApplyAlertsContext,
+  events: Events,
+): Promise<void> {
   const byGroup = new Map<string, AlertReport[]>();
   for (const alert of alerts) byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
+  // The alerts of one notification are simultaneous: taken in source-time order (a stable sort).
+  for (const reports of byGroup.values()) reports.sort((a, b) => a.observedAtMs - b.observedAtMs);
   // Groups in key order, so transactions over overlapping groups queue instead of deadlocking.
   for (const groupKey of [...byGroup.keys()].sort()) {
     await applyGroup(em, project, groupKey, byGroup.get(groupKey) ?? [], policy, ctx, events);

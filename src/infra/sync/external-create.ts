@@ -16,18 +16,44 @@ export type CreateRequest =
   | { readonly kind: 'refused'; readonly field: 'projectId' | 'ticketId'; readonly reason: string };
 
 /** Records a create of `ticket` in `project` inside the caller's transaction (ticket locked by the caller). */
-export async function requestExternalCreate(em: EntityManager, ticket: Ticket, project: ExternalProject): Promise<CreateRequest> {
+export async function requestExternalCreate(
+  em: EntityManager,
+  ticket: Ticket,
+  project: ExternalProject,
+): Promise<CreateRequest> {
   const policy = project.policy();
   if (!allowsPush(policy.direction)) {
-    return { kind: 'refused', field: 'projectId', reason: `project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})` };
+    return {
+      kind: 'refused',
+      field: 'projectId',
+      reason: `project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})`,
+    };
   }
   if (!mayLeave(ticket.privacy, policy)) {
-    return { kind: 'refused', field: 'ticketId', reason: `a ${ticket.privacy.toUpperCase()} ticket may not be sent to project ${project.name}` };
+    return {
+      kind: 'refused',
+      field: 'ticketId',
+      reason: `a ${ticket.privacy.toUpperCase()} ticket may not be sent to project ${project.name}`,
+    };
   }
-  const pending = await em.findOne(PushJob, { ticketId: ticket.id, projectId: project.id, operation: 'create', status: 'pending' });
+  const pending = await em.findOne(PushJob, {
+    ticketId: ticket.id,
+    projectId: project.id,
+    operation: 'create',
+    status: 'pending',
+  });
   if (pending) return { kind: 'pending', job: pending };
-  const fields = project.mappedFields.map((field) => ({ field, value: ticket.fieldValue(field), version: ticket.clock.vector, ifOrderingKey: null }));
+  const fields = project.mappedFields.map((field) => ({
+    field,
+    value: ticket.fieldValue(field),
+    version: ticket.clock.vector,
+    ifOrderingKey: null,
+  }));
   const job = newPushJob({ projectId: project.id, ticketId: ticket.id, mappingId: null, operation: 'create', fields });
   em.persist(job);
-  return { kind: 'requested', job, message: { type: 'push.requested', projectId: project.id, ticketId: ticket.id, jobId: job.id } };
+  return {
+    kind: 'requested',
+    job,
+    message: { type: 'push.requested', projectId: project.id, ticketId: ticket.id, jobId: job.id },
+  };
 }

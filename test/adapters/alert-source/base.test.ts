@@ -9,7 +9,11 @@ import { createAlertSourceConnector } from '#adapters/alert-source/connector.ts'
 import { bodyDeliveryId, labelsFingerprint } from '#adapters/alert-source/delivery.ts';
 
 const body = new TextEncoder().encode('{"alerts":[]}');
-const delivery = (headers: Record<string, string> = {}, query: Record<string, string> = {}): InboundDelivery => ({ headers, query, rawBody: body });
+const delivery = (headers: Record<string, string> = {}, query: Record<string, string> = {}): InboundDelivery => ({
+  headers,
+  query,
+  rawBody: body,
+});
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('secret authentication of sources that do not sign', () => {
@@ -41,8 +45,17 @@ describe('common config keys', () => {
   });
 
   it('fills defaults, normalises priorities and severities, and keeps a source key', () => {
-    const config = connector.parseConfig({ severityMap: { Page: 'P2' }, routes: [{ targetProjectId: 'x', minPriority: 'P1' }], extra: 'e' });
-    expect(config).toEqual({ severityMap: { page: 'p2' }, reopenWindowSeconds: 3600, routes: [{ targetProjectId: 'x', minPriority: 'p1' }], extra: 'e' });
+    const config = connector.parseConfig({
+      severityMap: { Page: 'P2' },
+      routes: [{ targetProjectId: 'x', minPriority: 'P1' }],
+      extra: 'e',
+    });
+    expect(config).toEqual({
+      severityMap: { page: 'p2' },
+      reopenWindowSeconds: 3600,
+      routes: [{ targetProjectId: 'x', minPriority: 'p1' }],
+      extra: 'e',
+    });
     const policy = connector.alertPolicy?.(config);
     expect(policy?.reopenWindowMs).toBe(3_600_000);
     expect(policy?.routes).toEqual([{ targetProjectId: 'x', minPriority: 'p1', labels: {} }]);
@@ -53,16 +66,28 @@ describe('common config keys', () => {
   });
 
   it('names the bad key', () => {
-    expect(() => connector.parseConfig({ reopenWindowSeconds: -1 })).toThrow(new InvalidConnectorSettings('config.reopenWindowSeconds: must not be negative'));
-    expect(() => connector.parseConfig({ severityMap: { critical: 'P9' } })).toThrow(/config\.severityMap\.critical: must be one of P1, P2, P3, P4, P5/);
-    expect(() => connector.parseConfig({ routes: [{ minPriority: 'P1' }] })).toThrow('config.routes[0].targetProjectId: is required');
+    expect(() => connector.parseConfig({ reopenWindowSeconds: -1 })).toThrow(
+      new InvalidConnectorSettings('config.reopenWindowSeconds: must not be negative'),
+    );
+    expect(() => connector.parseConfig({ severityMap: { critical: 'P9' } })).toThrow(
+      /config\.severityMap\.critical: must be one of P1, P2, P3, P4, P5/,
+    );
+    expect(() => connector.parseConfig({ routes: [{ minPriority: 'P1' }] })).toThrow(
+      'config.routes[0].targetProjectId: is required',
+    );
     expect(() => connector.parseConfig({ typo: 1 })).toThrow(InvalidConnectorSettings);
     expect(() => connector.parseCredentials({ token: 'x' })).toThrow(/credentials: must be an empty object/);
     expect(connector.parseCredentials({})).toEqual({});
   });
 
   it('takes only PULL or BIDIRECTIONAL and receives only', () => {
-    expect(connector.capabilities).toMatchObject({ receivesWebhooks: true, canFetch: false, canCreate: false, canUpdate: false, directions: ['pull', 'bidirectional'] });
+    expect(connector.capabilities).toMatchObject({
+      receivesWebhooks: true,
+      canFetch: false,
+      canCreate: false,
+      canUpdate: false,
+      directions: ['pull', 'bidirectional'],
+    });
   });
 });
 

@@ -5,7 +5,11 @@ import { InvalidDelivery, type InboundDelivery } from '#domain/project/connector
 import { createAlertmanagerConnector, parseAlertmanagerDelivery } from '#adapters/alertmanager/connector.ts';
 import { fireFiring, fireResolved, nodeDownMixed, probeFailureFiring } from './samples.ts';
 
-const deliveryOf = (body: string, query: Record<string, string> = {}, headers: Record<string, string> = {}): InboundDelivery => ({
+const deliveryOf = (
+  body: string,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): InboundDelivery => ({
   headers,
   query,
   rawBody: new TextEncoder().encode(body),
@@ -25,7 +29,13 @@ describe('Alertmanager webhook v4', () => {
         status: 'firing',
         severity: 'critical',
         summary: 'BlackBox Probe Failure: https://server.example.org',
-        labels: { alertname: 'ProbeFailure', instance: 'https://server.example.org', job: 'http_checks', monitor: 'master', severity: 'critical' },
+        labels: {
+          alertname: 'ProbeFailure',
+          instance: 'https://server.example.org',
+          job: 'http_checks',
+          monitor: 'master',
+          severity: 'critical',
+        },
         startsAtMs: Date.parse('2023-02-06T13:08:45.828Z'),
         endsAtMs: null,
         generatorUrl: 'http://prometheus.example.org:9090/graph?g0.expr=probe_success+%3D%3D+0\\u0026g0.tab=1',
@@ -69,14 +79,20 @@ describe('Alertmanager webhook v4', () => {
     expect(refuse('not json')).toThrow(new InvalidDelivery('body: not JSON'));
     expect(refuse(fireFiring.replace('"version":"4"', '"version":"3"'))).toThrow(/version: must be "4"/);
     expect(refuse(fireFiring.replace(',"groupKey":"{}:{alertname=\\"Fire\\"}"', ''))).toThrow('groupKey: is required');
-    expect(refuse(fireFiring.replace('"status":"firing","labels"', '"status":"burning","labels"'))).toThrow('alerts[0].status: must be firing or resolved');
-    expect(refuse(fireFiring.replace('"startsAt":"2018-11-04T22:43:58.283995108+01:00"', '"startsAt":"yesterday"'))).toThrow(/alerts\[0\]\.startsAt: must be an RFC 3339 timestamp/);
+    expect(refuse(fireFiring.replace('"status":"firing","labels"', '"status":"burning","labels"'))).toThrow(
+      'alerts[0].status: must be firing or resolved',
+    );
+    expect(
+      refuse(fireFiring.replace('"startsAt":"2018-11-04T22:43:58.283995108+01:00"', '"startsAt":"yesterday"')),
+    ).toThrow(/alerts\[0\]\.startsAt: must be an RFC 3339 timestamp/);
   });
 
   it('authenticates by the webhook secret in the query, a Bearer token or Basic auth', () => {
     const basic = `Basic ${Buffer.from('alertmanager:s3cret').toString('base64')}`;
     expect(connector.verifyDelivery(deliveryOf(fireFiring, { secret: 's3cret' }), ['s3cret'])).toBe(true);
-    expect(connector.verifyDelivery(deliveryOf(fireFiring, {}, { authorization: 'Bearer s3cret' }), ['s3cret'])).toBe(true);
+    expect(connector.verifyDelivery(deliveryOf(fireFiring, {}, { authorization: 'Bearer s3cret' }), ['s3cret'])).toBe(
+      true,
+    );
     expect(connector.verifyDelivery(deliveryOf(fireFiring, {}, { authorization: basic }), ['s3cret'])).toBe(true);
     expect(connector.verifyDelivery(deliveryOf(fireFiring, { secret: 'guess' }), ['s3cret'])).toBe(false);
   });

@@ -5,7 +5,11 @@ import type { InboundDelivery } from '#domain/project/connector.ts';
 import { parseGrafanaDelivery } from '#adapters/grafana/connector.ts';
 import { grafanaLegacyAlerting, grafanaUnifiedFiring } from './samples.ts';
 
-const deliveryOf = (body: string): InboundDelivery => ({ headers: {}, query: {}, rawBody: new TextEncoder().encode(body) });
+const deliveryOf = (body: string): InboundDelivery => ({
+  headers: {},
+  query: {},
+  rawBody: new TextEncoder().encode(body),
+});
 
 describe('Grafana webhooks', () => {
   it('reads a unified alerting notification: two firing alerts of one group', () => {
@@ -22,14 +26,28 @@ describe('Grafana webhooks', () => {
 
   it('reads a legacy rule notification as one alert of its own group: alerting fires, ok resolves', () => {
     const [firing] = parseGrafanaDelivery(deliveryOf(grafanaLegacyAlerting), 1_000).alerts;
-    expect(firing).toMatchObject({ fingerprint: 'rule:1:1', groupKey: 'legacy:rule:1:1', name: 'Panel Title alert', status: 'firing', summary: 'Notification Message', labels: { 'tag name': 'tag value' } });
-    const [resolved] = parseGrafanaDelivery(deliveryOf(grafanaLegacyAlerting.replace('"state":"alerting"', '"state":"ok"')), 2_000).alerts;
+    expect(firing).toMatchObject({
+      fingerprint: 'rule:1:1',
+      groupKey: 'legacy:rule:1:1',
+      name: 'Panel Title alert',
+      status: 'firing',
+      summary: 'Notification Message',
+      labels: { 'tag name': 'tag value' },
+    });
+    const [resolved] = parseGrafanaDelivery(
+      deliveryOf(grafanaLegacyAlerting.replace('"state":"alerting"', '"state":"ok"')),
+      2_000,
+    ).alerts;
     expect(resolved).toMatchObject({ fingerprint: 'rule:1:1', status: 'resolved', observedAtMs: 2_000 });
-    expect(parseGrafanaDelivery(deliveryOf(grafanaLegacyAlerting.replace('"state":"alerting"', '"state":"no_data"'))).alerts).toEqual([]);
+    expect(
+      parseGrafanaDelivery(deliveryOf(grafanaLegacyAlerting.replace('"state":"alerting"', '"state":"no_data"'))).alerts,
+    ).toEqual([]);
   });
 
   it('refuses a body that is neither, naming the problem', () => {
-    expect(() => parseGrafanaDelivery(deliveryOf('{"ruleId":1,"ruleName":"x","state":"exploded"}'))).toThrow('state: must be ok, paused, alerting, pending or no_data');
+    expect(() => parseGrafanaDelivery(deliveryOf('{"ruleId":1,"ruleName":"x","state":"exploded"}'))).toThrow(
+      'state: must be ok, paused, alerting, pending or no_data',
+    );
     expect(() => parseGrafanaDelivery(deliveryOf('{"hello":"world"}'))).toThrow(/status: is required/);
   });
 });

@@ -5,7 +5,11 @@ import type { AlertRoute } from '#domain/alert/alert-policy.ts';
 import { dueRouteTargets, routeMatches } from '#domain/alert/alert-routes.ts';
 import { priorities } from '#domain/ticket/fields.ts';
 
-const route = (targetProjectId: string, minPriority: AlertRoute['minPriority'], labels: Record<string, string> = {}): AlertRoute => ({ targetProjectId, minPriority, labels });
+const route = (
+  targetProjectId: string,
+  minPriority: AlertRoute['minPriority'],
+  labels: Record<string, string> = {},
+): AlertRoute => ({ targetProjectId, minPriority, labels });
 
 describe('alert routes', () => {
   it('matches a priority at least as urgent as minPriority, and every label', () => {
@@ -25,13 +29,22 @@ describe('alert routes', () => {
   });
 
   it('never names a routed target, nor one twice', () => {
-    const arbRoute = fc.record({ targetProjectId: fc.constantFrom('a', 'b', 'c'), minPriority: fc.option(fc.constantFrom(...priorities)), labels: fc.constant({}) });
+    const arbRoute = fc.record({
+      targetProjectId: fc.constantFrom('a', 'b', 'c'),
+      minPriority: fc.option(fc.constantFrom(...priorities)),
+      labels: fc.constant({}),
+    });
     fc.assert(
-      fc.property(fc.array(arbRoute), fc.constantFrom(...priorities), fc.subarray(['a', 'b', 'c']), (routes, priority, routed) => {
-        const due = dueRouteTargets(routes, priority, {}, routed);
-        expect(new Set(due).size).toBe(due.length);
-        expect(due.filter((id) => routed.includes(id))).toEqual([]);
-      }),
+      fc.property(
+        fc.array(arbRoute),
+        fc.constantFrom(...priorities),
+        fc.subarray(['a', 'b', 'c']),
+        (routes, priority, routed) => {
+          const due = dueRouteTargets(routes, priority, {}, routed);
+          expect(new Set(due).size).toBe(due.length);
+          expect(due.filter((id) => routed.includes(id))).toEqual([]);
+        },
+      ),
     );
   });
 });

@@ -38,7 +38,9 @@ export class Migration20261129001000_alert_groups extends Migration {
       updated_at timestamptz not null
     )`);
     this.addSql('create unique index alert_instances_ticket_key on alert_instances (ticket_id, fingerprint)');
-    this.addSql('create index alert_instances_ticket_newest_idx on alert_instances (ticket_id, starts_at desc, id desc)');
+    this.addSql(
+      'create index alert_instances_ticket_newest_idx on alert_instances (ticket_id, starts_at desc, id desc)',
+    );
     this.addSql('create index alert_instances_group_idx on alert_instances (group_id)');
     this.addSql(`alter table inbox add column alerts jsonb not null default '[]'`);
   }
