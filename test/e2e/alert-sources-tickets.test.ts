@@ -191,7 +191,7 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     expect(members.every((alert) => alert.status === 'RESOLVED' && alert.labels['monitor_id'] === '9001')).toBe(true);
   });
 
-  it('PagerDuty: triggered opens a ticket at its priority, acknowledged acknowledges it, resolved resolves it', async () => {
+  it('PagerDuty: triggered opens a ticket at its priority, acknowledged acknowledges, resolved resolves', async () => {
     const project = await connect('PAGERDUTY');
     const createdAt = new Date(Date.now() - 120_000);
     const incident = { incidentId: 'QPD1', title: 'pd-checkout-down', createdAt, priority: 'P2' };
@@ -200,7 +200,8 @@ describe('monitoring sources open and resolve alert-group tickets', () => {
     const opened = await groupIn('pd-checkout-down', 'OPEN');
     expect(opened.priority).toBe('P2');
     await repeatChangesNothing(opened, () => sendPagerDuty(project.webhookUrl, triggered, [project.webhookSecret]));
-    const acknowledged = pagerDutyBody({ ...incident, type: 'incident.acknowledged', at: new Date(Date.now() - 60_000) });
+    const ackAt = new Date(Date.now() - 60_000);
+    const acknowledged = pagerDutyBody({ ...incident, type: 'incident.acknowledged', at: ackAt });
     expect((await sendPagerDuty(project.webhookUrl, acknowledged, [project.webhookSecret])).status).toBe(202);
     await groupIn('pd-checkout-down', 'ACKNOWLEDGED');
     const resolved = pagerDutyBody({ ...incident, type: 'incident.resolved', at: new Date(), eventId: 'pd-e2' });
