@@ -28,7 +28,11 @@ export interface SnsDelivery {
 
 /** The SNS envelope in `rawBody`; throws InvalidDelivery naming the problem. */
 export function parseSnsEnvelope(rawBody: Uint8Array): SnsEnvelope {
-  return parseDeliveryBody(snsEnvelopeSchema, parseJsonBody(rawBody));
+  const body = parseJsonBody(rawBody);
+  if (typeof body === 'object' && body !== null && !('Type' in body) && 'AlarmName' in body) {
+    throw new InvalidDelivery('body: a bare CloudWatch alarm, not an SNS envelope (turn off raw message delivery)');
+  }
+  return parseDeliveryBody(snsEnvelopeSchema, body);
 }
 
 /** Reads an SNS delivery; throws InvalidDelivery naming the problem. */

@@ -117,6 +117,7 @@ describe('SNS deliveries', () => {
     expect(refusal(withMessage({ NewStateValue: 'PANIC' }))).toMatch(/^Message\.NewStateValue: must be ALARM, OK/);
     expect(refusal(withMessage({ StateChangeTime: 7 }))).toMatch(/^Message\.StateChangeTime: /);
     expect(refusal([1, 2])).toBe('body: must be a JSON object');
+    expect(refusal(JSON.parse(alarmNotification.Message))).toMatch(/^body: a bare CloudWatch alarm.*raw message delivery/);
   });
 
   it('parse or refuse with InvalidDelivery whatever is changed in real envelopes', () => {
