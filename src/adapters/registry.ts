@@ -14,6 +14,7 @@ import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 import { createPagerDutyConnector } from './pagerduty/connector.ts';
+import { createServiceNowConnector } from './servicenow/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -31,6 +32,7 @@ function builtInConnectors(): Connector[] {
     createPeerConnector(),
     createAlertmanagerConnector(),
     createGrafanaConnector(),
+    createServiceNowConnector(),
     createCloudWatchConnector(),
     createAzureMonitorConnector(),
     createGcpMonitoringConnector(),

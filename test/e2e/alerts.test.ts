@@ -182,7 +182,25 @@ describe('alert deliveries: authentication and refusals', () => {
     expect(await inbox()).toBe(before);
   });
 
-  it('refuses a route to an unknown project and a PUSH direction when connecting', async () => {
+  it('refuses an alert dated far ahead of its clock, as a sync error on the project', async () => {
+    const body = alertmanagerBody({
+      groupKey: 'future',
+      alerts: [alert('FromTheFuture', 'firing', '2099-01-01T00:00:00Z')],
+    });
+    const sent = await post(alertmanager, body);
+    await processed(sent.answer?.deliveryId);
+    expect(await ticketsMatching('FromTheFuture')).toEqual([]);
+    const errors = await query<{ message: string }>(
+      env.databaseUrl,
+      'select message from sync_errors where project_id = $1',
+      [alertmanager.id],
+    );
+    expect(errors.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^alert fp-FromTheFuture of group future dated 2099/),
+    );
+  });
+
+  it('refuses routes to unknown, own or receive-only projects, and a PUSH direction', async () => {
     const unknown = await lockstep.admin.request(CONNECT, {
       input: {
         name: 'x',
@@ -199,6 +217,19 @@ describe('alert deliveries: authentication and refusals', () => {
       input: { name: 'x', kind: 'GRAFANA', direction: 'PUSH', credentials: {}, config: {} },
     });
     expect(push.errors?.[0]?.message).toBe('direction: GRAFANA projects take PULL or BIDIRECTIONAL, not PUSH');
+    const update = `mutation($input: UpdateExternalProjectInput!) {
+      updateExternalProject(input: $input) { project { id } }
+    }`;
+    const self = await lockstep.admin.request(update, {
+      input: { id: grafana.id, config: { routes: [{ targetProjectId: grafana.id }] } },
+    });
+    expect(self.errors?.[0]?.message).toBe('config.routes[0].targetProjectId: a project cannot route alerts to itself');
+    const toSource = await lockstep.admin.request(update, {
+      input: { id: grafana.id, config: { routes: [{ targetProjectId: alertmanager.id }] } },
+    });
+    expect(toSource.errors?.[0]?.message).toBe(
+      'config.routes[0].targetProjectId: project Prometheus (ALERTMANAGER) cannot create items',
+    );
   });
 });
 

@@ -17,6 +17,7 @@ import type { AlertReport } from '#domain/alert/alert-report.ts';
 import { dueRouteTargets } from '#domain/alert/alert-routes.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
+import { futureDated } from '#domain/sync/clock-bound.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
@@ -209,7 +210,23 @@ export async function applyAlerts(
   events: Events,
 ): Promise<void> {
   const byGroup = new Map<string, AlertReport[]>();
-  for (const alert of alerts) byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
+  for (const alert of alerts) {
+    // A report dated ahead would make the alert's later real notifications look stale: refused, visibly.
+    const future = futureDated({ observedAtMs: alert.observedAtMs, orderingKey: alert.observedAtMs }, Date.now());
+    if (future) {
+      const message = `alert ${alert.fingerprint} of group ${alert.groupKey} ${future}`;
+      const error = {
+        projectId: project.id,
+        ticketId: null,
+        externalId: null,
+        field: null,
+        direction: 'inbound' as const,
+      };
+      events.push(recordSyncError(em, { ...error, message, deliveryId: ctx.deliveryId }));
+      continue;
+    }
+    byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
+  }
   // The alerts of one notification are simultaneous: taken in source-time order (a stable sort).
   for (const reports of byGroup.values()) reports.sort((a, b) => a.observedAtMs - b.observedAtMs);
   // Groups in key order, so transactions over overlapping groups queue instead of deadlocking.

@@ -5,6 +5,7 @@
 // delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
 // when credentials are refused, and end in the dead-letter state after the retry policy's last attempt.
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
 import {
@@ -30,6 +31,7 @@ import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
 import { giveWay } from './give-way.ts';
+import type { JobLeases } from './job-lease.ts';
 import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -52,6 +54,26 @@ function acknowledge(mapping: SyncMapping, pushes: readonly PlannedPush[], resul
   }
 }
 
+/** Job `job` ends dead with `message` (retryable by hand): a sync error shows it, and its fields are no longer in flight. */
+export async function buryJob(em: EntityManager, job: PushJob, project: ExternalProject, message: string): Promise<DomainEvent> {
+  job.status = 'dead';
+  job.lastError = message;
+  job.updatedAt = new Date();
+  const refused = recordSyncError(em, {
+    projectId: project.id,
+    ticketId: job.ticketId,
+    externalId: null,
+    field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
+    direction: 'outbound',
+    message,
+    deliveryId: job.id,
+  });
+  const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+  if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
+  else for (const push of job.fields) mapping?.recordPushFailed(push.field);
+  return refused;
+}
+
 /** True when the engine must read the side before an update: it can be read and cannot refuse a stale write. */
 function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
   return capabilities.canFetch && capabilities.conditionalWrites !== true;
@@ -61,7 +83,14 @@ function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
-export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, hub: string, logger: Logger): PushExecutor {
+export function createPushWorker(
+  uow: UnitOfWork,
+  leases: JobLeases,
+  projects: ProjectService,
+  retry: RetryPolicy,
+  hub: string,
+  logger: Logger,
+): PushExecutor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   const pushComment = createCommentPusher(uow, mirrorsComments);
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
@@ -85,19 +114,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
         return { result: { retryInMs: wait }, events: [] };
       }
-      job.status = 'dead';
-      const refused = recordSyncError(em, {
-        projectId: project.id,
-        ticketId: job.ticketId,
-        externalId: null,
-        field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
-        direction: 'outbound',
-        message,
-        deliveryId: job.id,
-      });
-      const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
-      else for (const push of job.fields) mapping?.recordPushFailed(push.field);
+      const refused = await buryJob(em, job, project, message);
       logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [refused] };
     });
@@ -160,7 +177,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     });
   }
 
-  return async (jobId) => {
+  async function run(jobId: string, interrupted: boolean): Promise<Outcome> {
     const em = uow.reader();
     const job = await em.findOne(PushJob, { id: jobId });
     if (!job || job.status !== 'pending') return 'done';
@@ -191,7 +208,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
       ticket: snapshot,
-      retry: job.attempts > 0,
+      retry: job.attempts > 0 || interrupted,
       signal: AbortSignal.timeout(20_000),
     };
     if (precondition && mapping && readsBeforeWrite(connector.capabilities)) {
@@ -222,5 +239,16 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         ? await session.fetchItem(externalId, AbortSignal.timeout(15_000)).catch(() => null)
         : null;
     return succeed(job.id, result, readBack);
+  }
+
+  return async (jobId) => {
+    // One process runs a job at a time: another one's run (a re-sent message) leaves it alone.
+    const lease = await leases.claim(jobId);
+    if (!lease) return 'done';
+    try {
+      return await run(jobId, lease.interrupted);
+    } finally {
+      await lease.release();
+    }
   };
 }
