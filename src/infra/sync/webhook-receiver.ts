@@ -80,7 +80,8 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     };
     // Verifying and parsing need the project's secrets and config, never its credentials.
     const connector = projects.connectorOf(project.kind);
-    if (!(await connector.verifyDelivery(delivery, project.acceptedWebhookSecrets(Date.now()), project.config))) {
+    const secrets = project.acceptedWebhookSecrets(Date.now());
+    if (!(await connector.verifyDelivery(delivery, secrets, project.config))) {
       sendJson(response, 401, { error: 'Signature does not match this project’s webhook secret' });
       return;
     }
