@@ -5,11 +5,16 @@
 import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { createAlertmanagerConnector } from './alertmanager/connector.ts';
+import { createCloudWatchConnector } from './aws-cloudwatch/connector.ts';
+import { createAzureMonitorConnector } from './azure-monitor/connector.ts';
+import { createDatadogConnector } from './datadog/connector.ts';
+import { createGcpMonitoringConnector } from './gcp-monitoring/connector.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createGithubConnector } from './github/connector.ts';
 import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
+import { createPagerDutyConnector } from './pagerduty/connector.ts';
 import { createServiceNowConnector } from './servicenow/connector.ts';
 
 /** The connectors available, by kind. */
@@ -30,6 +35,11 @@ function builtInConnectors(): Connector[] {
     createAlertmanagerConnector(),
     createGrafanaConnector(),
     createServiceNowConnector(),
+    createCloudWatchConnector(),
+    createAzureMonitorConnector(),
+    createGcpMonitoringConnector(),
+    createDatadogConnector(),
+    createPagerDutyConnector(),
   ];
 }
 

@@ -30,8 +30,12 @@ export interface AlertSourceDefinition<C extends AlertSourceConfig> {
   /** Default: an empty object (the source needs no credentials). */
   readonly credentialsSchema?: z.ZodType<Record<string, unknown>>;
   readonly severityDefaults: SeverityDefaults;
-  /** The source's own signature check; default: the webhook secret by `?secret=`, Bearer or Basic. */
-  readonly verify?: (delivery: InboundDelivery, secrets: readonly string[]) => boolean;
+  /** The source's own check (may read the config, be async); default: the secret by `?secret=`, Bearer or Basic. */
+  readonly verify?: (
+    delivery: InboundDelivery,
+    secrets: readonly string[],
+    config: C,
+  ) => boolean | Promise<boolean>;
   /** The delivery's alerts; throws InvalidDelivery naming the problem. */
   readonly parse: (delivery: InboundDelivery, config: C) => AlertDelivery;
 }
@@ -85,7 +89,10 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
     parseCredentials(credentials) {
       return toJson(parseSection(credentialsSchema ?? noCredentials, credentials ?? {}, 'credentials'));
     },
-    verifyDelivery: (delivery, secrets) => (source.verify ?? verifySecretDelivery)(delivery, secrets),
+    verifyDelivery: (delivery, secrets, config) =>
+      source.verify
+        ? source.verify(delivery, secrets, parseConfig(config ?? {}))
+        : verifySecretDelivery(delivery, secrets),
     parseDelivery(delivery, config) {
       const parsed = source.parse(delivery, parseConfig(config));
       return {

@@ -122,6 +122,13 @@ function resolve(group: AlertGroupState, episode: AlertEpisode, report: AlertRep
   return { kind: 'updated', patch: resolvesNow ? { status: 'resolved' } : {}, next: { episode: next, earlier } };
 }
 
+/** What a source's (un)acknowledgement makes of `status`: OPEN <-> ACKNOWLEDGED; null: nothing. */
+function acknowledgement(status: TicketStatus, report: AlertReport): TicketStatus | null {
+  if (report.acknowledged === true && status === 'open') return 'acknowledged';
+  if (report.acknowledged === false && status === 'acknowledged') return 'open';
+  return null;
+}
+
 function fire(
   group: AlertGroupState,
   episode: AlertEpisode,
@@ -134,8 +141,10 @@ function fire(
   const reopens = episode.resolvedAtMs !== null || (newlyFiring && closedStatuses.includes(episode.status));
   const severity = priorityOfSeverity(policy, report.severity);
   const raises = newlyFiring && moreUrgent(severity, episode.priority);
+  const reopened: TicketStatus = reopens ? 'open' : episode.status;
+  const status = acknowledgement(reopened, report) ?? reopened;
   const patch: GroupPatch = {
-    ...(reopens && episode.status !== 'open' ? { status: 'open' } : {}),
+    ...(status !== episode.status ? { status } : {}),
     ...(raises ? { priority: severity } : {}),
   };
   const next: AlertEpisode = {

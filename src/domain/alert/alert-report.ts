@@ -29,4 +29,9 @@ export interface AlertReport {
   readonly generatorUrl: string | null;
   /** When the source produced this notification (ms since epoch); orders reports of one alert. */
   readonly observedAtMs: number;
+  /**
+   * A person acknowledged (true) or unacknowledged (false) the alert at the source (PagerDuty
+   * incidents); absent when the source says nothing about it.
+   */
+  readonly acknowledged?: boolean;
 }

@@ -198,8 +198,15 @@ export interface Connector {
   parseConfig(config: unknown): Record<string, JsonValue>;
   /** Validated credentials; throws InvalidConnectorSettings naming the problem. */
   parseCredentials(credentials: unknown): Record<string, JsonValue>;
-  /** True when the delivery is signed with one of `secrets` by the source's own scheme (or `?secret=`). */
-  verifyDelivery(delivery: InboundDelivery, secrets: readonly string[]): boolean;
+  /**
+   * True when the delivery is signed with one of `secrets` by the source's own scheme (or `?secret=`).
+   * May read the project's `config` and may be async: AWS SNS fetches its signing certificate.
+   */
+  verifyDelivery(
+    delivery: InboundDelivery,
+    secrets: readonly string[],
+    config?: ConnectionSettings['config'],
+  ): boolean | Promise<boolean>;
   /** Parses a verified delivery with the project's config (no credentials needed); throws InvalidDelivery naming the problem. */
   parseDelivery(delivery: InboundDelivery, config: ConnectionSettings['config']): ParsedDelivery;
   /** Fields a parsed config adds to the mirrored set (e.g. the custom fields it maps). */

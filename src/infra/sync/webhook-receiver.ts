@@ -2,11 +2,13 @@
 // project or kind -> 404; body over 1 MiB -> 413; signature (the source's own scheme, or
 // `?secret=`) -> 401; malformed body -> 400 naming the problem. Nothing is stored in those cases.
 // A good delivery is written to the inbox (keyed by the source's delivery id) together with a
-// `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing.
+// `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing. A
+// subscription the source asks to confirm (AWS SNS) is confirmed first; 502 when that fails.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { findNulCharacter } from '#domain/json.ts';
-import { InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
+import { ExternalCallError, InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
+import { sendRequest } from '#adapters/shared/http.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
 import { sendJson } from '#infra/http/server.ts';
@@ -79,7 +81,8 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     };
     // Verifying and parsing need the project's secrets and config, never its credentials.
     const connector = projects.connectorOf(project.kind);
-    if (!connector.verifyDelivery(delivery, project.acceptedWebhookSecrets(Date.now()))) {
+    const secrets = project.acceptedWebhookSecrets(Date.now());
+    if (!(await connector.verifyDelivery(delivery, secrets, project.config))) {
       sendJson(response, 401, { error: 'Signature does not match this project’s webhook secret' });
       return;
     }
@@ -97,6 +100,17 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     if (unstorable) {
       sendJson(response, 400, { error: `${unstorable}: contains a NUL character (\\u0000), which cannot be stored` });
       return;
+    }
+    // A subscription handshake (AWS SNS) is confirmed before the delivery is recorded: when the
+    // confirmation fails, nothing is stored and the 502 makes the source send it again.
+    if (parsed.confirmSubscriptionUrl !== undefined) {
+      try {
+        await sendRequest({ url: parsed.confirmSubscriptionUrl, headers: { accept: '*/*' } });
+      } catch (error) {
+        if (!(error instanceof ExternalCallError)) throw error;
+        sendJson(response, 502, { error: `Could not confirm the subscription: ${error.message}` });
+        return;
+      }
     }
 
     // Repeats are caught by the inbox's unique (project, delivery id) key, so deliveries of one

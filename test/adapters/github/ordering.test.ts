@@ -48,8 +48,8 @@ describe('ordering keys of GitHub reports', () => {
         const a = orderingKeyOf(at, at + seenA);
         const b = orderingKeyOf(at, at + seenB);
         const verdict = classify(a, known, { value: reported, orderingKey: b });
-        if (seenB < seenA) expect(verdict).toBe('stale');
-        else expect(verdict).toBe(reported === known ? 'no_change' : 'fast_forward');
+        const expected = seenB < seenA ? 'stale' : reported === known ? 'no_change' : 'fast_forward';
+        expect(verdict).toBe(expected);
         // A later second wins whenever it was seen.
         expect(classify(orderingKeyOf(at + 1000, at + 1000), known, { value: reported, orderingKey: b })).toBe('stale');
       }),
