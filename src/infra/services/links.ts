@@ -1,7 +1,7 @@
 // Linking a ticket to an external item: to an existing one by its id (its current values are
 // fetched when the connector can, and the hub's differing values are pushed), or by creating it
 // there (see external-create.ts: asking twice never creates two items).
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { JsonValue } from '#domain/json.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPush } from '#domain/sync/policy.ts';
@@ -56,7 +56,7 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
         throw new BadInputError(`externalId: ${project.kind.toUpperCase()} cannot create items; give the id of an existing one`);
       }
 
-      return uow.run<LinkOutcome>(async (em) => {
+      const linking = uow.run<LinkOutcome>(async (em) => {
         const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!ticket) throw new NotFoundError(`No ticket with id "${ticketId}"`);
         const existing = await em.findOne(SyncMapping, { ticketId, projectId, status: 'linked' });
@@ -91,6 +91,11 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
           result: { ticket, mapping, job },
           events: [{ type: 'external_ticket.created', ticketId, projectId, externalId, at }, ...pushes],
         };
+      });
+      // The item was linked meanwhile (e.g. imported by its own webhook): say so, change nothing.
+      return linking.catch((error: unknown) => {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        throw new BadInputError(`externalId: "${externalId ?? ''}" was linked to another ticket meanwhile in project ${project.name}`);
       });
     },
 
