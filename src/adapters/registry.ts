@@ -6,6 +6,7 @@ import type { Connector } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
+import { createLinearConnector } from './linear/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 
 /** The connectors available, by kind. */
@@ -21,6 +22,7 @@ function builtInConnectors(): Connector[] {
   return [
     createGenericWebhookConnector(),
     createJiraConnector(),
+    createLinearConnector(),
     createPeerConnector(),
   ];
 }

@@ -71,7 +71,7 @@ export interface LinearMapping {
   /** The hub status a workflow state reads as; throws 'rejected' when none. */
   hubStatus(state: LinearState): TicketStatus;
   /** The state of `states` that hub `status` goes to; throws 'rejected' when none. */
-  stateFor(status: JsonValue, states: readonly LinearState[]): LinearState;
+  stateFor<S extends LinearState>(status: JsonValue, states: readonly S[]): S;
   /** Linear's priority number for a hub priority; throws 'rejected'. */
   priorityOut(value: JsonValue): number;
   /** The hub priority of a Linear priority number; throws 'rejected'. */
@@ -99,7 +99,7 @@ export function createLinearMapping(config: LinearConfig): LinearMapping {
     throw rejected('status', state.name, `state type "${state.type}" has no hub status; name the state in config.statusMap`);
   }
 
-  function stateFor(status: JsonValue, states: readonly LinearState[]): LinearState {
+  function stateFor<S extends LinearState>(status: JsonValue, states: readonly S[]): S {
     if (typeof status !== 'string' || !(ticketStatuses as readonly string[]).includes(status)) throw rejected('status', status, 'not a hub status');
     const hub = status as TicketStatus;
     const name = statusMap[hub];
