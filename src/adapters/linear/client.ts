@@ -22,22 +22,39 @@ export interface AnswerSchema<T> {
 }
 
 /** Sends `document` with `variables` and parses `data` with `schema`; `what` names the call in errors. */
-export type LinearCall = <T>(document: string, variables: Record<string, unknown>, schema: AnswerSchema<T>, what: string, signal?: AbortSignal) => Promise<T>;
+export type LinearCall = <T>(
+  document: string,
+  variables: Record<string, unknown>,
+  schema: AnswerSchema<T>,
+  what: string,
+  signal?: AbortSignal,
+) => Promise<T>;
 
 interface RawFailure {
   readonly response?: {
     readonly status?: number;
     readonly headers?: Headers;
-    readonly errors?: ReadonlyArray<{ readonly message?: string; readonly extensions?: { readonly code?: string; readonly type?: string } }>;
+    readonly errors?: ReadonlyArray<{
+      readonly message?: string;
+      readonly extensions?: { readonly code?: string; readonly type?: string };
+    }>;
   };
 }
 
 /** The call function of one project's settings. */
-export function createLinearCall(config: LinearConfig, credentials: LinearCredentials, options: LinearClientOptions = {}): LinearCall {
+export function createLinearCall(
+  config: LinearConfig,
+  credentials: LinearCredentials,
+  options: LinearClientOptions = {},
+): LinearCall {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   return async (document, variables, schema, what, signal) => {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const client = new LinearClient({ apiKey: credentials.apiKey, apiUrl: config.apiUrl, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const client = new LinearClient({
+      apiKey: credentials.apiKey,
+      apiUrl: config.apiUrl,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
     let data: unknown;
     try {
       data = (await client.client.rawRequest(document, variables)).data;
@@ -51,7 +68,10 @@ export function createLinearCall(config: LinearConfig, credentials: LinearCreden
       throw linearFailure(error, what);
     }
     const parsed = schema.safeParse(data);
-    if (!parsed.success) throw new ExternalCallError('unavailable', `Linear answered ${what} with an unexpected body: ${parsed.error.message.slice(0, 200)}`);
+    if (!parsed.success) {
+      const problem = parsed.error.message.slice(0, 200);
+      throw new ExternalCallError('unavailable', `Linear answered ${what} with an unexpected body: ${problem}`);
+    }
     return parsed.data;
   };
 }
@@ -60,7 +80,8 @@ export function createLinearCall(config: LinearConfig, credentials: LinearCreden
 export function linearFailure(error: unknown, what: string, nowMs: number = Date.now()): ExternalCallError {
   if (error instanceof ExternalCallError) return error;
   if (!(error instanceof LinearError)) {
-    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const cause: unknown = error instanceof Error ? (error.cause ?? error) : error;
+    const message = cause instanceof Error ? cause.message : String(cause);
     return new ExternalCallError('unavailable', `Linear ${what} failed: ${message}`);
   }
   const raw = (error.raw ?? {}) as RawFailure;
@@ -68,15 +89,26 @@ export function linearFailure(error: unknown, what: string, nowMs: number = Date
   const codes = (raw.response?.errors ?? []).map((e) => e.extensions?.code);
   const message = `Linear ${what} answered ${status ?? 'an error'}: ${error.message.slice(0, 300)}`;
   const withStatus = status === undefined ? {} : { status };
-  if (error.type === LinearErrorType.Ratelimited || codes.includes('RATELIMITED') || status === 429) {
-    return new ExternalCallError('rate_limited', message, { ...withStatus, retryAfterMs: rateLimitWaitMs(raw.response?.headers, nowMs) ?? defaultRetryAfterMs });
+  const type = error.type;
+  if (type === LinearErrorType.Ratelimited || codes.includes('RATELIMITED') || status === 429) {
+    const retryAfterMs = rateLimitWaitMs(raw.response?.headers, nowMs) ?? defaultRetryAfterMs;
+    return new ExternalCallError('rate_limited', message, { ...withStatus, retryAfterMs });
   }
-  if (error.type === LinearErrorType.AuthenticationError || error.type === LinearErrorType.Forbidden || codes.includes('AUTHENTICATION_ERROR') || codes.includes('FORBIDDEN')) {
+  const refused = type === LinearErrorType.AuthenticationError || type === LinearErrorType.Forbidden;
+  if (refused || codes.includes('AUTHENTICATION_ERROR') || codes.includes('FORBIDDEN')) {
     return new ExternalCallError('unauthorized', message, withStatus);
   }
-  if ((raw.response?.errors ?? []).some((e) => e.message?.startsWith('Entity not found'))) return new ExternalCallError('not_found', message, withStatus);
-  const transient: readonly LinearErrorType[] = [LinearErrorType.NetworkError, LinearErrorType.InternalError, LinearErrorType.LockTimeout];
-  if ((status !== undefined && status >= 500) || (error.type !== undefined && transient.includes(error.type))) return new ExternalCallError('unavailable', message, withStatus);
+  if ((raw.response?.errors ?? []).some((e) => e.message?.startsWith('Entity not found'))) {
+    return new ExternalCallError('not_found', message, withStatus);
+  }
+  const transient: readonly (LinearErrorType | undefined)[] = [
+    LinearErrorType.NetworkError,
+    LinearErrorType.InternalError,
+    LinearErrorType.LockTimeout,
+  ];
+  if ((status !== undefined && status >= 500) || transient.includes(type)) {
+    return new ExternalCallError('unavailable', message, withStatus);
+  }
   return new ExternalCallError('rejected', message, withStatus);
 }
 

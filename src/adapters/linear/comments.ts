@@ -3,7 +3,12 @@
 // answer was lost made), commentUpdate and commentDelete, read back with `comment(id)`.
 
 import { z } from 'zod';
-import { ExternalCallError, type CommentChannel, type CommentResult, type ExternalComment } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  type CommentChannel,
+  type CommentResult,
+  type ExternalComment,
+} from '#domain/project/connector.ts';
 import type { LinearCall } from './client.ts';
 import { commentCreateMutation, commentDeleteMutation, commentQuery, commentUpdateMutation } from './documents.ts';
 import { chosenUuid } from './ids.ts';
@@ -48,23 +53,29 @@ export function openLinearComments(projectId: string, call: LinearCall): Comment
       const earlier = request.retry ? await read(id, request.signal) : null;
       if (earlier) return resultOf(earlier);
       try {
-        const created = await call(commentCreateMutation, { input: { id, issueId, body: request.body } }, createdSchema, `commentCreate on ${issueId}`, request.signal);
+        const input = { id, issueId, body: request.body };
+        const what = `commentCreate on ${issueId}`;
+        const created = await call(commentCreateMutation, { input }, createdSchema, what, request.signal);
         return resultOf(created.commentCreate.comment);
       } catch (error) {
-        const made = error instanceof ExternalCallError && error.kind === 'rejected' ? await read(id, request.signal) : null;
+        const refused = error instanceof ExternalCallError && error.kind === 'rejected';
+        const made = refused ? await read(id, request.signal) : null;
         if (made) return resultOf(made);
         throw error;
       }
     },
 
     async edit(_issueId, externalId, request) {
-      const updated = await call(commentUpdateMutation, { id: externalId, input: { body: request.body } }, updatedSchema, `commentUpdate ${externalId}`, request.signal);
+      const variables = { id: externalId, input: { body: request.body } };
+      const what = `commentUpdate ${externalId}`;
+      const updated = await call(commentUpdateMutation, variables, updatedSchema, what, request.signal);
       return resultOf(updated.commentUpdate.comment);
     },
 
     async remove(_issueId, externalId, request) {
       try {
-        await call(commentDeleteMutation, { id: externalId }, deletedSchema, `commentDelete ${externalId}`, request.signal);
+        const what = `commentDelete ${externalId}`;
+        await call(commentDeleteMutation, { id: externalId }, deletedSchema, what, request.signal);
       } catch (error) {
         if (!(error instanceof ExternalCallError && error.kind === 'not_found')) throw error;
       }

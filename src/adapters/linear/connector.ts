@@ -36,7 +36,8 @@ export function createLinearConnector(options: LinearConnectorOptions = {}): Con
       const key = `${settings.projectId}|${config.apiUrl}|${config.teamKey}`;
       let memory = memories.get(key);
       if (!memory) memories.set(key, (memory = createTeamMemory()));
-      return openLinearSession(settings.projectId, config, parseLinearCredentials(settings.credentials), { ...options, memory });
+      const credentials = parseLinearCredentials(settings.credentials);
+      return openLinearSession(settings.projectId, config, credentials, { ...options, memory });
     },
   };
 }

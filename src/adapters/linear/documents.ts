@@ -37,8 +37,13 @@ export const userByEmailQuery = `query LockstepUser($email: String!) {
 }`;
 
 /** One page of the team's issues updated since `$since`, newest change first. */
-export const issuesQuery = `query LockstepIssues($key: String!, $since: DateTimeOrDuration!, $first: Int!, $after: String) {
-  issues(first: $first, after: $after, orderBy: updatedAt, filter: { team: { key: { eq: $key } }, updatedAt: { gte: $since } }) {
+export const issuesQuery = `query LockstepIssues(
+  $key: String!, $since: DateTimeOrDuration!, $first: Int!, $after: String
+) {
+  issues(
+    first: $first, after: $after, orderBy: updatedAt,
+    filter: { team: { key: { eq: $key } }, updatedAt: { gte: $since } }
+  ) {
     nodes { ...LockstepIssue }
     pageInfo { hasNextPage endCursor }
   }
@@ -83,4 +88,6 @@ export const commentUpdateMutation = `mutation LockstepCommentUpdate($id: String
 ${commentFields}`;
 
 /** Deletes a comment. */
-export const commentDeleteMutation = `mutation LockstepCommentDelete($id: String!) { commentDelete(id: $id) { success entityId } }`;
+export const commentDeleteMutation = `mutation LockstepCommentDelete($id: String!) {
+  commentDelete(id: $id) { success entityId }
+}`;

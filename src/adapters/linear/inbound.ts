@@ -6,7 +6,13 @@
 // issue's ordering key; issues of other teams and other event types are acknowledged and ignored.
 
 import { createHash } from 'node:crypto';
-import type { ConnectionSettings, ExternalComment, ExternalItem, InboundDelivery, ParsedDelivery } from '#domain/project/connector.ts';
+import type {
+  ConnectionSettings,
+  ExternalComment,
+  ExternalItem,
+  InboundDelivery,
+  ParsedDelivery,
+} from '#domain/project/connector.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import { headerValue, verifyQuerySecret, verifySignatureHeader } from '#adapters/shared/signatures.ts';
 import { itemFromWebhook, removalKeyOf } from './items.ts';
@@ -26,9 +32,14 @@ export const maxClockSkewMs = 60_000;
 const hexDigest = /^[0-9a-f]{64}$/i;
 
 /** True when signed with one of `secrets` (header or `?secret=`) and sent within a minute of now. */
-export function verifyLinearDelivery(delivery: InboundDelivery, secrets: readonly string[], nowMs: number = Date.now()): boolean {
+export function verifyLinearDelivery(
+  delivery: InboundDelivery,
+  secrets: readonly string[],
+  nowMs: number = Date.now(),
+): boolean {
   const header = headerValue(delivery.headers, signatureHeaderName)?.trim();
-  const signed = header !== undefined && hexDigest.test(header) && verifySignatureHeader(`sha256=${header}`, delivery.rawBody, secrets);
+  const hex = header !== undefined && hexDigest.test(header) ? header : undefined;
+  const signed = hex !== undefined && verifySignatureHeader(`sha256=${hex}`, delivery.rawBody, secrets);
   if (!signed && !verifyQuerySecret(delivery.query['secret'], secrets)) return false;
   return isFresh(delivery.rawBody, nowMs);
 }
@@ -41,16 +52,23 @@ function isFresh(rawBody: Uint8Array, nowMs: number): boolean {
   } catch {
     return true; // not JSON: parseDelivery answers 400 naming the problem
   }
-  const stamp = typeof body === 'object' && body !== null ? (body as { webhookTimestamp?: unknown }).webhookTimestamp : undefined;
+  const stamp = typeof body === 'object' && body !== null
+    ? (body as { webhookTimestamp?: unknown }).webhookTimestamp
+    : undefined;
   return typeof stamp === 'number' && Number.isFinite(stamp) && Math.abs(nowMs - stamp) <= maxClockSkewMs;
 }
 
 /** The items and comments of a verified delivery; throws InvalidDelivery naming the problem. */
-export function parseLinearDelivery(delivery: InboundDelivery, rawConfig: ConnectionSettings['config']): ParsedDelivery {
+export function parseLinearDelivery(
+  delivery: InboundDelivery,
+  rawConfig: ConnectionSettings['config'],
+): ParsedDelivery {
   const json = parseJsonBody(delivery.rawBody);
   const envelope = parseDeliveryBody(envelopeSchema, json);
   const given = headerValue(delivery.headers, deliveryIdHeaderName)?.trim();
-  const deliveryId = given ? `linear:${given}` : `linear-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  const deliveryId = given
+    ? `linear:${given}`
+    : `linear-body:${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
   const config = parseLinearConfig(rawConfig);
   if (envelope.type === 'Issue') return { deliveryId, items: issueItems(json, config) };
   if (envelope.type === 'Comment') return { deliveryId, items: [], comments: commentsOf(json, config.teamKey) };

@@ -53,7 +53,14 @@ export function itemFromWebhook(data: LinearIssueData, mapping: LinearMapping, a
   return needsFetch.length > 0 ? { ...item, needsFetch } : item;
 }
 
-function build(id: string, url: string | undefined, updatedMs: number, mapping: LinearMapping, fields: LinearIssueFields, actor?: string): ExternalItem {
+function build(
+  id: string,
+  url: string | undefined,
+  updatedMs: number,
+  mapping: LinearMapping,
+  fields: LinearIssueFields,
+  actor?: string,
+): ExternalItem {
   const inbound = mapping.fromLinear(fields);
   return {
     externalId: id,

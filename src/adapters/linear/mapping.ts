@@ -92,15 +92,21 @@ export function createLinearMapping(config: LinearConfig): LinearMapping {
   const userMap: Readonly<Record<string, string>> = config.userMap ?? {};
 
   function hubStatus(state: LinearState): TicketStatus {
-    const named = ticketStatuses.find((hub) => statusMap[hub] !== undefined && sameName(statusMap[hub] as string, state.name));
+    const named = ticketStatuses.find((hub) => {
+      const name = statusMap[hub];
+      return name !== undefined && sameName(name, state.name);
+    });
     if (named) return named;
     const byType = statusByType[state.type];
     if (byType) return byType;
-    throw rejected('status', state.name, `state type "${state.type}" has no hub status; name the state in config.statusMap`);
+    const why = `state type "${state.type}" has no hub status; name the state in config.statusMap`;
+    throw rejected('status', state.name, why);
   }
 
   function stateFor<S extends LinearState>(status: JsonValue, states: readonly S[]): S {
-    if (typeof status !== 'string' || !(ticketStatuses as readonly string[]).includes(status)) throw rejected('status', status, 'not a hub status');
+    if (typeof status !== 'string' || !(ticketStatuses as readonly string[]).includes(status)) {
+      throw rejected('status', status, 'not a hub status');
+    }
     const hub = status as TicketStatus;
     const name = statusMap[hub];
     if (name !== undefined) {
@@ -142,7 +148,9 @@ export function createLinearMapping(config: LinearConfig): LinearMapping {
   }
 
   function labelsOut(value: JsonValue): string[] {
-    if (!Array.isArray(value) || value.some((label) => typeof label !== 'string')) throw rejected('labels', value, 'not a list of strings');
+    if (!Array.isArray(value) || value.some((label) => typeof label !== 'string')) {
+      throw rejected('labels', value, 'not a list of strings');
+    }
     const names: string[] = [];
     for (const label of value as string[]) {
       const name = label.trim();
@@ -169,7 +177,8 @@ export function createLinearMapping(config: LinearConfig): LinearMapping {
     const priority = linear.priority;
     if (priority !== undefined) attempt('priority', priority, () => priorityIn(priority));
     if (linear.labels !== undefined) fields.labels = [...new Set(linear.labels)].sort();
-    if (linear.assigneeEmail !== undefined) fields.assignee = linear.assigneeEmail === null ? null : assigneeIn(linear.assigneeEmail);
+    const email = linear.assigneeEmail;
+    if (email !== undefined) fields.assignee = email === null ? null : assigneeIn(email);
     return { fields, mappingErrors };
   }
 

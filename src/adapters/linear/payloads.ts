@@ -101,7 +101,9 @@ export type LinearIssueNode = z.output<typeof issueNodeSchema>;
 const pageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable().optional() });
 
 /** `issues(...)` answer. */
-export const issuesPageSchema = z.object({ issues: z.object({ nodes: z.array(issueNodeSchema), pageInfo: pageInfoSchema }) });
+export const issuesPageSchema = z.object({
+  issues: z.object({ nodes: z.array(issueNodeSchema), pageInfo: pageInfoSchema }),
+});
 
 /** `issue(id)` answer. */
 export const issueAnswerSchema = z.object({ issue: issueNodeSchema });
@@ -126,7 +128,9 @@ export const teamContextSchema = z.object({
         id: z.string(),
         key: z.string(),
         name: z.string().optional(),
-        states: z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), position: z.number() })) }),
+        states: z.object({
+          nodes: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), position: z.number() })),
+        }),
         labels: z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string() })) }),
       }),
     ),

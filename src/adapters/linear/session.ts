@@ -7,7 +7,13 @@
 
 import type { LinearDocument } from '@linear/sdk';
 import { z } from 'zod';
-import { ExternalCallError, type ConnectorSession, type ExternalItem, type OutboundRequest, type OutboundResult } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  type ConnectorSession,
+  type ExternalItem,
+  type OutboundRequest,
+  type OutboundResult,
+} from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { createLinearCall, type LinearClientOptions } from './client.ts';
@@ -16,7 +22,7 @@ import { beginning, decodeCursor, encodeCursor } from './cursor.ts';
 import { issueCreateMutation, issueQuery, issuesQuery, issueUpdateMutation, viewerQuery } from './documents.ts';
 import { chosenUuid } from './ids.ts';
 import { itemFromNode, orderingKeyOf } from './items.ts';
-import { createLinearMapping } from './mapping.ts';
+import { createLinearMapping, rejected } from './mapping.ts';
 import { issueAnswerSchema, issueNodeSchema, issuesPageSchema, type LinearIssueNode } from './payloads.ts';
 import type { LinearConfig, LinearCredentials } from './settings.ts';
 import { createTeamDirectory, createTeamMemory, type TeamMemory } from './team.ts';
@@ -38,7 +44,12 @@ type IssueUpdateInput = LinearDocument.IssueUpdateInput;
 type Writable = Pick<IssueUpdateInput, 'title' | 'description' | 'priority' | 'stateId' | 'labelIds' | 'assigneeId'>;
 
 /** A session calling Linear for the project `config` describes. */
-export function openLinearSession(projectId: string, config: LinearConfig, credentials: LinearCredentials, options: LinearSessionOptions = {}): ConnectorSession {
+export function openLinearSession(
+  projectId: string,
+  config: LinearConfig,
+  credentials: LinearCredentials,
+  options: LinearSessionOptions = {},
+): ConnectorSession {
   const call = createLinearCall(config, credentials, options);
   const mapping = createLinearMapping(config);
   const team = createTeamDirectory(config, call, options.memory ?? createTeamMemory());
@@ -53,14 +64,15 @@ export function openLinearSession(projectId: string, config: LinearConfig, crede
     }
   }
 
-  /** Linear's input for hub `values`, and the names Linear will report for the labels. */
-  async function inputFor(values: Partial<Record<FieldKey, JsonValue>>, signal?: AbortSignal): Promise<{ input: Writable; labelNames?: string[] }> {
+  /** Linear's input for hub `values` (ids of states, labels and members looked up). */
+  async function inputFor(values: Partial<Record<FieldKey, JsonValue>>, signal?: AbortSignal): Promise<Writable> {
     const input: { -readonly [K in keyof Writable]: Writable[K] } = {};
-    let labelNames: string[] | undefined;
     for (const [field, value] of Object.entries(values) as Array<[FieldKey, JsonValue]>) {
       switch (field) {
         case 'title':
-          if (typeof value !== 'string' || value.trim() === '') throw new ExternalCallError('rejected', 'title cannot be mapped to Linear: an issue needs a title');
+          if (typeof value !== 'string' || value.trim() === '') {
+            throw rejected('title', value, 'an issue needs a title');
+          }
           input.title = value;
           break;
         case 'description':
@@ -72,12 +84,9 @@ export function openLinearSession(projectId: string, config: LinearConfig, crede
         case 'status':
           input.stateId = mapping.stateFor(value, (await team.context(signal)).states.nodes).id;
           break;
-        case 'labels': {
-          const labels = await team.labels(mapping.labelsOut(value), signal);
-          input.labelIds = labels.ids;
-          labelNames = labels.names;
+        case 'labels':
+          input.labelIds = (await team.labels(mapping.labelsOut(value), signal)).ids;
           break;
-        }
         case 'assignee': {
           const email = mapping.assigneeOut(value);
           input.assigneeId = email === null ? null : await team.userId(email, signal);
@@ -87,7 +96,7 @@ export function openLinearSession(projectId: string, config: LinearConfig, crede
           break; // kind, privacy and custom fields stay on the hub
       }
     }
-    return labelNames === undefined ? { input } : { input, labelNames };
+    return input;
   }
 
   /** What we sent, as the side will report it (Linear's label spelling, the state's hub status). */
@@ -96,7 +105,8 @@ export function openLinearSession(projectId: string, config: LinearConfig, crede
     const reportedValues: Partial<Record<FieldKey, JsonValue>> = {};
     for (const [field, value] of Object.entries(sent) as Array<[FieldKey, JsonValue]>) {
       const reported = item.fields[field];
-      if (reported !== undefined && JSON.stringify(reported) !== JSON.stringify(value)) reportedValues[field] = reported;
+      const differs = reported !== undefined && JSON.stringify(reported) !== JSON.stringify(value);
+      if (differs) reportedValues[field] = reported;
     }
     return {
       externalId: issue.id,
@@ -116,12 +126,20 @@ export function openLinearSession(projectId: string, config: LinearConfig, crede
 
     async fetchChanges(cursor, signal) {
       const position = decodeCursor(cursor);
-      const variables = { key: config.teamKey, since: position.since ?? beginning, first: pageSize, ...(position.after ? { after: position.after } : {}) };
-      const page = (await call(issuesQuery, variables, issuesPageSchema, `issues of team ${config.teamKey}`, signal)).issues;
+      const variables = {
+        key: config.teamKey,
+        since: position.since ?? beginning,
+        first: pageSize,
+        ...(position.after ? { after: position.after } : {}),
+      };
+      const what = `issues of team ${config.teamKey}`;
+      const page = (await call(issuesQuery, variables, issuesPageSchema, what, signal)).issues;
       const items: ExternalItem[] = page.nodes.map((node) => itemFromNode(node, mapping));
-      const newest = [position.newest, ...page.nodes.map((node) => orderingKeyOf(node.updatedAt))].filter((key) => key !== undefined).sort().at(-1);
+      const keys = [position.newest, ...page.nodes.map((node) => orderingKeyOf(node.updatedAt))];
+      const newest = keys.filter((key) => key !== undefined).sort().at(-1);
       if (page.pageInfo.hasNextPage && page.pageInfo.endCursor) {
-        return { items, cursor: encodeCursor({ since: position.since, newest, after: page.pageInfo.endCursor }), done: false };
+        const next = encodeCursor({ since: position.since, newest, after: page.pageInfo.endCursor });
+        return { items, cursor: next, done: false };
       }
       return { items, cursor: encodeCursor({ since: newest ?? position.since }), done: true };
     },
@@ -141,29 +159,33 @@ export function openLinearSession(projectId: string, config: LinearConfig, crede
       // A retry first looks for the issue an attempt whose answer was lost made under this id.
       const earlier = request.retry ? await readIssue(id, request.signal) : null;
       if (earlier) return result(earlier, values);
-      const { input } = await inputFor(values, request.signal);
+      const input = await inputFor(values, request.signal);
       const teamId = (await team.context(request.signal)).id;
       const create: IssueCreateInput = { ...input, id, teamId, title: String(values.title ?? '') };
       try {
-        const created = await call(issueCreateMutation, { input: create }, createdSchema, 'issueCreate', request.signal);
+        const variables = { input: create };
+        const created = await call(issueCreateMutation, variables, createdSchema, 'issueCreate', request.signal);
         return result(created.issueCreate.issue, values);
       } catch (error) {
         // Refused as a duplicate: an attempt we did not know reached Linear made it already.
-        const made = error instanceof ExternalCallError && error.kind === 'rejected' ? await readIssue(id, request.signal) : null;
+        const refused = error instanceof ExternalCallError && error.kind === 'rejected';
+        const made = refused ? await readIssue(id, request.signal) : null;
         if (made) return result(made, values);
         throw error;
       }
     },
 
     async updateItem(externalId, request: OutboundRequest): Promise<OutboundResult> {
-      const { input } = await inputFor(request.changed, request.signal);
+      const input = await inputFor(request.changed, request.signal);
       const update: IssueUpdateInput = input;
       if (Object.keys(update).length === 0) {
         const current = await readIssue(externalId, request.signal);
         if (!current) throw new ExternalCallError('not_found', `Linear issue ${externalId} is gone`);
         return result(current, request.changed);
       }
-      const updated = await call(issueUpdateMutation, { id: externalId, input: update }, updatedSchema, `issueUpdate ${externalId}`, request.signal);
+      const variables = { id: externalId, input: update };
+      const what = `issueUpdate ${externalId}`;
+      const updated = await call(issueUpdateMutation, variables, updatedSchema, what, request.signal);
       return result(updated.issueUpdate.issue, request.changed);
     },
   };

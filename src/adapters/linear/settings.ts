@@ -16,6 +16,8 @@ function lowerKeys(input: unknown): unknown {
   return Object.fromEntries(Object.entries(input).map(([key, value]) => [key.toLowerCase(), value]));
 }
 
+const hubStatus = z.enum(ticketStatuses, { error: `must be one of ${ticketStatuses.join(', ')}` });
+
 const configSchema = z
   .object({
     teamKey: z
@@ -25,12 +27,7 @@ const configSchema = z
       .transform((key) => key.toUpperCase()),
     apiUrl: httpUrl.default(defaultApiUrl),
     /** Hub status -> workflow state name; other statuses go by state type. */
-    statusMap: z
-      .preprocess(
-        lowerKeys,
-        z.partialRecord(z.enum(ticketStatuses, { error: `must be one of ${ticketStatuses.join(', ')}` }), nonEmptyString),
-      )
-      .optional(),
+    statusMap: z.preprocess(lowerKeys, z.partialRecord(hubStatus, nonEmptyString)).optional(),
     /** Hub user -> Linear user email. */
     userMap: z.record(nonEmptyString, z.email({ error: 'must be an email address' })).optional(),
     /** A hub label the team lacks: `create` it (default) or `refuse` the push with a sync error. */

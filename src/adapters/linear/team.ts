@@ -25,15 +25,17 @@ export function createTeamMemory(): TeamMemory {
   return { users: new Map() };
 }
 
-const labelCreatedSchema = z.object({ issueLabelCreate: z.object({ success: z.boolean(), issueLabel: z.object({ id: z.string(), name: z.string() }) }) });
+const labelCreatedSchema = z.object({
+  issueLabelCreate: z.object({ success: z.boolean(), issueLabel: z.object({ id: z.string(), name: z.string() }) }),
+});
 const usersSchema = z.object({ users: z.object({ nodes: z.array(z.object({ id: z.string(), email: z.string() })) }) });
 
 /** The team lookups of one session. */
 export interface TeamDirectory {
   /** The team with its states and labels; throws not_found when the key names no team. */
   context(signal?: AbortSignal): Promise<LinearTeamContext>;
-  /** Label ids for `names` (created when missing and allowed) and their Linear spelling. */
-  labels(names: readonly string[], signal?: AbortSignal): Promise<{ ids: string[]; names: string[] }>;
+  /** Label ids for `names` (created when missing and allowed). */
+  labels(names: readonly string[], signal?: AbortSignal): Promise<{ ids: string[] }>;
   /** The member id of `email`; throws 'rejected' when nobody has it. */
   userId(email: string, signal?: AbortSignal): Promise<string>;
 }
@@ -45,7 +47,10 @@ export function createTeamDirectory(config: LinearConfig, call: LinearCall, memo
     if (!fresh && known && Date.now() - known.atMs < teamTtlMs) return known.context;
     const answer = await call(teamQuery, { key: config.teamKey }, teamContextSchema, `team ${config.teamKey}`, signal);
     const team = answer.teams.nodes[0];
-    if (!team) throw new ExternalCallError('not_found', `Linear has no team with key ${config.teamKey} that this API key can see`);
+    if (!team) {
+      const message = `Linear has no team with key ${config.teamKey} that this API key can see`;
+      throw new ExternalCallError('not_found', message);
+    }
     memory.team = { context: team, atMs: Date.now() };
     return team;
   }
@@ -64,14 +69,18 @@ export function createTeamDirectory(config: LinearConfig, call: LinearCall, memo
           out.push(existing);
           continue;
         }
-        if (config.missingLabels === 'refuse') throw rejected('labels', name, `team ${config.teamKey} has no such label (config.missingLabels is "refuse")`);
-        const created = await call(labelCreateMutation, { input: { name, teamId: team.id } }, labelCreatedSchema, `issueLabelCreate "${name}"`, signal);
+        if (config.missingLabels === 'refuse') {
+          throw rejected('labels', name, `team ${config.teamKey} has no such label (config.missingLabels is "refuse")`);
+        }
+        const input = { name, teamId: team.id };
+        const what = `issueLabelCreate "${name}"`;
+        const created = await call(labelCreateMutation, { input }, labelCreatedSchema, what, signal);
         const label = created.issueLabelCreate.issueLabel;
         team = { ...team, labels: { nodes: [...team.labels.nodes, label] } };
         memory.team = { context: team, atMs: memory.team?.atMs ?? Date.now() };
         out.push(label);
       }
-      return { ids: out.map((label) => label.id), names: out.map((label) => label.name) };
+      return { ids: out.map((label) => label.id) };
     },
 
     async userId(email, signal) {
