@@ -10,22 +10,30 @@ export const maxQueryComplexity = 10_000;
 /** The complexity of the operation in `document` with `variables`, rounded up. */
 export function queryComplexity(document: DocumentNode, variables: Record<string, unknown>): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const valueOf = (node: ValueNode): unknown => (node.kind === Kind.VARIABLE ? variables[node.name.value] : node.kind === Kind.INT ? Number(node.value) : undefined);
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const valueOf = (node: ValueNode): unknown => {
+    if (node.kind === Kind.VARIABLE) return variables[node.name.value];
+    return node.kind === Kind.INT ? Number(node.value) : undefined;
+  };
 
   function cost(set: SelectionSetNode, seen: ReadonlySet<string>): number {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && !seen.has(fragment.name.value)) total += cost(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+        const name = selection.name.value;
+        if (fragment && !seen.has(name)) total += cost(fragment.selectionSet, new Set([...seen, name]));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         total += cost(selection.selectionSet, seen);
       } else if (!selection.selectionSet) {
         total += selection.name.value === '__typename' ? 0 : 0.1;
       } else {
         const children = cost(selection.selectionSet, seen);
-        const isConnection = selection.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'));
+        const isConnection = selection.selectionSet.selections.some(
+          (s) => s.kind === Kind.FIELD && (s.name.value === 'nodes' || s.name.value === 'edges'),
+        );
         const first = selection.arguments?.find((arg) => arg.name.value === 'first');
         const size = isConnection ? Number((first ? valueOf(first.value) : undefined) ?? 50) : 1;
         total += isConnection ? size * children : 1 + children;
@@ -35,6 +43,8 @@ export function queryComplexity(document: DocumentNode, variables: Record<string
   }
 
   let total = 0;
-  for (const definition of document.definitions) if (definition.kind === Kind.OPERATION_DEFINITION) total += cost(definition.selectionSet, new Set());
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) total += cost(definition.selectionSet, new Set());
+  }
   return Math.ceil(total);
 }

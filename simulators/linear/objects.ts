@@ -7,7 +7,10 @@ import { GraphQLError } from 'graphql';
 import type { LinearStore, SimComment, SimIssue, SimLabel, SimState, SimUser } from './store.ts';
 
 /** A GraphQL error shaped as Linear shapes them (`extensions.type`, `code`, `userPresentableMessage`). */
-export function linearError(message: string, options: { type?: string; code?: string; userMessage?: string } = {}): GraphQLError {
+export function linearError(
+  message: string,
+  options: { type?: string; code?: string; userMessage?: string } = {},
+): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       type: options.type ?? 'invalid input',
@@ -25,6 +28,8 @@ export function notFound(entity: string): GraphQLError {
 
 type Args = Record<string, unknown>;
 type Comparator = Record<string, unknown>;
+/** Whether an entity's field passes the comparator found at `path` of a filter. */
+type FieldTest = (comparator: Comparator, path: string) => boolean;
 
 /** Whether `value` satisfies a Linear comparator (eq, neq, in, nin, gt, gte, lt, lte, null, eqIgnoreCase). */
 function compare(value: unknown, comparator: Comparator, path: string): boolean {
@@ -34,7 +39,7 @@ function compare(value: unknown, comparator: Comparator, path: string): boolean 
       switch (op) {
         case 'eq': return value === operand;
         case 'neq': return value !== operand;
-        case 'eqIgnoreCase': return typeof value === 'string' && typeof operand === 'string' && value.toLowerCase() === operand.toLowerCase();
+        case 'eqIgnoreCase': return String(value).toLowerCase() === String(operand).toLowerCase();
         case 'in': return Array.isArray(operand) && operand.includes(value);
         case 'nin': return Array.isArray(operand) && !operand.includes(value);
         case 'null': return (value === null || value === undefined) === operand;
@@ -53,7 +58,7 @@ function compare(value: unknown, comparator: Comparator, path: string): boolean 
 }
 
 /** Whether `entity` passes `filter`, reading each known key with `fields`. */
-export function matches(filter: unknown, fields: Record<string, (comparator: Comparator, path: string) => boolean>, path = 'filter'): boolean {
+export function matches(filter: unknown, fields: Record<string, FieldTest>, path = 'filter'): boolean {
   if (filter === undefined || filter === null) return true;
   for (const [key, value] of Object.entries(filter as Args)) {
     if (value === undefined || value === null) continue;
@@ -68,7 +73,12 @@ export function matches(filter: unknown, fields: Record<string, (comparator: Com
 export const on = (value: unknown) => (comparator: Comparator, path: string) => compare(value, comparator, path);
 
 /** A Relay connection over `items` (already in order), paged with `first`/`after`. */
-export function connection<T>(items: readonly T[], args: Args, keyOf: (item: T) => string, toObject: (item: T) => object): object {
+export function connection<T>(
+  items: readonly T[],
+  args: Args,
+  keyOf: (item: T) => string,
+  toObject: (item: T) => object,
+): object {
   const first = (args['first'] as number | undefined) ?? 50;
   if (first < 0 || first > 250) throw linearError('first: must be between 0 and 250');
   let start = 0;
@@ -103,8 +113,14 @@ export function createObjects(store: LinearStore) {
     id: store.team.id,
     key: store.team.key,
     name: store.team.name,
-    states: (args: Args) => connection(store.states.filter((s) => matches(args['filter'], { name: (c, p) => compare(s.name, c, p), type: (c, p) => compare(s.type, c, p) })), args, (s) => String(s.position).padStart(6, '0'), state),
-    labels: (args: Args) => connection(store.labels.filter((l) => matches(args['filter'], { name: (c, p) => compare(l.name, c, p) })), args, (l) => l.id, label),
+    states: (args: Args) => {
+      const found = store.states.filter((s) => matches(args['filter'], { name: on(s.name), type: on(s.type) }));
+      return connection(found, args, (s) => String(s.position).padStart(6, '0'), state);
+    },
+    labels: (args: Args) => {
+      const found = store.labels.filter((l) => matches(args['filter'], { name: on(l.name) }));
+      return connection(found, args, (l) => l.id, label);
+    },
     members: (args: Args) => connection(store.users, args, (u) => u.id, user),
   });
   const state = (s: SimState) => ({ ...s, team });
@@ -128,8 +144,14 @@ export function createObjects(store: LinearStore) {
       const found = store.user(i.assigneeId);
       return found ? user(found) : null;
     },
-    labels: (args: Args) => connection(i.labelIds.map((id) => store.label(id)).filter((l) => l !== undefined), args, (l) => l.id, label),
-    comments: (args: Args) => connection([...store.comments.values()].filter((c) => c.issueId === i.id), args, (c) => `${iso(c.createdAt)}|${c.id}`, comment),
+    labels: (args: Args) => {
+      const found = i.labelIds.map((id) => store.label(id)).filter((l) => l !== undefined);
+      return connection(found, args, (l) => l.id, label);
+    },
+    comments: (args: Args) => {
+      const found = [...store.comments.values()].filter((c) => c.issueId === i.id);
+      return connection(found, args, (c) => `${iso(c.createdAt)}|${c.id}`, comment);
+    },
   });
 
   const comment = (c: SimComment) => ({

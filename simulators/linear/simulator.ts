@@ -10,15 +10,27 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildSchema, execute, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { buildSchema, execute, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  internalError,
+  invalidDocument,
+  rateHeaders,
+  rateLimited,
+  tooComplex,
+  unauthenticated,
+  type RateLimitOptions,
+} from './answers.ts';
 import { maxQueryComplexity, queryComplexity } from './complexity.ts';
+import { createActors, personWrite, type PersonIssueEdit } from './person.ts';
 import { createObjects } from './objects.ts';
 import { createRootValue } from './resolvers.ts';
-import { LinearStore, type SimComment, type SimIssue, type SimUser } from './store.ts';
+import { LinearStore, type SimComment, type SimIssue } from './store.ts';
 import { createLinearWebhooks, type LinearWebhooks, type WebhookOptions } from './webhooks.ts';
 
 export type { SentWebhook, WebhookOptions } from './webhooks.ts';
 export type { SimComment, SimIssue } from './store.ts';
+export type { PersonIssueEdit } from './person.ts';
+export type { RateLimitOptions } from './answers.ts';
 
 let schema: GraphQLSchema | undefined;
 
@@ -40,19 +52,6 @@ export interface LinearSimulatorOptions {
   readonly webhooks?: WebhookOptions;
 }
 
-/** What a person does to an issue in Linear's app (names, not ids). */
-export interface PersonIssueEdit {
-  readonly title?: string;
-  readonly description?: string | null;
-  readonly priority?: number;
-  /** Workflow state name. */
-  readonly state?: string;
-  /** Label names (missing ones are created). */
-  readonly labels?: readonly string[];
-  /** Member email, or null to unassign. */
-  readonly assignee?: string | null;
-}
-
 /** An issue as a person sees it. */
 export interface IssueView {
   readonly id: string;
@@ -64,16 +63,6 @@ export interface IssueView {
   readonly labels: string[];
   readonly assignee: string | null;
   readonly updatedAt: string;
-}
-
-/** An injected rate limit. */
-export interface RateLimitOptions {
-  /** 400 (Linear's usual answer) or 429. */
-  readonly status?: 400 | 429;
-  /** When the budget resets, from now. */
-  readonly resetInMs?: number;
-  /** Which budget ran out. */
-  readonly budget?: 'requests' | 'complexity';
 }
 
 /** The running simulator. */
@@ -108,12 +97,12 @@ export interface LinearSimulator {
 /** A simulator with `options`; call `start()`. */
 export function createLinearSimulator(options: LinearSimulatorOptions = {}): LinearSimulator {
   const apiKey = options.apiKey ?? 'lin_api_simulated_key';
-  const store = new LinearStore(options.teamKey ?? 'ENG', options.users ?? [{ name: 'Ann Person', email: 'ann@example.com' }]);
+  const users = options.users ?? [{ name: 'Ann Person', email: 'ann@example.com' }];
+  const store = new LinearStore(options.teamKey ?? 'ENG', users);
   for (const label of options.labels ?? ['bug', 'feature']) store.addLabel(label);
-  const person = (store.users[1] ?? store.users[0]) as SimUser;
-  let actor = store.viewerId;
-  const objects = createObjects(store);
-  const rootValue = createRootValue(store, objects, () => actor);
+  const actors = createActors(store);
+  const person = actors.person;
+  const rootValue = createRootValue(store, createObjects(store), () => actors.current());
   const webhooks = createLinearWebhooks(store.organizationId, (listener) => store.onChange(listener));
   webhooks.configure(options.webhooks ?? {});
   const calls = new Map<string, number>();
@@ -123,30 +112,6 @@ export function createLinearSimulator(options: LinearSimulatorOptions = {}): Lin
   let requestsRemaining = 5000;
   let server: Server | undefined;
   let apiUrl = '';
-
-  const asPerson = <T>(work: () => T): T => {
-    actor = person.id;
-    try {
-      return work();
-    } finally {
-      actor = store.viewerId;
-    }
-  };
-
-  function rateHeaders(complexity: number, limited?: RateLimitOptions): Record<string, string> {
-    const now = Date.now();
-    const requestsReset = limited?.budget !== 'complexity' && limited ? now + (limited.resetInMs ?? 1000) : now + 3_600_000;
-    const complexityReset = limited?.budget === 'complexity' ? now + (limited.resetInMs ?? 1000) : now + 3_600_000;
-    return {
-      'x-ratelimit-requests-limit': '5000',
-      'x-ratelimit-requests-remaining': limited && limited.budget !== 'complexity' ? '0' : String(requestsRemaining),
-      'x-ratelimit-requests-reset': String(requestsReset),
-      'x-complexity': String(complexity),
-      'x-ratelimit-complexity-limit': '3000000',
-      'x-ratelimit-complexity-remaining': limited?.budget === 'complexity' ? '0' : '2999000',
-      'x-ratelimit-complexity-reset': String(complexityReset),
-    };
-  }
 
   function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -167,40 +132,30 @@ export function createLinearSimulator(options: LinearSimulatorOptions = {}): Lin
     for await (const chunk of request) chunks.push(chunk as Buffer);
     if (request.method !== 'POST') return send(response, 405, { errors: [{ message: 'Use POST' }] });
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
+    let document: DocumentNode;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
-    } catch {
-      return send(response, 400, { errors: [{ message: 'Body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
-    }
-    let document: DocumentNode | undefined;
-    try {
       document = parse(String(body.query ?? ''));
     } catch (error) {
       count(undefined);
-      return send(response, 400, { errors: [{ message: (error as Error).message, extensions: { code: 'GRAPHQL_PARSE_FAILED', type: 'graphql error' } }] });
+      return send(response, 400, invalidDocument([(error as Error).message], 'GRAPHQL_PARSE_FAILED'));
     }
     const { mutation } = count(document);
-    if (request.headers.authorization !== apiKey) {
-      return send(response, 400, {
-        errors: [{ message: 'Authentication required, not authenticated', extensions: { type: 'authentication error', code: 'AUTHENTICATION_ERROR', userError: true, userPresentableMessage: 'You need to authenticate to access this operation.' } }],
-      });
-    }
+    if (request.headers.authorization !== apiKey) return send(response, 400, unauthenticated);
     const limited = rateLimits.shift();
-    if (limited) {
-      return send(response, limited.status ?? 400, {
-        errors: [{ message: 'Rate limit exceeded', extensions: { code: 'RATELIMITED', userPresentableMessage: 'Rate limit exceeded. Please try again later.' } }],
-      }, rateHeaders(0, limited));
-    }
+    if (limited) return send(response, limited.status ?? 400, rateLimited, rateHeaders(0, 0, limited));
     const failure = failures.shift();
-    if (failure !== undefined) return send(response, failure, { errors: [{ message: 'Internal server error', extensions: { type: 'internal error', code: 'INTERNAL_SERVER_ERROR' } }] });
-    const variables = (typeof body.variables === 'object' && body.variables !== null ? body.variables : {}) as Record<string, unknown>;
+    if (failure !== undefined) return send(response, failure, internalError);
+    const given = body.variables;
+    const variables = (typeof given === 'object' && given !== null ? given : {}) as Record<string, unknown>;
     const problems = validate(linearSchema(), document);
-    if (problems.length > 0) return send(response, 400, { errors: problems.map((p) => ({ message: p.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', type: 'graphql error' } })) });
+    if (problems.length > 0) {
+      return send(response, 400, invalidDocument(problems.map((p) => p.message), 'GRAPHQL_VALIDATION_FAILED'));
+    }
     const complexity = queryComplexity(document, variables);
+    const headers = rateHeaders(complexity, requestsRemaining);
     if (complexity > maxQueryComplexity) {
-      return send(response, 400, {
-        errors: [{ message: 'Query too complex', extensions: { type: 'invalid input', code: 'INVALID_INPUT', userError: true, userPresentableMessage: `Query too complex: complexity ${complexity} exceeds the limit of ${maxQueryComplexity}.` } }],
-      }, rateHeaders(complexity));
+      return send(response, 400, tooComplex(complexity, maxQueryComplexity), headers);
     }
     requestsRemaining = Math.max(0, requestsRemaining - 1);
     const result = await execute({
@@ -216,27 +171,8 @@ export function createLinearSimulator(options: LinearSimulatorOptions = {}): Lin
       response.end('<html><body>504 Gateway Time-out</body></html>');
       return;
     }
-    const errors = result.errors?.map((error: GraphQLError) => error.toJSON());
-    send(response, 200, { data: result.data ?? null, ...(errors ? { errors } : {}) }, rateHeaders(complexity));
-  }
-
-  function labelIds(names: readonly string[]): string[] {
-    return names.map((name) => (store.labels.find((l) => l.name.toLowerCase() === name.toLowerCase()) ?? store.addLabel(name)).id);
-  }
-
-  function write(edit: PersonIssueEdit) {
-    const state = edit.state === undefined ? undefined : store.states.find((s) => s.name === edit.state);
-    if (edit.state !== undefined && !state) throw new Error(`no state named ${edit.state}`);
-    const assignee = edit.assignee === undefined || edit.assignee === null ? edit.assignee : store.users.find((u) => u.email === edit.assignee)?.id;
-    if (assignee === undefined && typeof edit.assignee === 'string') throw new Error(`no member with email ${edit.assignee}`);
-    return {
-      ...(edit.title === undefined ? {} : { title: edit.title }),
-      ...(edit.description === undefined ? {} : { description: edit.description }),
-      ...(edit.priority === undefined ? {} : { priority: edit.priority }),
-      ...(state ? { stateId: state.id } : {}),
-      ...(edit.labels === undefined ? {} : { labelIds: labelIds(edit.labels) }),
-      ...(assignee === undefined ? {} : { assigneeId: assignee }),
-    };
+    const errors = result.errors?.map((error) => error.toJSON());
+    send(response, 200, { data: result.data ?? null, ...(errors ? { errors } : {}) }, headers);
   }
 
   const must = (id: string): SimIssue => {
@@ -244,11 +180,18 @@ export function createLinearSimulator(options: LinearSimulatorOptions = {}): Lin
     if (!issue) throw new Error(`no issue ${id}`);
     return issue;
   };
+  const comment = (id: string): SimComment => {
+    const found = store.comments.get(id);
+    if (!found) throw new Error(`no comment ${id}`);
+    return found;
+  };
 
   return {
     async start() {
       server = createServer((request, response) => {
-        handle(request, response).catch((error: unknown) => send(response, 500, { errors: [{ message: String(error) }] }));
+        handle(request, response).catch((error: unknown) => {
+          send(response, 500, { errors: [{ message: String(error) }] });
+        });
       });
       await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
       apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -277,24 +220,18 @@ export function createLinearSimulator(options: LinearSimulatorOptions = {}): Lin
     loseNextAnswers(n) {
       lostAnswers += n;
     },
-    personCreate: (edit) => asPerson(() => store.createIssue({ ...write(edit), title: edit.title }, person.id)),
-    personEdit: (id, edit) => asPerson(() => store.updateIssue(must(id), write(edit), person.id)),
-    personRemove: (id) => asPerson(() => store.removeIssue(must(id), person.id)),
-    personComment: (issueId, body) => asPerson(() => store.createComment({ issueId: must(issueId).id, body }, person.id)),
-    personEditComment(id, body) {
-      const comment = store.comments.get(id);
-      if (!comment) throw new Error(`no comment ${id}`);
-      asPerson(() => store.updateComment(comment, body, person.id));
-    },
-    personDeleteComment(id) {
-      const comment = store.comments.get(id);
-      if (!comment) throw new Error(`no comment ${id}`);
-      asPerson(() => store.deleteComment(comment, person.id));
-    },
+    personCreate: (edit) =>
+      actors.asPerson(() => store.createIssue({ ...personWrite(store, edit), title: edit.title }, person.id)),
+    personEdit: (id, edit) => actors.asPerson(() => store.updateIssue(must(id), personWrite(store, edit), person.id)),
+    personRemove: (id) => actors.asPerson(() => store.removeIssue(must(id), person.id)),
+    personComment: (issueId, body) =>
+      actors.asPerson(() => store.createComment({ issueId: must(issueId).id, body }, person.id)),
+    personEditComment: (id, body) => actors.asPerson(() => store.updateComment(comment(id), body, person.id)),
+    personDeleteComment: (id) => actors.asPerson(() => store.deleteComment(comment(id), person.id)),
     seed(n, fields = (index) => ({ title: `Seeded issue ${index + 1}` })) {
       return Array.from({ length: n }, (_, index) => {
         const edit = fields(index);
-        return store.createIssue({ ...write(edit), title: edit.title }, person.id, false);
+        return store.createIssue({ ...personWrite(store, edit), title: edit.title }, person.id, false);
       });
     },
     issue(id) {

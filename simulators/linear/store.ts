@@ -4,9 +4,21 @@
 // the data change event Linear would send (webhooks.ts turns it into a signed delivery).
 
 import { randomUUID } from 'node:crypto';
+import { commentData, issueData } from './payloads.ts';
 
-export interface SimState { readonly id: string; readonly name: string; readonly type: string; readonly position: number; readonly color: string }
-export interface SimLabel { readonly id: string; readonly name: string; readonly color: string; readonly teamId: string | null }
+export interface SimState {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly position: number;
+  readonly color: string;
+}
+export interface SimLabel {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly teamId: string | null;
+}
 export interface SimUser { readonly id: string; readonly name: string; readonly email: string }
 export interface SimTeam { readonly id: string; readonly key: string; readonly name: string }
 
@@ -67,7 +79,7 @@ const defaultStates: ReadonlyArray<Omit<SimState, 'id'>> = [
   { name: 'Canceled', type: 'canceled', position: 5, color: '#95a2b3' },
 ];
 
-const priorityLabels = ['No priority', 'Urgent', 'High', 'Medium', 'Low'];
+type Changes = Record<string, unknown>;
 
 /** The simulated workspace. */
 export class LinearStore {
@@ -88,7 +100,8 @@ export class LinearStore {
   constructor(teamKey: string, users: ReadonlyArray<{ name: string; email: string }>) {
     this.team = { id: randomUUID(), key: teamKey, name: `Team ${teamKey}` };
     this.states = defaultStates.map((state) => ({ ...state, id: randomUUID() }));
-    this.users = [{ name: 'Lockstep bot', email: 'bot@example.com' }, ...users].map((user) => ({ ...user, id: randomUUID() }));
+    const members = [{ name: 'Lockstep bot', email: 'bot@example.com' }, ...users];
+    this.users = members.map((user) => ({ ...user, id: randomUUID() }));
     this.viewerId = (this.users[0] as SimUser).id;
   }
 
@@ -128,7 +141,7 @@ export class LinearStore {
     return label;
   }
 
-  createIssue(write: IssueWrite & { readonly id?: string; readonly title: string }, actorId: string, notify = true): SimIssue {
+  createIssue(write: IssueWrite & { readonly id?: string; readonly title: string }, actorId: string, notify = true) {
     const at = this.tick();
     const unstarted = this.states.find((state) => state.type === 'unstarted') as SimState;
     const issue: SimIssue = {
@@ -146,7 +159,7 @@ export class LinearStore {
       updatedAt: at,
     };
     this.issues.set(issue.id, issue);
-    if (notify) this.emit({ type: 'Issue', action: 'create', entityId: issue.id, actorId, data: this.issueData(issue), url: this.issueUrl(issue) });
+    if (notify) this.emitIssue(issue, 'create', actorId);
     return issue;
   }
 
@@ -166,18 +179,26 @@ export class LinearStore {
     if (Object.keys(updatedFrom).length === 0) return;
     updatedFrom['updatedAt'] = new Date(issue.updatedAt).toISOString();
     issue.updatedAt = this.tick();
-    this.emit({ type: 'Issue', action: 'update', entityId: issue.id, actorId, updatedFrom, data: this.issueData(issue), url: this.issueUrl(issue) });
+    this.emitIssue(issue, 'update', actorId, updatedFrom);
   }
 
   removeIssue(issue: SimIssue, actorId: string): void {
     this.issues.delete(issue.id);
     issue.updatedAt = this.tick();
-    this.emit({ type: 'Issue', action: 'remove', entityId: issue.id, actorId, data: this.issueData(issue), url: this.issueUrl(issue) });
+    this.emitIssue(issue, 'remove', actorId);
   }
 
-  createComment(input: { readonly id?: string; readonly issueId: string; readonly body: string }, actorId: string): SimComment {
+  createComment(input: { readonly id?: string; readonly issueId: string; readonly body: string }, actorId: string) {
     const at = this.tick();
-    const comment: SimComment = { id: input.id ?? randomUUID(), issueId: input.issueId, body: input.body, userId: actorId, createdAt: at, updatedAt: at, editedAt: null };
+    const comment: SimComment = {
+      id: input.id ?? randomUUID(),
+      issueId: input.issueId,
+      body: input.body,
+      userId: actorId,
+      createdAt: at,
+      updatedAt: at,
+      editedAt: null,
+    };
     this.comments.set(comment.id, comment);
     this.emitComment(comment, 'create', actorId);
     return comment;
@@ -198,54 +219,18 @@ export class LinearStore {
     this.emitComment(comment, 'remove', actorId);
   }
 
-  /** The issue as `IssueWebhookPayload` (the fields Linear sends; see test samples). */
-  issueData(issue: SimIssue): Record<string, unknown> {
-    const state = this.state(issue.stateId) as SimState;
-    const assignee = this.user(issue.assigneeId);
-    return {
-      id: issue.id,
-      createdAt: new Date(issue.createdAt).toISOString(),
-      updatedAt: new Date(issue.updatedAt).toISOString(),
-      number: issue.number,
-      title: issue.title,
-      description: issue.description,
-      priority: issue.priority,
-      priorityLabel: priorityLabels[issue.priority] ?? 'No priority',
-      sortOrder: -issue.number,
-      labelIds: [...issue.labelIds],
-      teamId: issue.teamId,
-      previousIdentifiers: [],
-      creatorId: issue.creatorId,
-      assigneeId: issue.assigneeId,
-      stateId: issue.stateId,
-      identifier: this.identifier(issue),
-      url: this.issueUrl(issue),
-      state: { id: state.id, color: state.color, name: state.name, type: state.type },
-      team: { ...this.team },
-      ...(assignee ? { assignee: { id: assignee.id, name: assignee.name, email: assignee.email, url: `https://linear.app/${this.urlKey}/profiles/${assignee.id}` } } : {}),
-      subscriberIds: [issue.creatorId],
-      labels: issue.labelIds.map((id) => this.label(id)).filter((label) => label !== undefined).map((label) => ({ id: label.id, color: label.color, name: label.name })),
-      reactionData: [],
-    };
+  private emitIssue(issue: SimIssue, action: SimChange['action'], actorId: string, updatedFrom?: Changes): void {
+    const data = issueData(this, issue);
+    const change = { type: 'Issue' as const, action, entityId: issue.id, actorId, data, url: this.issueUrl(issue) };
+    this.emit(updatedFrom ? { ...change, updatedFrom } : change);
   }
 
-  private emitComment(comment: SimComment, action: SimChange['action'], actorId: string, updatedFrom?: Record<string, unknown>): void {
+  private emitComment(comment: SimComment, action: SimChange['action'], actorId: string, updatedFrom?: Changes): void {
     const issue = this.issues.get(comment.issueId);
-    const user = this.user(comment.userId);
-    const data: Record<string, unknown> = {
-      id: comment.id,
-      createdAt: new Date(comment.createdAt).toISOString(),
-      updatedAt: new Date(comment.updatedAt).toISOString(),
-      body: comment.body,
-      issueId: comment.issueId,
-      userId: comment.userId,
-      ...(comment.editedAt === null ? {} : { editedAt: new Date(comment.editedAt).toISOString() }),
-      reactionData: [],
-      ...(issue ? { issue: { id: issue.id, title: issue.title, identifier: this.identifier(issue), teamId: issue.teamId, team: { ...this.team }, url: this.issueUrl(issue) } } : {}),
-      ...(user ? { user: { id: user.id, name: user.name, email: user.email } } : {}),
-    };
     const url = issue ? `${this.issueUrl(issue)}#comment-${comment.id.slice(0, 8)}` : '';
-    this.emit({ type: 'Comment', action, entityId: comment.id, actorId, data, url, ...(updatedFrom ? { updatedFrom } : {}) });
+    const data = commentData(this, comment);
+    const change = { type: 'Comment' as const, action, entityId: comment.id, actorId, data, url };
+    this.emit(updatedFrom ? { ...change, updatedFrom } : change);
   }
 
   private emit(change: SimChange): void {

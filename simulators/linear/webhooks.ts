@@ -47,7 +47,10 @@ export interface LinearWebhooks {
 }
 
 /** A sender for the changes of `onChange`, with the organisation's id in every body. */
-export function createLinearWebhooks(organizationId: string, onChange: (listener: (change: SimChange) => void) => void): LinearWebhooks {
+export function createLinearWebhooks(
+  organizationId: string,
+  onChange: (listener: (change: SimChange) => void) => void,
+): LinearWebhooks {
   let options: WebhookOptions = {};
   const webhookId = randomUUID();
   const deliveries: SentWebhook[] = [];
@@ -117,7 +120,8 @@ export function createLinearWebhooks(organizationId: string, onChange: (listener
   }
 
   onChange((change) => {
-    const delivery: SentWebhook = { id: randomUUID(), type: change.type, action: change.action, entityId: change.entityId, body: undefined, statuses: [] };
+    const { type, action, entityId } = change;
+    const delivery: SentWebhook = { id: randomUUID(), type, action, entityId, body: undefined, statuses: [] };
     changes.set(delivery.id, change);
     deliveries.push(delivery);
     if (options.hold) held.push(delivery);
