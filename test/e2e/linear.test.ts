@@ -11,7 +11,21 @@ const suite = useLockstep({ LOCKSTEP_PUSH_BACKOFF_MS: '100' });
 let linear: LinearSimulator;
 let project: ConnectedLinear;
 
-const TICKET = `query($id: ID!) { ticket(id: $id) { id title description status priority assignee labels mappings { externalId errors { field direction message } } openConflicts { id field } } }`;
+const TICKET = `query($id: ID!) { ticket(id: $id) {
+  id title description status priority assignee labels
+  mappings { externalId errors { field direction message } }
+  openConflicts { id field }
+} }`;
+const CREATE = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }`;
+const UPDATE = `mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }`;
+const LINK = `mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`;
+const START = `mutation($p: ID!) { startSync(input: { projectId: $p, kind: INITIAL }) { session { id } } }`;
+const SESSION = `query($id: ID!) { syncSession(id: $id) { status created } }`;
+const PAUSE = `mutation($id: ID!) { pauseExternalProject(id: $id) { project { status } } }`;
+const RESUME = `mutation($id: ID!) { resumeExternalProject(id: $id) { project { status } } }`;
+const RESOLVE = `mutation($c: ID!, $v: JSON!) {
+  resolveConflict(input: { conflictId: $c, value: $v }) { conflict { status } }
+}`;
 interface TicketView {
   id: string;
   title: string;
@@ -27,15 +41,15 @@ interface TicketView {
 const admin = () => suite.lockstep.admin;
 const read = async (id: string) => (await admin().run<{ ticket: TicketView }>(TICKET, { id })).ticket;
 const create = async (input: Record<string, unknown>) =>
-  (await admin().run<{ createTicket: { ticket: { id: string } } }>(`mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }`, { input })).createTicket.ticket.id;
-const update = (id: string, fields: Record<string, unknown>) =>
-  admin().run(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }`, { input: { id, ...fields } });
+  (await admin().run<{ createTicket: { ticket: { id: string } } }>(CREATE, { input })).createTicket.ticket.id;
+const update = (id: string, fields: Record<string, unknown>) => admin().run(UPDATE, { input: { id, ...fields } });
 const settle = (ms = 800) => new Promise((resolve) => setTimeout(resolve, ms));
 const calls = (key: string) => linear.calls.get(key) ?? 0;
 
 async function linkedIssue(input: Record<string, unknown>): Promise<{ id: string; issueId: string; jobId: string }> {
   const id = await create(input);
-  const linked = await admin().run<{ linkTicket: { pushJob: { id: string } } }>(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, { input: { ticketId: id, projectId: project.id } });
+  const link = { ticketId: id, projectId: project.id };
+  const linked = await admin().run<{ linkTicket: { pushJob: { id: string } } }>(LINK, { input: link });
   const ticket = await eventually(() => read(id), (t) => t.mappings.length === 1);
   await linear.webhooks.settled();
   await settle(300);
@@ -43,10 +57,10 @@ async function linkedIssue(input: Record<string, unknown>): Promise<{ id: string
 }
 
 const startSync = async () =>
-  (await admin().run<{ startSync: { session: { id: string } } }>(`mutation($p: ID!) { startSync(input: { projectId: $p, kind: INITIAL }) { session { id } } }`, { p: project.id })).startSync.session.id;
+  (await admin().run<{ startSync: { session: { id: string } } }>(START, { p: project.id })).startSync.session.id;
 const sessionDone = (sessionId: string) =>
   eventually(
-    () => admin().run<{ syncSession: { status: string; created: number } }>(`query($id: ID!) { syncSession(id: $id) { status created } }`, { id: sessionId }),
+    () => admin().run<{ syncSession: { status: string; created: number } }>(SESSION, { id: sessionId }),
     (r) => r.syncSession.status !== 'RUNNING',
     30_000,
   );
@@ -64,11 +78,14 @@ afterAll(async () => {
 describe('Linear', () => {
   it('tests the connection on connect: a refused key and an unknown team are named', async () => {
     const config = { teamKey: 'ENG', apiUrl: linear.apiUrl };
-    const refused = await admin().request(CONNECT, { input: { name: 'Bad key', kind: 'LINEAR', direction: 'PUSH', config, credentials: { apiKey: 'lin_api_wrong' } } });
+    const connect = (name: string, config: Record<string, unknown>, apiKey: string) =>
+      admin().request(CONNECT, { input: { name, kind: 'LINEAR', direction: 'PUSH', config, credentials: { apiKey } } });
+    const refused = await connect('Bad key', config, 'lin_api_wrong');
     expect(refused.errors?.[0]?.message).toMatch(/connection test failed: the credentials were refused/);
-    const missing = await admin().request(CONNECT, { input: { name: 'No team', kind: 'LINEAR', direction: 'PUSH', config: { ...config, teamKey: 'NOPE' }, credentials: { apiKey: linear.apiKey } } });
-    expect(missing.errors?.[0]?.message).toMatch(/connection test failed: the configured project or resource was not found/);
-    const invalid = await admin().request(CONNECT, { input: { name: 'Bad config', kind: 'LINEAR', direction: 'PUSH', config: { teamKey: 'E-N-G' }, credentials: { apiKey: 'k' } } });
+    const missing = await connect('No team', { ...config, teamKey: 'NOPE' }, linear.apiKey);
+    const notFound = /connection test failed: the configured project or resource was not found/;
+    expect(missing.errors?.[0]?.message).toMatch(notFound);
+    const invalid = await connect('Bad config', { teamKey: 'E-N-G' }, 'k');
     expect(invalid.errors?.[0]?.message).toMatch(/config\.teamKey/);
   });
 
@@ -78,17 +95,31 @@ describe('Linear', () => {
     expect(first.syncSession).toMatchObject({ status: 'COMPLETED', created: 3 });
     const second = await sessionDone(await startSync());
     expect(second.syncSession).toMatchObject({ status: 'COMPLETED', created: 0 });
-    const imported = await admin().run<{ tickets: { edges: Array<{ node: { status: string; priority: string; labels: string[] } }> } }>(
+    type Imported = { status: string; priority: string; labels: string[] };
+    const imported = await admin().run<{ tickets: { edges: Array<{ node: Imported }> } }>(
       `{ tickets(first: 20, filter: { text: "Imported issue" }) { edges { node { status priority labels } } } }`,
     );
-    expect(imported.tickets.edges.map((e) => e.node)).toEqual(Array(3).fill({ status: 'IN_PROGRESS', priority: 'P3', labels: ['infra'] }));
+    const expected = { status: 'IN_PROGRESS', priority: 'P3', labels: ['infra'] };
+    expect(imported.tickets.edges.map((e) => e.node)).toEqual(Array(3).fill(expected));
   });
 
   it('creates the issue under an id chosen from the push, with every mapped field', async () => {
-    const { issueId, jobId } = await linkedIssue({ title: 'Payments are failing', description: 'Card **declined** for EU users', priority: 'P1', labels: ['bug', 'payments'], assignee: 'ann', status: 'IN_PROGRESS' });
+    const { issueId, jobId } = await linkedIssue({
+      title: 'Payments are failing',
+      description: 'Card **declined** for EU users',
+      priority: 'P1',
+      labels: ['bug', 'payments'],
+      assignee: 'ann',
+      status: 'IN_PROGRESS',
+    });
     expect(issueId).toBe(chosenUuid('issue', project.id, jobId));
     expect(linear.issue(issueId)).toMatchObject({
-      title: 'Payments are failing', description: 'Card **declined** for EU users', priority: 1, state: 'In Progress', labels: ['bug', 'payments'], assignee: 'ann@example.com',
+      title: 'Payments are failing',
+      description: 'Card **declined** for EU users',
+      priority: 1,
+      state: 'In Progress',
+      labels: ['bug', 'payments'],
+      assignee: 'ann@example.com',
     });
   });
 
@@ -97,24 +128,31 @@ describe('Linear', () => {
     const { id, issueId } = await linkedIssue({ title: 'Answer lost on the way back' });
     const made = [...linear.store.issues.values()].filter((issue) => issue.title === 'Answer lost on the way back');
     expect(made.map((issue) => issue.id)).toEqual([issueId]);
-    const found = await admin().run<{ tickets: { edges: Array<{ node: { id: string } }> } }>(`{ tickets(first: 50, filter: { text: "Answer lost" }) { edges { node { id } } } }`);
+    const query = `{ tickets(first: 50, filter: { text: "Answer lost" }) { edges { node { id } } } }`;
+    const found = await admin().run<{ tickets: { edges: Array<{ node: { id: string } }> } }>(query);
     expect(found.tickets.edges.map((e) => e.node.id)).toEqual([id]);
   });
 
   it('sends a hub edit to Linear, and its echo changes nothing', async () => {
     const { id, issueId } = await linkedIssue({ title: 'Search is slow' });
     await update(id, { title: 'Search is slow for EU users', status: 'RESOLVED', priority: 'P5', labels: ['infra'] });
-    await eventually(async () => linear.issue(issueId), (issue) => issue?.state === 'Done' && issue.title === 'Search is slow for EU users');
+    const arrived = (issue: ReturnType<LinearSimulator['issue']>) =>
+      issue?.state === 'Done' && issue.title === 'Search is slow for EU users';
+    await eventually(async () => linear.issue(issueId), arrived);
     expect(linear.issue(issueId)).toMatchObject({ priority: 0, labels: ['infra'] });
     await linear.webhooks.settled();
     await settle();
-    expect(await read(id)).toMatchObject({ title: 'Search is slow for EU users', status: 'RESOLVED', priority: 'P5', labels: ['infra'], openConflicts: [] });
+    const ticket = await read(id);
+    expect(ticket).toMatchObject({ title: 'Search is slow for EU users', status: 'RESOLVED', priority: 'P5' });
+    expect(ticket.labels).toEqual(['infra']);
+    expect(ticket.openConflicts).toEqual([]);
   });
 
   it('applies a change made in Linear through its signed webhook, without writing it back', async () => {
     const { id, issueId } = await linkedIssue({ title: 'Cache stampede' });
     linear.resetCalls();
-    linear.personEdit(issueId, { title: 'Cache stampede on deploy', state: 'Canceled', priority: 2, labels: ['bug'], assignee: 'ann@example.com' });
+    const edit = { title: 'Cache stampede on deploy', state: 'Canceled', priority: 2, labels: ['bug'] };
+    linear.personEdit(issueId, { ...edit, assignee: 'ann@example.com' });
     const ticket = await eventually(() => read(id), (t) => t.title === 'Cache stampede on deploy');
     expect(ticket).toMatchObject({ status: 'CLOSED', priority: 'P2', labels: ['bug'], assignee: 'ann' });
     await settle();
@@ -123,17 +161,17 @@ describe('Linear', () => {
 
   it('turns concurrent edits into a conflict whose resolution reaches Linear', async () => {
     const { id, issueId } = await linkedIssue({ title: 'Flaky deploys' });
-    await admin().run(`mutation($id: ID!) { pauseExternalProject(id: $id) { project { status } } }`, { id: project.id });
+    await admin().run(PAUSE, { id: project.id });
     linear.webhooks.configure({ hold: true });
     await update(id, { title: 'Flaky deploys (hub)' });
     linear.personEdit(issueId, { title: 'Flaky deploys (linear)' });
     linear.webhooks.configure({ hold: false });
     await linear.webhooks.release();
-    await admin().run(`mutation($id: ID!) { resumeExternalProject(id: $id) { project { status } } }`, { id: project.id });
+    await admin().run(RESUME, { id: project.id });
     const conflicted = await eventually(() => read(id), (t) => t.openConflicts.length === 1);
     expect(conflicted.openConflicts[0]?.field).toBe('title');
     expect(linear.issue(issueId)?.title).toBe('Flaky deploys (linear)');
-    await admin().run(`mutation($c: ID!) { resolveConflict(input: { conflictId: $c, value: "Flaky deploys (agreed)" }) { conflict { status } } }`, { c: conflicted.openConflicts[0]?.id });
+    await admin().run(RESOLVE, { c: conflicted.openConflicts[0]?.id, v: 'Flaky deploys (agreed)' });
     await eventually(async () => linear.issue(issueId)?.title, (title) => title === 'Flaky deploys (agreed)');
   });
 
@@ -154,8 +192,10 @@ describe('Linear', () => {
   });
 
   it('refuses a bad signature and a stale webhookTimestamp with 401, and a malformed body with 400', async () => {
-    const body = (stamp: number) => JSON.stringify({ action: 'update', type: 'Issue', data: { id: 'x' }, webhookTimestamp: stamp });
-    expect((await postLinearWebhook(project, body(Date.now()), { 'linear-signature': '0'.repeat(64) })).status).toBe(401);
+    const body = (stamp: number) =>
+      JSON.stringify({ action: 'update', type: 'Issue', data: { id: 'x' }, webhookTimestamp: stamp });
+    const forged = await postLinearWebhook(project, body(Date.now()), { 'linear-signature': '0'.repeat(64) });
+    expect(forged.status).toBe(401);
     expect((await postLinearWebhook(project, body(Date.now() - 120_000))).status).toBe(401);
     const malformed = await postLinearWebhook(project, body(Date.now()));
     expect(malformed.status).toBe(400);
@@ -167,8 +207,21 @@ describe('Linear', () => {
     const view = linear.issue(issueId);
     const stamp = new Date(Date.now() + 1_000).toISOString();
     const body = JSON.stringify({
-      action: 'update', type: 'Issue', createdAt: stamp, webhookTimestamp: Date.now(), url: 'https://linear.app/acme/issue/ENG-1',
-      data: { id: issueId, title: 'Repeated once', priority: view?.priority, updatedAt: stamp, labels: [], labelIds: [], assigneeId: null, state: { id: 's', name: 'Todo', type: 'unstarted' } },
+      action: 'update',
+      type: 'Issue',
+      createdAt: stamp,
+      webhookTimestamp: Date.now(),
+      url: 'https://linear.app/acme/issue/ENG-1',
+      data: {
+        id: issueId,
+        title: 'Repeated once',
+        priority: view?.priority,
+        updatedAt: stamp,
+        labels: [],
+        labelIds: [],
+        assigneeId: null,
+        state: { id: 's', name: 'Todo', type: 'unstarted' },
+      },
     });
     const headers = { 'linear-delivery': crypto.randomUUID() };
     const first = await postLinearWebhook(project, body, headers);

@@ -12,10 +12,16 @@ export interface ConnectedLinear {
   readonly webhookSecret: string;
 }
 
-export const CONNECT = `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id status webhookUrl webhookSecret } } }`;
+export const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
+  connectExternalProject(input: $input) { project { id status webhookUrl webhookSecret } }
+}`;
 
 /** Connects team `teamKey` of `linear` (bidirectional); `input` adds or overrides fields. */
-export async function connectLinear(admin: GraphQLClient, linear: LinearSimulator, input: Record<string, unknown> = {}): Promise<ConnectedLinear> {
+export async function connectLinear(
+  admin: GraphQLClient,
+  linear: LinearSimulator,
+  input: Record<string, unknown> = {},
+): Promise<ConnectedLinear> {
   const connected = await admin.run<{ connectExternalProject: { project: ConnectedLinear } }>(CONNECT, {
     input: {
       name: 'Linear',
@@ -32,7 +38,11 @@ export async function connectLinear(admin: GraphQLClient, linear: LinearSimulato
 }
 
 /** Posts `body` to the project's webhook URL signed as Linear signs (or with `signature`). */
-export function postLinearWebhook(project: ConnectedLinear, body: string, headers: Record<string, string> = {}): Promise<Response> {
+export function postLinearWebhook(
+  project: ConnectedLinear,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(project.webhookUrl, {
     method: 'POST',
     headers: {

@@ -7,9 +7,16 @@ import { commentCreated, commentUpdated, issueCreated, issueUpdated } from './sa
 const secret = 'whsec-linear';
 const config = { teamKey: 'POR', userMap: { mor: 'mor@example.com' } };
 
-function delivery(body: unknown, headers: Record<string, string> = {}, query: Record<string, string> = {}): { headers: Record<string, string>; query: Record<string, string>; rawBody: Uint8Array } {
+interface Delivery {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  rawBody: Uint8Array;
+}
+
+function delivery(body: unknown, headers: Record<string, string> = {}, query: Record<string, string> = {}): Delivery {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  return { headers: { 'linear-delivery': '3c9b1f7a-0000-4000-8000-000000000001', ...headers }, query, rawBody: new TextEncoder().encode(raw) };
+  const deliveryId = '3c9b1f7a-0000-4000-8000-000000000001';
+  return { headers: { 'linear-delivery': deliveryId, ...headers }, query, rawBody: new TextEncoder().encode(raw) };
 }
 
 function signed(body: object, nowMs = Date.now()) {
@@ -37,8 +44,10 @@ describe('Linear deliveries: verification', () => {
     const good = signed(issueCreated);
     expect(verifyLinearDelivery(good, ['other'])).toBe(false);
     expect(verifyLinearDelivery({ ...good, headers: {} }, [secret])).toBe(false);
-    expect(verifyLinearDelivery({ ...good, headers: { 'linear-signature': `sha256=${good.headers['linear-signature']}` } }, [secret])).toBe(false);
-    const tampered = { ...good, rawBody: new TextEncoder().encode(JSON.stringify({ ...issueCreated, webhookTimestamp: Date.now(), url: 'x' })) };
+    const prefixed = { ...good, headers: { 'linear-signature': `sha256=${good.headers['linear-signature']}` } };
+    expect(verifyLinearDelivery(prefixed, [secret])).toBe(false);
+    const other = JSON.stringify({ ...issueCreated, webhookTimestamp: Date.now(), url: 'x' });
+    const tampered = { ...good, rawBody: new TextEncoder().encode(other) };
     expect(verifyLinearDelivery(tampered, [secret])).toBe(false);
   });
 
@@ -48,7 +57,8 @@ describe('Linear deliveries: verification', () => {
     expect(verifyLinearDelivery(signed(issueCreated, now - 61_000), [secret], now)).toBe(false);
     expect(verifyLinearDelivery(signed(issueCreated, now + 61_000), [secret], now)).toBe(false);
     const raw = JSON.stringify({ ...issueCreated, webhookTimestamp: undefined });
-    expect(verifyLinearDelivery(delivery(raw, { 'linear-signature': hmacSha256Hex(secret, raw) }), [secret])).toBe(false);
+    const unstamped = delivery(raw, { 'linear-signature': hmacSha256Hex(secret, raw) });
+    expect(verifyLinearDelivery(unstamped, [secret])).toBe(false);
   });
 
   it('accepts ?secret= in place of a signature, with the same replay guard', () => {
@@ -78,8 +88,10 @@ describe('Linear deliveries: parsing', () => {
 
   it('ignores issues of other teams, and event types it does not mirror', () => {
     expect(parseLinearDelivery(delivery(issueUpdated), config).items).toEqual([]);
-    expect(parseLinearDelivery(delivery(issueUpdated), { teamKey: 'LIN' }).items[0]?.fields).toMatchObject({ status: 'open', assignee: null });
-    expect(parseLinearDelivery(delivery({ ...issueCreated, type: 'Reaction', data: { emoji: '+1' } }), config)).toMatchObject({ items: [] });
+    const ofLin = parseLinearDelivery(delivery(issueUpdated), { teamKey: 'LIN' });
+    expect(ofLin.items[0]?.fields).toMatchObject({ status: 'open', assignee: null });
+    const reaction = { ...issueCreated, type: 'Reaction', data: { emoji: '+1' } };
+    expect(parseLinearDelivery(delivery(reaction), config)).toMatchObject({ items: [] });
   });
 
   it('reads a removal as a deletion ordered after the last change', () => {
@@ -89,7 +101,8 @@ describe('Linear deliveries: parsing', () => {
   });
 
   it('reports a state and a priority it cannot map as mapping errors, keeping the rest', () => {
-    const odd = { ...issueCreated, data: { ...issueCreated.data, priority: 7, state: { id: 's', name: 'Parked', type: 'paused' } } };
+    const state = { id: 's', name: 'Parked', type: 'paused' };
+    const odd = { ...issueCreated, data: { ...issueCreated.data, priority: 7, state } };
     const item = parseLinearDelivery(delivery(odd), config).items[0];
     expect(item?.fields).toEqual({ title: 'New issue again', description: '', labels: [] });
     expect(item?.mappingErrors?.map((e) => e.field)).toEqual(['status', 'priority']);
@@ -108,7 +121,8 @@ describe('Linear deliveries: parsing', () => {
       },
     ]);
     expect(parseLinearDelivery(delivery(commentUpdated), lin).comments?.[0]?.body).toMatch(/again$/);
-    expect(parseLinearDelivery(delivery({ ...commentUpdated, action: 'remove' }), lin).comments?.[0]).toMatchObject({ deleted: true, body: '' });
+    const removed = parseLinearDelivery(delivery({ ...commentUpdated, action: 'remove' }), lin);
+    expect(removed.comments?.[0]).toMatchObject({ deleted: true, body: '' });
     expect(parseLinearDelivery(delivery(commentCreated), lin).items).toEqual([]);
   });
 
@@ -117,6 +131,7 @@ describe('Linear deliveries: parsing', () => {
     expect(problem({ type: 'Issue', action: 'create', data: {} })).toMatch(/webhookTimestamp/);
     expect(problem({ ...issueCreated, action: 'archive' })).toMatch(/action: must be one of create, update, remove/);
     expect(problem({ ...issueCreated, data: { ...issueCreated.data, title: 42 } })).toMatch(/data\.title/);
-    expect(problem({ ...commentCreated, data: { ...commentCreated.data, updatedAt: 'yesterday' } })).toMatch(/data\.updatedAt: must be an ISO 8601 timestamp/);
+    const undated = { ...commentCreated, data: { ...commentCreated.data, updatedAt: 'yesterday' } };
+    expect(problem(undated)).toMatch(/data\.updatedAt: must be an ISO 8601 timestamp/);
   });
 });

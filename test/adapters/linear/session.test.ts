@@ -42,15 +42,34 @@ describe('Linear session', () => {
 
   it('creates an issue under an id derived from the delivery, mapping every field', async () => {
     const result = await session.createItem(
-      request('job-1', { title: 'Checkout fails', description: 'Steps:\n\n1. pay', status: 'in_progress', priority: 'p2', labels: ['Bug', 'payments'], assignee: 'ann' }),
+      request('job-1', {
+        title: 'Checkout fails',
+        description: 'Steps:\n\n1. pay',
+        status: 'in_progress',
+        priority: 'p2',
+        labels: ['Bug', 'payments'],
+        assignee: 'ann',
+      }),
     );
     expect(result.externalId).toBe(chosenUuid('issue', 'p-linear', 'job-1'));
     expect(linear.issue(result.externalId as string)).toMatchObject({
-      title: 'Checkout fails', description: 'Steps:\n\n1. pay', state: 'In Progress', priority: 2, labels: ['bug', 'payments'], assignee: 'ann@example.com',
+      title: 'Checkout fails',
+      description: 'Steps:\n\n1. pay',
+      state: 'In Progress',
+      priority: 2,
+      labels: ['bug', 'payments'],
+      assignee: 'ann@example.com',
     });
     expect(result.reportedValues).toEqual({ labels: ['bug', 'payments'] });
     const item = await session.fetchItem(result.externalId as string);
-    expect(item?.fields).toEqual({ title: 'Checkout fails', description: 'Steps:\n\n1. pay', status: 'in_progress', priority: 'p2', labels: ['bug', 'payments'], assignee: 'ann' });
+    expect(item?.fields).toEqual({
+      title: 'Checkout fails',
+      description: 'Steps:\n\n1. pay',
+      status: 'in_progress',
+      priority: 'p2',
+      labels: ['bug', 'payments'],
+      assignee: 'ann',
+    });
     expect(item?.orderingKey).toBe(result.orderingKey);
   });
 
@@ -71,10 +90,12 @@ describe('Linear session', () => {
     await session.updateItem(id, request('u-1', { status: 'resolved', priority: 'p5', assignee: null }));
     expect(linear.issue(id)).toMatchObject({ state: 'Done', priority: 0, assignee: null, title: 'To update' });
     expect(linear.calls.get('mutation issueUpdate')).toBe(1);
-    expect((await failure(session.updateItem(id, request('u-2', { assignee: 'zoe' })))).message).toMatch(/config\.userMap/);
+    const unknownUser = await failure(session.updateItem(id, request('u-2', { assignee: 'zoe' })));
+    expect(unknownUser.message).toMatch(/config\.userMap/);
     expect((await failure(session.updateItem(id, request('u-3', { status: 'blocked' })))).kind).toBe('rejected');
     const refusing = connector.open(settings({ missingLabels: 'refuse' }));
-    expect((await failure(refusing.updateItem(id, request('u-4', { labels: ['brand-new'] })))).message).toMatch(/missingLabels/);
+    const newLabel = await failure(refusing.updateItem(id, request('u-4', { labels: ['brand-new'] })));
+    expect(newLabel.message).toMatch(/missingLabels/);
     expect(await session.fetchItem('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
@@ -114,13 +135,15 @@ describe('Linear session', () => {
     const base = { ticketId: 't', commentId: 'c-1', author: 'ann', createdAtMs: 1, updatedAtMs: 1 };
     const posted = await comments.post(externalId as string, { ...base, deliveryId: 'cj-1', body: 'First **words**' });
     expect(posted.externalId).toBe(chosenUuid('comment', 'p-linear', 'cj-1'));
-    const retried = await comments.post(externalId as string, { ...base, deliveryId: 'cj-1', body: 'First **words**', retry: true });
+    const again = { ...base, deliveryId: 'cj-1', body: 'First **words**', retry: true };
+    const retried = await comments.post(externalId as string, again);
     expect(retried.externalId).toBe(posted.externalId);
     await comments.edit(externalId as string, posted.externalId, { ...base, deliveryId: 'cj-2', body: 'Edited' });
     expect((await comments.fetch?.(externalId as string, posted.externalId))?.body).toBe('Edited');
     await comments.remove(externalId as string, posted.externalId, { ...base, deliveryId: 'cj-3', body: '' });
     await comments.remove(externalId as string, posted.externalId, { ...base, deliveryId: 'cj-3', body: '' });
     expect(await comments.fetch?.(externalId as string, posted.externalId)).toBeNull();
-    expect((await failure(comments.edit(externalId as string, posted.externalId, { ...base, deliveryId: 'cj-4', body: 'x' }))).kind).toBe('not_found');
+    const gone = comments.edit(externalId as string, posted.externalId, { ...base, deliveryId: 'cj-4', body: 'x' });
+    expect((await failure(gone)).kind).toBe('not_found');
   });
 });

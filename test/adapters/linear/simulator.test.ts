@@ -23,7 +23,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  linear.webhooks.configure({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, secret: 'hook-secret' });
+  const port = (receiver.address() as AddressInfo).port;
+  linear.webhooks.configure({ url: `http://127.0.0.1:${port}/hook`, secret: 'hook-secret' });
 });
 
 afterAll(async () => {
@@ -35,9 +36,12 @@ describe('Linear simulator', () => {
   const client = () => new LinearClient({ apiKey: linear.apiKey, apiUrl: linear.apiUrl });
 
   it('validates documents against Linear\'s schema', async () => {
-    const answer = await client().client.rawRequest<{ viewer: { email: string } }, Record<string, never>>('query { viewer { email } }', {});
+    type Viewer = { viewer: { email: string } };
+    const answer = await client().client.rawRequest<Viewer, Record<string, never>>('query { viewer { email } }', {});
     expect(answer.data?.viewer.email).toBe('bot@example.com');
-    const wrong = await client().client.rawRequest('query { viewer { shoeSize } }', {}).catch((error: unknown) => error as Error);
+    const wrong = await client()
+      .client.rawRequest('query { viewer { shoeSize } }', {})
+      .catch((error: unknown) => error as Error);
     expect(String(wrong)).toMatch(/Cannot query field "shoeSize" on type "User"/);
   });
 
@@ -57,7 +61,10 @@ describe('Linear simulator', () => {
     expect(connector.verifyDelivery(inbound, ['hook-secret'])).toBe(true);
     expect(connector.verifyDelivery(inbound, ['other-secret'])).toBe(false);
     const parsed = connector.parseDelivery(inbound, { teamKey: 'OPS' });
-    expect(parsed.items[0]).toMatchObject({ externalId: issue.id, fields: { title: 'From a person', status: 'in_progress', priority: 'p1', labels: ['bug'], assignee: null } });
+    expect(parsed.items[0]).toMatchObject({
+      externalId: issue.id,
+      fields: { title: 'From a person', status: 'in_progress', priority: 'p1', labels: ['bug'], assignee: null },
+    });
   });
 
   it('holds deliveries until released, newest first when asked', async () => {
