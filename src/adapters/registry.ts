@@ -8,6 +8,7 @@ import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
 import { createLinearConnector } from './linear/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
+import { createServiceNowConnector } from './servicenow/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -24,6 +25,7 @@ function builtInConnectors(): Connector[] {
     createJiraConnector(),
     createLinearConnector(),
     createPeerConnector(),
+    createServiceNowConnector(),
   ];
 }
 

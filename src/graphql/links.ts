@@ -58,7 +58,7 @@ const MappingRef = builder.objectRef<SyncMapping>('TicketMapping').implement({
 });
 
 const PushJobStatusEnum = builder.enumType('PushJobStatus', {
-  values: { PENDING: { value: 'pending' }, DELIVERED: { value: 'delivered' }, DEAD: { value: 'dead' } } as const,
+  values: { PENDING: { value: 'pending' }, DELIVERED: { value: 'delivered' }, DEAD: { value: 'dead' }, SUPERSEDED: { value: 'superseded' } } as const,
 });
 
 const PushJobRef = builder.objectRef<PushJob>('PushJob').implement({

@@ -243,16 +243,17 @@ describe('inbound', () => {
   it('stores a delivery posted twice at the same moment once, answering 202 to both', async () => {
     const { externalId } = await linkedTicket('Sent twice at once');
     const deliveryId = `twin-${Date.now()}`;
-    const statuses = await Promise.all([1, 2, 3].map(() => send(externalId, { title: 'Only once' }, { deliveryId, updatedAt: '2031-01-01T00:00:00Z' })));
+    const statuses = await Promise.all([1, 2, 3].map(() => send(externalId, { title: 'Only once' }, { deliveryId, updatedAt: new Date().toISOString() })));
     expect(statuses).toEqual([202, 202, 202]);
     expect(await query(env.databaseUrl, 'select id from inbox where delivery_id = $1', [deliveryId])).toHaveLength(1);
   });
 
   it('never lets an older delivery overwrite a newer one', async () => {
     const { id, externalId } = await linkedTicket('Reordered');
-    expect(await send(externalId, { title: 'Newer' }, { updatedAt: '2030-01-01T10:00:02Z' })).toBe(202);
+    const now = Date.now();
+    expect(await send(externalId, { title: 'Newer' }, { updatedAt: new Date(now + 2_000).toISOString() })).toBe(202);
     await eventually(() => readTicket(id), (t) => t.title === 'Newer');
-    expect(await send(externalId, { title: 'Older' }, { updatedAt: '2030-01-01T10:00:01Z' })).toBe(202);
+    expect(await send(externalId, { title: 'Older' }, { updatedAt: new Date(now + 1_000).toISOString() })).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect((await readTicket(id)).title).toBe('Newer');
   });

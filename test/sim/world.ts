@@ -1,5 +1,7 @@
 // The simulated world of the convergence suite: one hub (the real domain code: Ticket, SyncMapping,
-// applyExternalReport, startPushes) and 1-4 external replicas that are plain in-memory stores. The
+// applyExternalReport, startPushes) and 1-4 external replicas that are plain in-memory stores
+// without conditional writes (like Jira or GitHub: a write always lands), so the hub reads a side
+// before writing to it, as the push worker does (precondition.ts). The
 // world runs a schedule of steps and keeps the ground truth the properties are checked against:
 // which edits each replica's current value accounts for, every delivery the hub processed (to
 // replay), and how many pushes landed on each side.
@@ -11,6 +13,7 @@ import { applyExternalReport } from '#domain/sync/apply-external.ts';
 import type { ClassifyOptions, ExternalReport } from '#domain/sync/classify.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import type { ProjectPolicy } from '#domain/sync/policy.ts';
+import { movedSinceBase, writePrecondition } from '#domain/sync/precondition.ts';
 import { startPushes } from '#domain/sync/push-plan.ts';
 import { Ticket, type WriteContext } from '#domain/ticket/ticket.ts';
 import type { MirroredField } from '#domain/ticket/fields.ts';
@@ -19,6 +22,11 @@ export const simFields = ['title', 'description', 'status', 'priority', 'assigne
 export type SimField = (typeof simFields)[number];
 
 export type PushOutcome = 'ok' | 'fail' | 'lost_ack';
+
+/** The classifier's test-only switches, plus `readBeforeWrite: false` to write without the precondition check. */
+export interface WorldOptions extends ClassifyOptions {
+  readonly readBeforeWrite?: boolean;
+}
 
 /** One step of a schedule; `pick`/`choice` index into whatever exists when the step runs. */
 export type Step =
@@ -67,9 +75,9 @@ export class World {
   userChanges = 0;
   now = 1_000_000;
   private ids = 0;
-  private readonly options: ClassifyOptions;
+  private readonly options: WorldOptions;
 
-  constructor(setups: readonly SideSetup[], options: ClassifyOptions = {}) {
+  constructor(setups: readonly SideSetup[], options: WorldOptions = {}) {
     this.options = options;
     this.ticket = Ticket.create({ ...initial, labels: [...initial.labels] }, this.hub()).ticket;
     this.hubKnows = emptyKnowledge();
@@ -197,12 +205,33 @@ export class World {
 
   push(index: number, outcomes: readonly PushOutcome[]): number {
     const side = this.sides[index] as Side;
+    const plan = startPushes(this.ticket, side.mapping, side.policy);
+    if (plan.length === 0) return 0;
+    if (this.options.readBeforeWrite ?? true) {
+      // The side holds a change the hub has not seen: the push gives way, and what was read is
+      // applied as a report (the field's strategy decides); the next round plans again.
+      const current = Object.fromEntries(simFields.map((field) => [field, side.store[field].value]));
+      if (movedSinceBase(writePrecondition(side.mapping, plan), plan, current).length > 0) {
+        for (const push of plan) side.mapping.recordPushFailed(push.field);
+        this.reconcile(index);
+        return 0;
+      }
+      // The read saw each field at its base: whatever the side did to it since (A-B-A) nets out,
+      // and the hub has now observed that state.
+      for (const push of plan) for (const id of side.knows[push.field as SimField]) this.hubKnows[push.field as SimField].add(id);
+    }
     let landed = 0;
-    startPushes(this.ticket, side.mapping, side.policy).forEach((push, i) => {
+    plan.forEach((push, i) => {
       const field = push.field as SimField;
       const outcome = outcomes[i % Math.max(outcomes.length, 1)] ?? 'ok';
-      if (outcome === 'fail' || side.store[field].key !== (push.ifOrderingKey ?? 0)) {
+      if (outcome === 'fail') {
         side.mapping.recordPushFailed(field);
+        return;
+      }
+      if (JSON.stringify(side.store[field].value) === JSON.stringify(push.value)) {
+        // The side already holds the value (a person set it too): nothing changes there, both edits count.
+        for (const id of this.hubKnows[field]) side.knows[field].add(id);
+        if (outcome === 'ok') side.mapping.recordPushAcknowledged(field, side.store[field].key);
         return;
       }
       side.knows[field] = new Set(this.hubKnows[field]);

@@ -101,7 +101,8 @@ function open(settings: ConnectionSettings): ConnectorSession {
 export function createPeerConnector(): Connector {
   return {
     kind: 'lockstep_peer',
-    capabilities: { receivesWebhooks: true, canFetch: true, canCreate: true, canUpdate: true, syncModes: ['webhook'], mirrorsComments: true },
+    // A peer merges what we send by version vectors, so a concurrent write there is kept, never overwritten.
+    capabilities: { receivesWebhooks: true, canFetch: true, canCreate: true, canUpdate: true, syncModes: ['webhook'], mirrorsComments: true, conditionalWrites: true },
     parseConfig: (config) => parseSettings(configSchema as z.ZodType<Record<string, string>>, config, 'config'),
     parseCredentials: (credentials) => parseSettings(credentialsSchema, credentials, 'credentials'),
     verifyDelivery: (delivery: InboundDelivery, secrets) => verifySignedDelivery(delivery, 'x-lockstep-signature', secrets),

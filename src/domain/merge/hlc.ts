@@ -12,6 +12,15 @@ export interface Hlc {
   readonly node: ReplicaId;
 }
 
+/** How far ahead of local time a remote timestamp may pull this clock (a clock far ahead does not drag ours). */
+export const maxClockDriftMs = 5 * 60_000;
+
+/** `remote` with its wall time held to at most `maxClockDriftMs` past `nowMs`. */
+export function boundedRemote(remote: Hlc, nowMs: number): Hlc {
+  const limit = nowMs + maxClockDriftMs;
+  return remote.wall > limit ? { wall: limit, logical: 0, node: remote.node } : remote;
+}
+
 /** The clock before any event, for `node`. */
 export function initialHlc(node: ReplicaId): Hlc {
   return { wall: 0, logical: 0, node };
@@ -23,8 +32,9 @@ export function tick(last: Hlc, nowMs: number, node: ReplicaId = last.node): Hlc
   return { wall: last.wall, logical: last.logical + 1, node };
 }
 
-/** Receiving `remote` at `nowMs`: strictly after both `last` and `remote`. */
-export function receive(last: Hlc, remote: Hlc, nowMs: number, node: ReplicaId = last.node): Hlc {
+/** Receiving `remote` at `nowMs`: strictly after both `last` and `remote` (held to the drift bound). */
+export function receive(last: Hlc, received: Hlc, nowMs: number, node: ReplicaId = last.node): Hlc {
+  const remote = boundedRemote(received, nowMs);
   const wall = Math.max(last.wall, remote.wall, nowMs);
   let logical = 0;
   if (wall === last.wall && wall === remote.wall) logical = Math.max(last.logical, remote.logical) + 1;

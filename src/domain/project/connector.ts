@@ -123,9 +123,10 @@ export interface ConnectorCapabilities {
   /** Comments are mirrored both ways (sessions then offer `comments`); absent means no. */
   readonly mirrorsComments?: boolean;
   /**
-   * The side refuses a write whose `precondition.orderingKey` is no longer current (a version
-   * precondition), throwing PreconditionFailed. Without it, the engine reads the item before each
-   * update (`fetchItem`, when `canFetch`) and compares it with the precondition's base values.
+   * The side settles concurrent writes itself: a version precondition (a write whose
+   * `precondition` is no longer current throws PreconditionFailed) or a causal merge (a peer hub's
+   * version vectors). Without it, the engine reads the item before each update (`fetchItem`, when
+   * `canFetch`) and compares it with the precondition's base values.
    */
   readonly conditionalWrites?: boolean;
 }

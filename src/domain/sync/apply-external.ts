@@ -106,7 +106,12 @@ export function applyExternalReport(
       ticket.writeField(field, remote, seen);
       const chosen = decision.kind === 'keep_local' ? local.value : decision.value;
       const settled = ticket.issue({ replica: ctx.hub, actor: `strategy:${strategy}` }, ctx.nowMs);
-      record(ticket.writeField(field, { value: chosen, ...settled }, ticket.clock.vector), settled.at);
+      ticket.writeField(field, { value: chosen, ...settled }, ticket.clock.vector);
+      // The side's value is in the history even when it did not win: it arrived, then the strategy settled.
+      const arrived: FieldChange = { field, from: local.value, to: remote.value, origin: remote.origin };
+      const decided: FieldChange = { field, from: remote.value, to: ticket.fieldValue(field), origin: settled.origin };
+      const changes = [arrived, decided].filter((change) => !jsonEquals(change.from, change.to));
+      if (changes.length > 0) events.push(ticket.updatedEvent(changes, settled.at));
       return { kind: 'concurrent', decision: decision.kind, events };
     }
     case 'manual': {

@@ -8,7 +8,7 @@ import { ConflictMismatch, FieldHeldByConflict, InvalidTicketInput, InvalidVersi
 import { Conflict, type ConflictCandidate, type ConflictStrategy } from '../conflict/conflict.ts';
 import type { DomainEvent, FieldChange, TicketSnapshot } from '../events.ts';
 import { jsonEquals, type JsonValue } from '../json.ts';
-import { hlcToIso, initialHlc, receive, tick, type Hlc } from '../merge/hlc.ts';
+import { boundedRemote, hlcToIso, initialHlc, receive, tick, type Hlc } from '../merge/hlc.ts';
 import {
   createRegister,
   hasSiblings,
@@ -221,7 +221,7 @@ export class Ticket {
     const next = remote ? receive(this.clock.hlc, remote, nowMs, hub) : tick(this.clock.hlc, nowMs, hub);
     this.clock = { vector: withDot(this.clock.vector, dot), hlc: next };
     this.updatedAt = new Date(Math.max(nowMs, this.createdAt.getTime()));
-    const at = remote ?? { ...next, node: origin.replica };
+    const at = remote ? boundedRemote(remote, nowMs) : { ...next, node: origin.replica };
     return { dot, at, origin };
   }
 

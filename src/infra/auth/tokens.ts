@@ -87,14 +87,14 @@ export function createTokenStore(orm: MikroORM): TokenStore {
     },
     async bootstrapAdmin(configured) {
       const em = orm.em.fork();
-      if (configured) {
-        const existing = await em.findOne(ApiToken, { tokenHash: hashToken(configured) });
-        if (!existing) await insert(em, 'LOCKSTEP_ADMIN_TOKEN', 'admin', configured);
-        return undefined;
-      }
       return em.transactional(async (tx) => {
-        // One generated admin per database, even when several processes start together.
+        // One admin row per database, even when several processes start together.
         await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [BOOTSTRAP_NAME], 'run', tx.getTransactionContext());
+        if (configured) {
+          const existing = await tx.findOne(ApiToken, { tokenHash: hashToken(configured) });
+          if (!existing) await insert(tx, 'LOCKSTEP_ADMIN_TOKEN', 'admin', configured);
+          return undefined;
+        }
         const admins = await tx.count(ApiToken, { role: 'admin', revokedAt: null });
         if (admins > 0) return undefined;
         const token = generateToken();

@@ -1,9 +1,12 @@
 // A durable JetStream consumer driving one worker. The durable name is shared by every Lockstep
 // process, so each message goes to one of them; a handler answers `done` (ack) or asks to be
 // tried again later (nak with a delay), and a crash before the ack means redelivery. Handlers
-// must therefore be idempotent — they check state in PostgreSQL before acting.
+// must therefore be idempotent — they check state in PostgreSQL before acting. Messages run
+// concurrently within per-key limits (one project's hanging system never holds the others), and
+// a message whose handler keeps throwing is parked after a few tries instead of going round forever.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '#infra/logger.ts';
+import { createKeyedLimiter, type KeyedLimits } from './keyed-limiter.ts';
 import type { NatsLink } from './nats-link.ts';
 
 /** What a handler decided about one message. */
@@ -17,6 +20,12 @@ export interface DurableConsumerOptions {
   readonly subject: string;
   readonly handle: (payload: Record<string, unknown>, deliveryCount: number) => Promise<Outcome>;
   readonly logger: Logger;
+  /** Run messages concurrently: at most `total` at once, `perKey` per key (default: one at a time). */
+  readonly concurrency?: KeyedLimits & { readonly keyOf: (payload: Record<string, unknown>) => string };
+  /** Consecutive throws after which a message is parked (default 5). */
+  readonly maxFailures?: number;
+  /** Records a message that kept failing (e.g. the job becomes dead with its error); it is then acknowledged. */
+  readonly park?: (payload: Record<string, unknown>, error: unknown) => Promise<void>;
 }
 
 /** A running consumer loop. */
@@ -25,27 +34,67 @@ export interface RunningConsumer {
 }
 
 const ACK_WAIT_NS = 60 * 1_000_000_000;
+/** JetStream's own bound on deliveries of a message; PostgreSQL stays the truth (the sweeper re-sends). */
+const MAX_DELIVER = 100;
 
 /** Creates (or reuses) the durable consumer and feeds its messages to `handle` until stopped. */
 export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptions): RunningConsumer {
   const stopped = new AbortController();
   let closeCurrent: (() => Promise<unknown>) | undefined;
 
-  async function handleOne(message: JsMsg): Promise<void> {
-    let outcome: Outcome;
-    // Long work (a sync session) keeps telling JetStream it is alive, so it is not redelivered meanwhile.
-    const alive = setInterval(() => message.working(), ACK_WAIT_NS / 3 / 1_000_000);
+  const limiter = createKeyedLimiter(options.concurrency ?? { total: 1, perKey: 1 });
+  const keyOf = options.concurrency?.keyOf ?? (() => 'all');
+  const maxFailures = options.maxFailures ?? 5;
+  /** Consecutive throws per stream sequence, in this process. */
+  const failures = new Map<number, number>();
+  /** Messages taken but not yet answered; the loop stops pulling above `backlog`. */
+  const backlog = Math.max(16, (options.concurrency?.total ?? 1) * 8);
+  let taken = 0;
+  let onAnswered: (() => void) | undefined;
+
+  async function decide(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
+    const seq = message.seq;
     try {
-      outcome = await options.handle(message.json<Record<string, unknown>>(), message.info.deliveryCount);
+      const outcome = await options.handle(payload, message.info.deliveryCount);
+      failures.delete(seq);
+      return outcome;
     } catch (error) {
-      const delay = Math.min(500 * 2 ** Math.min(message.info.deliveryCount, 6), 30_000);
+      const failed = (failures.get(seq) ?? 0) + 1;
+      failures.set(seq, failed);
+      if (failed >= maxFailures && options.park) {
+        options.logger.error({ err: error, subject: message.subject, failures: failed }, 'worker kept failing; message parked');
+        failures.delete(seq);
+        await options.park(payload, error).catch((parkError: unknown) => options.logger.error({ err: parkError }, 'parking failed'));
+        return 'done';
+      }
+      const delay = Math.min(500 * 2 ** Math.min(failed, 6), 30_000);
       options.logger.error({ err: error, subject: message.subject, attempt: message.info.deliveryCount }, 'worker failed; will retry');
-      outcome = { retryInMs: delay };
+      return { retryInMs: delay };
+    }
+  }
+
+  async function handleOne(message: JsMsg): Promise<void> {
+    // Queued or running, the message tells JetStream it is alive, so it is not redelivered meanwhile.
+    const alive = setInterval(() => message.working(), ACK_WAIT_NS / 3 / 1_000_000);
+    let outcome: Outcome;
+    try {
+      const payload = message.json<Record<string, unknown>>();
+      outcome = await limiter.run(keyOf(payload), () => decide(message, payload));
+    } catch (error) {
+      options.logger.error({ err: error, subject: message.subject }, 'unreadable message dropped');
+      outcome = 'done';
     } finally {
       clearInterval(alive);
     }
     if (outcome === 'done') message.ack();
     else message.nak(Math.max(10, Math.round(outcome.retryInMs)));
+    taken -= 1;
+    onAnswered?.();
+  }
+
+  /** Waits until fewer than `backlog` messages are taken and unanswered. */
+  async function roomForMore(): Promise<void> {
+    while (taken >= backlog) await new Promise<void>((resolve) => (onAnswered = resolve));
   }
 
   const loop = (async () => {
@@ -54,7 +103,12 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
         const nc = await nats.ready;
         const jsm = await jetstreamManager(nc);
         try {
-          await jsm.consumers.info(options.stream, options.durable);
+          const info = await jsm.consumers.info(options.stream, options.durable);
+          if (info.config.max_deliver !== MAX_DELIVER) {
+            await jsm.consumers
+              .update(options.stream, options.durable, { max_deliver: MAX_DELIVER })
+              .catch((error: unknown) => options.logger.warn({ err: error }, 'could not bound redeliveries of an existing consumer'));
+          }
         } catch {
           await jsm.consumers.add(options.stream, {
             durable_name: options.durable,
@@ -62,7 +116,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
             ack_policy: AckPolicy.Explicit,
             deliver_policy: DeliverPolicy.All,
             ack_wait: ACK_WAIT_NS,
-            max_deliver: -1,
+            max_deliver: MAX_DELIVER,
           });
         }
         const consumer = await jetstream(nc).consumers.get(options.stream, options.durable);
@@ -70,9 +124,12 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
         closeCurrent = () => messages.close();
         if (stopped.signal.aborted) await messages.close();
         for await (const message of messages) {
-          await handleOne(message);
+          taken += 1;
+          void handleOne(message);
+          await roomForMore();
           if (stopped.signal.aborted) break;
         }
+        await limiter.idle();
       } catch (error) {
         if (stopped.signal.aborted) break;
         options.logger.warn({ err: error, durable: options.durable }, 'consumer interrupted; restarting');
@@ -86,6 +143,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
       stopped.abort();
       await closeCurrent?.();
       await loop;
+      await limiter.idle();
     },
   };
 }

@@ -1,5 +1,6 @@
 // Opens PostgreSQL through MikroORM: creates the database when it is missing and runs the
-// committed migrations, so `npm start` on an empty server just works.
+// committed migrations, so `npm start` on an empty server just works, also when several processes
+// start together (one migrates under an advisory lock, the others then find nothing to do).
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '#infra/logger.ts';
@@ -10,7 +11,25 @@ export type Orm = MikroORM;
 
 /** Connects, creates the database if needed and migrates it to the latest version. */
 export async function openDatabase(databaseUrl: string, logger: Logger): Promise<Orm> {
-  const orm = await MikroORM.init({
+  const orm = await initialise(databaseUrl, logger).catch(async (error: unknown) => {
+    // Two processes creating the database at once: one of them is told it already exists.
+    if (!isDuplicateDatabase(error)) throw error;
+    return initialise(databaseUrl, logger);
+  });
+  const applied = await orm.em.transactional(async (em) => {
+    await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [MIGRATION_LOCK], 'run', em.getTransactionContext());
+    return orm.migrator.up({ transaction: em.getTransactionContext() });
+  });
+  if (applied.length > 0) {
+    logger.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+  }
+  return orm;
+}
+
+const MIGRATION_LOCK = 'lockstep:migrations';
+
+function initialise(databaseUrl: string, logger: Logger): Promise<Orm> {
+  return MikroORM.init({
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
@@ -27,9 +46,9 @@ export async function openDatabase(databaseUrl: string, logger: Logger): Promise
     debug: false,
     logger: (message) => logger.debug({ module: 'mikro-orm' }, message),
   });
-  const applied = await orm.migrator.up();
-  if (applied.length > 0) {
-    logger.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
-  }
-  return orm;
+}
+
+function isDuplicateDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42P04' || /already exists/.test(error instanceof Error ? error.message : '');
 }

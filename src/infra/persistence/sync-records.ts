@@ -30,7 +30,11 @@ export class PushJob {
   operation!: 'create' | 'update' | 'comment';
   fields!: PlannedPush[];
   commentId!: string | null;
-  status!: 'pending' | 'delivered' | 'dead';
+  /** `superseded`: gave way to a change the side made since our base (a new job carries what is left). */
+  status!: 'pending' | 'delivered' | 'dead' | 'superseded';
+  /** The process running the job, and until when; another may take it once the lease expires. */
+  leaseOwner!: string | null;
+  leaseUntil!: Date | null;
   attempts!: number;
   lastError!: string | null;
   nextAttemptAt!: Date;
@@ -115,6 +119,8 @@ export const PushJobSchema = defineEntity({
     fields: p.json<PlannedPush[]>(),
     commentId: p.uuid().$type<string | null>().nullable(),
     status: p.text().$type<PushJob['status']>(),
+    leaseOwner: p.text().$type<string | null>().nullable(),
+    leaseUntil: timestamp().$type<Date | null>().nullable(),
     attempts: p.integer(),
     lastError: p.text().$type<string | null>().nullable(),
     nextAttemptAt: timestamp(),

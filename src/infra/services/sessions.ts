@@ -1,6 +1,9 @@
 // Starting and reading sync sessions. A session is recorded first (with `sync.started` and a
 // `session.requested` message in the same transaction) and run by whichever Lockstep process
-// takes the message; a second start while one of the same kind runs returns the running one.
+// takes the message. At most one runs per project (and one dry run): a second start of the same
+// kind returns the running one, of another kind is refused until it ends.
+import { LockMode } from '@mikro-orm/core';
+import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncSession, type SyncSessionKind } from '#domain/project/sync-session.ts';
 import { BadInputError, NotFoundError } from '#graphql/errors.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -30,8 +33,11 @@ export function createSessionService(uow: UnitOfWork, projects: ProjectService):
       const project = await projects.require(projectId);
       if (!project.isSyncing()) throw new BadInputError(`projectId: project ${project.name} is ${project.status.toUpperCase()}; resume it first`);
       return uow.run(async (em) => {
-        const running = await em.findOne(SyncSession, { projectId, kind, dryRun, status: 'running' });
-        if (running) return { result: running, events: [] };
+        // Starts of one project queue on its row, so two at once never both find none running.
+        await em.findOne(ExternalProject, { id: projectId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        const running = await em.findOne(SyncSession, { projectId, dryRun, status: 'running' });
+        if (running?.kind === kind) return { result: running, events: [] };
+        if (running) throw new BadInputError(`projectId: a ${running.kind.toUpperCase()} sync (session ${running.id}) is running for this project; start another when it ends`);
         const { session, events } = newSession(projectId, kind, dryRun, trigger);
         em.persist(session);
         return { result: session, events };

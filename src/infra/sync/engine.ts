@@ -1,6 +1,7 @@
 // Starts the sync engine's workers in this process: the inbound processor, the push planner and
 // the push worker, each a durable JetStream consumer shared with every other Lockstep process,
-// plus the sweeper. `stop()` lets the message in hand finish.
+// plus the sweeper. Work runs concurrently with a limit per project (per ticket for the planner),
+// so one slow system only ever fills its own slots. `stop()` lets the messages in hand finish.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
 import type { NatsLink } from '#infra/bus/nats-link.ts';
@@ -9,12 +10,24 @@ import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { createInboundWorker } from './inbound-worker.ts';
+import { parkDelivery, parkPushJob, parkSession } from './parking.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
+import { createJobLeases } from './job-lease.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
+
+/** Per-project (per-ticket) concurrency of each worker in one process. */
+const byProject = (payload: Record<string, unknown>) => String(payload['projectId'] ?? 'none');
+const byTicket = (payload: Record<string, unknown>) => String(payload['ticketId'] ?? 'none');
+export const workerConcurrency = {
+  inbound: { total: 8, perKey: 4, keyOf: byProject },
+  planner: { total: 4, perKey: 1, keyOf: byTicket },
+  push: { total: 16, perKey: 4, keyOf: byProject },
+  sessions: { total: 4, perKey: 1, keyOf: byProject },
+} as const;
 
 /** The running engine. */
 export interface SyncEngine {
@@ -37,13 +50,15 @@ export function startSyncEngine(deps: {
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
-  const push = createPushWorker(deps.uow, deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
+  const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'inbound',
       subject: `${p}.events.delivery.*.received`,
-      handle: (payload) => inbound(String(payload['inboxId'])),
+      handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
+      concurrency: workerConcurrency.inbound,
+      park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
       logger: logger.child({ consumer: 'inbound' }),
     }),
     // Ticket changes, and conflict resolutions (which release held fields), both call for a plan.
@@ -63,6 +78,7 @@ export function startSyncEngine(deps: {
           await plan(String(payload['ticketId']));
           return 'done';
         },
+        concurrency: workerConcurrency.planner,
         logger: logger.child({ consumer: durable }),
       }),
     ),
@@ -71,6 +87,8 @@ export function startSyncEngine(deps: {
       durable: 'push',
       subject: `${p}.events.push.*.requested`,
       handle: (payload) => push(String(payload['jobId'])),
+      concurrency: workerConcurrency.push,
+      park: (payload, error) => parkPushJob(deps.uow, String(payload['jobId']), error),
       logger: logger.child({ consumer: 'push' }),
     }),
   ];
@@ -81,6 +99,8 @@ export function startSyncEngine(deps: {
       durable: 'sessions',
       subject: `${p}.events.session.*.requested`,
       handle: (payload) => runSession(String(payload['sessionId'])),
+      concurrency: workerConcurrency.sessions,
+      park: (payload, error) => parkSession(deps.uow, String(payload['sessionId']), error),
       logger: logger.child({ consumer: 'sessions' }),
     }),
   );

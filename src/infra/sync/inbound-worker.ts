@@ -19,11 +19,8 @@ import { applyComments } from './comment-applier.ts';
 import { mirrorsCommentsOf } from './comment-planner.ts';
 import { applyItems } from './item-applier.ts';
 
-/** How long a delivery about an unknown item waits for our own creates to be linked. */
-const createSettleMs = 30_000;
-
 /** Applies one inbox delivery by id; safe to call again. */
-export type DeliveryProcessor = (inboxId: string) => Promise<Outcome>;
+export type DeliveryProcessor = (inboxId: string, deliveryCount?: number) => Promise<Outcome>;
 
 /** The inbound processor over `uow`; `hub` is the hub's replica id. */
 export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, hub: string, logger: Logger): DeliveryProcessor {
@@ -59,7 +56,7 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     );
   }
 
-  return async (inboxId) => {
+  return async (inboxId, deliveryCount = 1) => {
     const em = uow.reader();
     const delivery = await em.findOne(InboxDelivery, { id: inboxId });
     if (!delivery || delivery.status !== 'pending') return 'done';
@@ -72,15 +69,17 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     for (const externalId of reported) {
       unknown += (await em.count(SyncMapping, { projectId: project.id, externalId, status: 'linked' })) === 0 ? 1 : 0;
     }
-    const settling = Date.now() - delivery.receivedAt.getTime() < createSettleMs;
-    if (unknown > 0 && settling) {
+    // However long our create takes, its item is ours: wait while any create of the project is
+    // still pending (it ends delivered, linking the item, or dead), never for a fixed time only.
+    const wait = { retryInMs: Math.min(250 * 2 ** Math.floor(deliveryCount / 8), 4_000) };
+    if (unknown > 0) {
       const creating = await em.count(PushJob, { projectId: project.id, operation: 'create', status: 'pending' });
-      if (creating > 0) return { retryInMs: 250 };
+      if (creating > 0) return wait;
     }
     // Our own comment writes come back as deliveries too: wait until their answers are recorded.
-    if (delivery.comments.length > 0 && settling) {
+    if (delivery.comments.length > 0) {
       const commenting = await em.count(PushJob, { projectId: project.id, operation: 'comment', status: 'pending' });
-      if (commenting > 0) return { retryInMs: 250 };
+      if (commenting > 0) return wait;
     }
 
     // Read before the transaction: a transient failure here retries the delivery later.

@@ -11,6 +11,7 @@ import type { ExternalItem } from '#domain/project/connector.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
 import type { ItemOutcome, PlanEntry } from '#domain/project/sync-session.ts';
 import { applyExternalReport } from '#domain/sync/apply-external.ts';
+import { futureDated, instantOfKey } from '#domain/sync/clock-bound.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPull } from '#domain/sync/policy.ts';
 import type { TicketInput } from '#domain/ticket/fields.ts';
@@ -154,6 +155,16 @@ export async function applyItem(
   events: Array<DomainEvent | EngineEvent>,
 ): Promise<ItemOutcome> {
   const mapping = links.get(item.externalId);
+  const future = item.peerState ? null : futureDated(item, Date.now());
+  if (future) {
+    // Applying it would make every later real report of the item look stale: refuse it, visibly.
+    if (!ctx.dryRun) {
+      const value = new Date(Math.max(item.observedAtMs, instantOfKey(item.orderingKey) ?? 0)).toISOString();
+      const message = `report of ${item.externalId} ${future}`;
+      events.push(recordSyncError(em, { projectId: project.id, ticketId: mapping?.ticketId ?? null, externalId: item.externalId, field: null, value, direction: 'inbound', message, deliveryId: ctx.deliveryId }));
+    }
+    return none;
+  }
   recordProblems(em, project, item, mapping?.ticketId ?? null, ctx, events);
   const peer = item.peerState;
   if (mapping) {

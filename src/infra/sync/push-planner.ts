@@ -14,8 +14,10 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { PushRequested } from './engine-events.ts';
 
+type JobDefaults = 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt' | 'commentId' | 'leaseOwner' | 'leaseUntil';
+
 /** A new pending push job. */
-export function newPushJob(fields: Omit<PushJob, 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt' | 'commentId'> & { commentId?: string }): PushJob {
+export function newPushJob(fields: Omit<PushJob, JobDefaults> & { commentId?: string }): PushJob {
   const now = new Date();
   return Object.assign(new PushJob(), {
     id: newHubId(),
@@ -27,6 +29,8 @@ export function newPushJob(fields: Omit<PushJob, 'id' | 'status' | 'attempts' | 
     createdAt: now,
     updatedAt: now,
     deliveredAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
     ...fields,
   });
 }

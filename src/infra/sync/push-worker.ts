@@ -5,9 +5,18 @@
 // delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
 // when credentials are refused, and end in the dead-letter state after the retry policy's last attempt.
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { JsonValue } from '#domain/json.ts';
-import { ExternalCallError, type ExternalItem, type OutboundResult } from '#domain/project/connector.ts';
+import {
+  ExternalCallError,
+  PreconditionFailed,
+  type ConnectorCapabilities,
+  type ExternalItem,
+  type OutboundRequest,
+  type OutboundResult,
+} from '#domain/project/connector.ts';
+import { movedSinceBase, writePrecondition } from '#domain/sync/precondition.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
@@ -21,6 +30,8 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
+import { giveWay } from './give-way.ts';
+import type { JobLeases } from './job-lease.ts';
 import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -43,11 +54,43 @@ function acknowledge(mapping: SyncMapping, pushes: readonly PlannedPush[], resul
   }
 }
 
+/** Job `job` ends dead with `message` (retryable by hand): a sync error shows it, and its fields are no longer in flight. */
+export async function buryJob(em: EntityManager, job: PushJob, project: ExternalProject, message: string): Promise<DomainEvent> {
+  job.status = 'dead';
+  job.lastError = message;
+  job.updatedAt = new Date();
+  const refused = recordSyncError(em, {
+    projectId: project.id,
+    ticketId: job.ticketId,
+    externalId: null,
+    field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
+    direction: 'outbound',
+    message,
+    deliveryId: job.id,
+  });
+  const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+  if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
+  else for (const push of job.fields) mapping?.recordPushFailed(push.field);
+  return refused;
+}
+
+/** True when the engine must read the side before an update: it can be read and cannot refuse a stale write. */
+function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
+  return capabilities.canFetch && capabilities.conditionalWrites !== true;
+}
+
 /** Runs one push job by id; safe to call again for the same job. */
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
 /** The push worker over `uow`, calling connectors through `projects`. */
-export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retry: RetryPolicy, hub: string, logger: Logger): PushExecutor {
+export function createPushWorker(
+  uow: UnitOfWork,
+  leases: JobLeases,
+  projects: ProjectService,
+  retry: RetryPolicy,
+  hub: string,
+  logger: Logger,
+): PushExecutor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   const pushComment = createCommentPusher(uow, mirrorsComments);
   async function fail(jobId: string, error: unknown): Promise<Outcome> {
@@ -71,19 +114,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
         return { result: { retryInMs: wait }, events: [] };
       }
-      job.status = 'dead';
-      const refused = recordSyncError(em, {
-        projectId: project.id,
-        ticketId: job.ticketId,
-        externalId: null,
-        field: job.operation === 'comment' ? 'comments' : job.fields.length === 1 ? (job.fields[0]?.field ?? null) : null,
-        direction: 'outbound',
-        message,
-        deliveryId: job.id,
-      });
-      const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      if (mapping && project.kind === 'lockstep_peer') failPeerPush(mapping, job.fields.map((push) => push.field));
-      else for (const push of job.fields) mapping?.recordPushFailed(push.field);
+      const refused = await buryJob(em, job, project, message);
       logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [refused] };
     });
@@ -146,7 +177,7 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     });
   }
 
-  return async (jobId) => {
+  async function run(jobId: string, interrupted: boolean): Promise<Outcome> {
     const em = uow.reader();
     const job = await em.findOne(PushJob, { id: jobId });
     if (!job || job.status !== 'pending') return 'done';
@@ -169,19 +200,37 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
     const snapshot: Record<string, JsonValue> = { id: ticket.id };
     for (const field of project.mappedFields) if (full[field] !== undefined) snapshot[field] = full[field];
     const peerState = project.kind === 'lockstep_peer' ? peerTicketState(ticket, project.policy(), hub) : null;
-    const request = {
+    const precondition = job.operation === 'update' && mapping ? writePrecondition(mapping, job.fields, project.policy().compareKeys) : undefined;
+    const request: OutboundRequest = {
       ...(peerState ? { peerState } : {}),
+      ...(precondition ? { precondition } : {}),
       deliveryId: job.id,
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
       ticket: snapshot,
-      retry: job.attempts > 0,
+      retry: job.attempts > 0 || interrupted,
       signal: AbortSignal.timeout(20_000),
     };
+    if (precondition && mapping && readsBeforeWrite(connector.capabilities)) {
+      // A side without conditional writes: what it holds now decides whether we may write.
+      let current: ExternalItem | null;
+      try {
+        current = await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000));
+      } catch (error) {
+        return fail(job.id, error);
+      }
+      const moved = current ? movedSinceBase(precondition, job.fields, current.fields) : [];
+      if (current && moved.length > 0) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved);
+    }
     let result: OutboundResult;
     try {
       result = job.operation === 'create' ? await session.createItem(request) : await session.updateItem(mapping?.externalId ?? '', request);
     } catch (error) {
+      if (error instanceof PreconditionFailed && mapping) {
+        const current = error.current ?? (await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000)).catch(() => null));
+        const moved = current ? movedSinceBase(precondition ?? { orderingKey: null, base: {} }, job.fields, current.fields) : [];
+        if (current) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved.length > 0 ? moved : job.fields.map((p) => p.field));
+      }
       return fail(job.id, error);
     }
     const externalId = result.externalId ?? mapping?.externalId ?? null;
@@ -190,5 +239,16 @@ export function createPushWorker(uow: UnitOfWork, projects: ProjectService, retr
         ? await session.fetchItem(externalId, AbortSignal.timeout(15_000)).catch(() => null)
         : null;
     return succeed(job.id, result, readBack);
+  }
+
+  return async (jobId) => {
+    // One process runs a job at a time: another one's run (a re-sent message) leaves it alone.
+    const lease = await leases.claim(jobId);
+    if (!lease) return 'done';
+    try {
+      return await run(jobId, lease.interrupted);
+    } finally {
+      await lease.release();
+    }
   };
 }

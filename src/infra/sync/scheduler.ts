@@ -2,6 +2,7 @@
 // since the last poll) gets an incremental session. Projects are claimed with FOR UPDATE SKIP
 // LOCKED and stamped in the same transaction, so with many Lockstep processes each poll starts once.
 import { LockMode } from '@mikro-orm/core';
+import { SyncSession } from '#domain/project/sync-session.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -35,6 +36,8 @@ export function startScheduler(uow: UnitOfWork, projects: ProjectService, logger
         const project = await em.findOneOrFail(ExternalProject, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         project.lastPolledAt = new Date();
         if (!projects.connectorOf(project.kind).capabilities.canFetch) continue;
+        // A session already running (an import, a reconcile) covers this round's changes too.
+        if (await em.count(SyncSession, { projectId: id, dryRun: false, status: 'running' })) continue;
         const { session, events: started } = newSession(id, 'incremental', false, 'scheduler');
         em.persist(session);
         events.push(...started);

@@ -1,8 +1,8 @@
 // The engine's safety net. JetStream delivers each engine message at least once, but a message can
 // still be missed (a stream lost with its NATS server, a project paused while its messages went by).
 // PostgreSQL is the truth: every few seconds the sweeper finds pending inbox deliveries and due
-// push jobs of syncing projects that nobody touched recently and sends their messages again.
-// Handlers are idempotent, so a message sent twice is harmless.
+// push jobs of syncing projects that nobody touched recently and whose lease (if any) expired, and
+// sends their messages again. Handlers are idempotent and jobs leased, so a message sent twice is harmless.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -35,6 +35,7 @@ export function startSweeper(orm: MikroORM, uow: UnitOfWork, logger: Logger): Sw
     const jobs = await connection.execute<Array<{ id: string; project_id: string; ticket_id: string }>>(
       `select j.id, j.project_id, j.ticket_id from push_jobs j join external_projects p on p.id = j.project_id
         where j.status = 'pending' and p.status in ('active', 'error')
+          and (j.lease_until is null or j.lease_until < now())
           and j.next_attempt_at < now() - (? * interval '1 millisecond')
           and j.updated_at < now() - (? * interval '1 millisecond')
         order by j.next_attempt_at limit 500`,

@@ -69,7 +69,11 @@ describe('concurrent changes, per strategy', () => {
 
   it('local_wins keeps the hub value and pushes it back to the side', () => {
     const { ticket, mapping, jira, result } = concurrentTitle('local_wins');
-    expect(result).toMatchObject({ kind: 'concurrent', decision: 'keep_local', events: [] });
+    expect(result).toMatchObject({ kind: 'concurrent', decision: 'keep_local' });
+    // The side's value is recorded as arrived and then settled by the strategy, so history keeps it.
+    expect(result.events).toMatchObject([
+      { type: 'ticket.updated', changes: [{ field: 'title', from: 'Hub title', to: 'Jira title' }, { field: 'title', from: 'Jira title', to: 'Hub title' }] },
+    ]);
     expect(ticket.title).toBe('Hub title');
     expect(planPushes(ticket, mapping, jira)).toMatchObject([{ field: 'title', value: 'Hub title', ifOrderingKey: 1 }]);
   });

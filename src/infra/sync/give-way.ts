@@ -1,0 +1,35 @@
+// A push that gives way: the side changed a field we were about to write since the value we last
+// saw there (found by reading the side first, or refused by a side with conditional writes). The
+// job ends `superseded`, what the side holds is applied as a report (the field's strategy decides:
+// a MANUAL conflict, the newer write, a merge) and the planner pushes whatever is still owed.
+import { LockMode } from '@mikro-orm/core';
+import type { DomainEvent } from '#domain/events.ts';
+import { ExternalProject } from '#domain/project/external-project.ts';
+import type { ExternalItem } from '#domain/project/connector.ts';
+import type { FieldKey } from '#domain/ticket/fields.ts';
+import type { Outcome } from '#infra/bus/durable-consumer.ts';
+import { PushJob } from '#infra/persistence/sync-records.ts';
+import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { EngineEvent } from './engine-events.ts';
+import { applyItem, lockLinks } from './item-applier.ts';
+
+/** Ends job `jobId` as superseded by `current` (the item as the side holds it) and applies that. */
+export function giveWay(uow: UnitOfWork, hub: string, jobId: string, current: ExternalItem, moved: readonly FieldKey[]): Promise<Outcome> {
+  return uow.run(async (em) => {
+    const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
+    const project = await em.findOne(ExternalProject, { id: job.projectId });
+    const events: Array<DomainEvent | EngineEvent> = [];
+    const now = new Date();
+    Object.assign(job, { status: 'superseded', updatedAt: now, leaseOwner: null, leaseUntil: null });
+    job.lastError = `gave way: the side changed ${moved.join(', ')} since the value Lockstep last saw there`;
+    if (!project) return { result: 'done' as Outcome, events };
+    const ctx = { hub, deliveryId: `read:${job.id}`, dryRun: false };
+    const links = await lockLinks(em, project, [current], ctx);
+    // Our write never happened: the fields are no longer in flight, and the report is judged
+    // against the base the side had, not against what we meant to send.
+    for (const push of job.fields) links.get(current.externalId)?.recordPushFailed(push.field);
+    await applyItem(em, project, current, links, ctx, events);
+    return { result: 'done' as Outcome, events };
+  });
+}

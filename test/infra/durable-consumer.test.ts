@@ -1,0 +1,90 @@
+// The durable consumer against the real NATS server: a message whose handler keeps throwing is
+// parked once and acknowledged (not redelivered for ever), and messages of different keys run side
+// by side while one key's work hangs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
+import { createNatsLink, type NatsLink } from '#infra/bus/nats-link.ts';
+import { ensureStreams, streamNames } from '#infra/bus/streams.ts';
+import { createLogger } from '#infra/logger.ts';
+import { eventually } from '#test/support/eventually.ts';
+import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
+
+const logger = createLogger('silent');
+let env: TestEnvironment;
+let nats: NatsLink;
+const running: RunningConsumer[] = [];
+
+beforeAll(async () => {
+  env = createTestEnvironment({ natsUrl: inject('natsUrl') });
+  nats = createNatsLink(env.natsUrl, logger);
+  await ensureStreams(await nats.ready, streamNames(env.prefix));
+});
+
+afterAll(async () => {
+  for (const consumer of running) await consumer.stop();
+  await nats.close();
+  await env.cleanup();
+});
+
+const names = () => streamNames(env.prefix);
+const publish = async (subject: string, payload: Record<string, string>) => jetstream(await nats.ready).publish(`${env.prefix}.${subject}`, JSON.stringify(payload));
+
+describe('durable consumer', () => {
+  it('parks a message whose handler keeps throwing, once, and acknowledges it', async () => {
+    let calls = 0;
+    const parked: Array<Record<string, unknown>> = [];
+    running.push(
+      runDurableConsumer(nats, {
+        stream: names().events,
+        durable: 'parking',
+        subject: `${env.prefix}.events.parking.>`,
+        handle: async () => {
+          calls += 1;
+          throw new Error('always broken');
+        },
+        maxFailures: 3,
+        park: async (payload) => void parked.push(payload),
+        logger,
+      }),
+    );
+    await publish('events.parking.one', { jobId: 'j1' });
+    await eventually(async () => parked.length, (n) => n === 1, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(parked).toEqual([{ jobId: 'j1' }]);
+    expect(calls).toBe(3);
+    const info = await (await jetstreamManager(await nats.ready)).consumers.info(names().events, 'parking');
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+  });
+
+  it('runs another key while one key hangs', async () => {
+    const done: string[] = [];
+    let releaseHang: () => void = () => undefined;
+    const hang = new Promise<void>((resolve) => (releaseHang = resolve));
+    running.push(
+      runDurableConsumer(nats, {
+        stream: names().events,
+        durable: 'keyed',
+        subject: `${env.prefix}.events.keyed.>`,
+        handle: async (payload) => {
+          if (payload['projectId'] === 'a') await hang;
+          done.push(String(payload['n']));
+          return 'done';
+        },
+        concurrency: { total: 4, perKey: 1, keyOf: (payload) => String(payload['projectId']) },
+        logger,
+      }),
+    );
+    await publish('events.keyed.a', { projectId: 'a', n: 'a1' });
+    await publish('events.keyed.a', { projectId: 'a', n: 'a2' });
+    await publish('events.keyed.b', { projectId: 'b', n: 'b1' });
+    await publish('events.keyed.b', { projectId: 'b', n: 'b2' });
+    await eventually(async () => done.length, (n) => n === 2);
+    expect(done).toEqual(['b1', 'b2']);
+    releaseHang();
+    await eventually(async () => done.length, (n) => n === 4);
+    expect(done.slice(2)).toEqual(['a1', 'a2']);
+  });
+});
