@@ -175,6 +175,24 @@ describe('Linear', () => {
     await eventually(async () => linear.issue(issueId)?.title, (title) => title === 'Flaky deploys (agreed)');
   });
 
+  it('never overwrites a Linear change whose webhook is still held: the read before the write sees it', async () => {
+    const { id, issueId } = await linkedIssue({ title: 'Slow builds' });
+    linear.webhooks.configure({ hold: true });
+    try {
+      linear.personEdit(issueId, { title: 'Slow builds (linear)' });
+      await update(id, { title: 'Slow builds (hub)' });
+      const conflicted = await eventually(() => read(id), (t) => t.openConflicts.length === 1, 20_000);
+      expect(conflicted.openConflicts[0]?.field).toBe('title');
+      expect(linear.issue(issueId)?.title).toBe('Slow builds (linear)');
+    } finally {
+      linear.webhooks.configure({ hold: false });
+      await linear.webhooks.release();
+    }
+    await settle();
+    expect(linear.issue(issueId)?.title).toBe('Slow builds (linear)');
+    expect((await read(id)).openConflicts).toHaveLength(1);
+  });
+
   it('applies duplicated and reordered webhooks once, newest last', async () => {
     const { id, issueId } = await linkedIssue({ title: 'Noisy webhooks' });
     linear.webhooks.configure({ hold: true, duplicate: true });
@@ -239,7 +257,8 @@ describe('Linear', () => {
     await update(id, { title: 'Throttled, then through' });
     await eventually(async () => linear.issue(issueId)?.title, (title) => title === 'Throttled, then through', 20_000);
     expect(Date.now() - start).toBeGreaterThanOrEqual(1_200);
-    expect(calls('mutation issueUpdate')).toBe(2);
+    // The limited call was the first one (the read before the write, or the write itself); the write went once.
+    expect(calls('mutation issueUpdate')).toBe(1);
   });
 
   it('shows a value it cannot send as a sync error on the link', async () => {
