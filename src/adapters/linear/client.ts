@@ -50,13 +50,13 @@ export function createLinearCall(
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   return async (document, variables, schema, what, signal) => {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const client = new LinearClient({
-      apiKey: credentials.apiKey,
-      apiUrl: config.apiUrl,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
     let data: unknown;
     try {
+      const client = new LinearClient({
+        apiKey: credentials.apiKey,
+        apiUrl: config.apiUrl,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
       data = (await client.client.rawRequest(document, variables)).data;
     } catch (error) {
       if (signal?.aborted) {

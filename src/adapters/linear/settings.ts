@@ -16,6 +16,9 @@ function lowerKeys(input: unknown): unknown {
   return Object.fromEntries(Object.entries(input).map(([key, value]) => [key.toLowerCase(), value]));
 }
 
+/** Hosts @linear/sdk lets us reach over plain HTTP (a simulator on this machine). */
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 const hubStatus = z.enum(ticketStatuses, { error: `must be one of ${ticketStatuses.join(', ')}` });
 
 const configSchema = z
@@ -25,7 +28,12 @@ const configSchema = z
       .trim()
       .regex(/^[A-Za-z0-9]{1,10}$/, { error: 'must be a Linear team key (letters and digits, e.g. ENG)' })
       .transform((key) => key.toUpperCase()),
-    apiUrl: httpUrl.default(defaultApiUrl),
+    /** HTTPS, or plain HTTP to this machine only (as @linear/sdk requires). */
+    apiUrl: httpUrl
+      .refine((url) => new URL(url).protocol === 'https:' || localHosts.has(new URL(url).hostname), {
+        error: 'must use https:// (plain http:// only to localhost, 127.0.0.1 or [::1])',
+      })
+      .default(defaultApiUrl),
     /** Hub status -> workflow state name; other statuses go by state type. */
     statusMap: z.preprocess(lowerKeys, z.partialRecord(hubStatus, nonEmptyString)).optional(),
     /** Hub user -> Linear user email. */

@@ -73,6 +73,8 @@ describe('Linear settings', () => {
     expect(problem(() => parseLinearConfig({}))).toBe('config.teamKey: is required');
     const config = (extra: Record<string, unknown>) => () => parseLinearConfig({ teamKey: 'ENG', ...extra });
     expect(problem(config({ apiUrl: 'ftp://x' }))).toMatch(/config\.apiUrl: must be a URL/);
+    expect(problem(config({ apiUrl: 'http://linear.internal/graphql' }))).toMatch(/config\.apiUrl: must use https/);
+    expect(problem(config({ apiUrl: 'http://127.0.0.1:4010/graphql' }))).toBe('accepted');
     expect(problem(config({ statusMap: { DONE: 'Done' } }))).toMatch(/config\.statusMap/);
     const badEmail = problem(config({ userMap: { ann: 'not-an-email' } }));
     expect(badEmail).toMatch(/config\.userMap\.ann: must be an email address/);
