@@ -13,6 +13,7 @@ import { createGenericWebhookConnector } from './generic-webhook/connector.ts';
 import { createGithubConnector } from './github/connector.ts';
 import { createGrafanaConnector } from './grafana/connector.ts';
 import { createJiraConnector } from './jira/connector.ts';
+import { createLinearConnector } from './linear/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 import { createPagerDutyConnector } from './pagerduty/connector.ts';
 import { createServiceNowConnector } from './servicenow/connector.ts';
@@ -31,6 +32,7 @@ function builtInConnectors(): Connector[] {
     createGenericWebhookConnector(),
     createJiraConnector(),
     createGithubConnector(),
+    createLinearConnector(),
     createPeerConnector(),
     createAlertmanagerConnector(),
     createGrafanaConnector(),
