@@ -11,10 +11,10 @@ export type Orm = MikroORM;
 
 /** Connects, creates the database if needed and migrates it to the latest version. */
 export async function openDatabase(databaseUrl: string, logger: Logger): Promise<Orm> {
-  const orm = await initialise(databaseUrl, logger).catch(async (error: unknown) => {
+  const orm = await connected(databaseUrl, logger).catch(async (error: unknown) => {
     // Two processes creating the database at once: one of them is told it already exists.
     if (!isDuplicateDatabase(error)) throw error;
-    return initialise(databaseUrl, logger);
+    return connected(databaseUrl, logger);
   });
   const applied = await orm.em.transactional(async (em) => {
     await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [MIGRATION_LOCK], 'run', em.getTransactionContext());
@@ -27,6 +27,18 @@ export async function openDatabase(databaseUrl: string, logger: Logger): Promise
 }
 
 const MIGRATION_LOCK = 'lockstep:migrations';
+
+/** An ORM whose first connection (which creates a missing database) has been made. */
+async function connected(databaseUrl: string, logger: Logger): Promise<Orm> {
+  const orm = await initialise(databaseUrl, logger);
+  try {
+    await orm.em.getConnection().execute('select 1');
+    return orm;
+  } catch (error) {
+    await orm.close().catch(() => undefined);
+    throw error;
+  }
+}
 
 function initialise(databaseUrl: string, logger: Logger): Promise<Orm> {
   return MikroORM.init({
@@ -50,5 +62,6 @@ function initialise(databaseUrl: string, logger: Logger): Promise<Orm> {
 
 function isDuplicateDatabase(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '42P04' || /already exists/.test(error instanceof Error ? error.message : '');
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return code === '42P04' || constraint === 'pg_database_datname_index' || /already exists/.test(error instanceof Error ? error.message : '');
 }
