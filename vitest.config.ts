@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // Resolve packages the way Node does (no "development" condition): graphql ships separate
   // development builds, and two copies of graphql in one process cannot share a schema.
-  resolve: { conditions: ['module', 'node'] },
-  ssr: { resolve: { conditions: ['module', 'node'], externalConditions: ['node'] } },
+  resolve: { conditions: ['module-sync', 'node'] },
+  ssr: { resolve: { conditions: ['module-sync', 'node'], externalConditions: ['node'] } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
