@@ -23,9 +23,9 @@ export interface TestEnvironment {
   cleanup(): Promise<void>;
 }
 
-/** A fresh database URL, NATS prefix and admin token on the suite's servers. */
-export function createTestEnvironment(overrides: { natsUrl?: string } = {}): TestEnvironment {
-  const databaseUrl = freshDatabaseUrl(inject('databaseUrl'));
+/** A fresh database URL, NATS prefix and admin token on the suite's servers (or the servers given). */
+export function createTestEnvironment(overrides: { natsUrl?: string; databaseServerUrl?: string } = {}): TestEnvironment {
+  const databaseUrl = freshDatabaseUrl(overrides.databaseServerUrl ?? inject('databaseUrl'));
   const natsUrl = overrides.natsUrl ?? inject('natsUrl');
   const prefix = `t${randomBytes(5).toString('hex')}`;
   return {
