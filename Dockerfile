@@ -1,5 +1,6 @@
 # Lockstep's container image: Node 24, production dependencies only, TypeScript run directly
-# through Node's type stripping (no build step).
+# through Node's type stripping (no build step). Only src ships: tests, simulators, benchmarks and
+# scripts stay out (.ci/production-start proves the same install starts and answers /healthz).
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production

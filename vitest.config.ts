@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Resolve packages the way Node does (no "development" condition): graphql ships separate
-  // development builds, and two copies of graphql in one process cannot share a schema.
+  // development builds, and two copies of graphql in one process cannot share a schema. `module-sync`
+  // (what Node itself matches), not `module`: the latter picks bundler-only builds that Node cannot
+  // load (@opentelemetry/api, which prom-client imports once installed).
   resolve: { conditions: ['module-sync', 'node'] },
   ssr: { resolve: { conditions: ['module-sync', 'node'], externalConditions: ['node'] } },
   test: {

@@ -9,7 +9,7 @@
 // a loopback server; one PUT).
 import { availableParallelism, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import type { BenchFigure, BenchSuite } from './figure.ts';
 import { createAdminClient, type AdminClient } from './support/admin-client.ts';
 import { startBenchLockstep } from './support/bench-lockstep.ts';

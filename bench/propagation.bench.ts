@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import type { BenchFigure, BenchSuite } from './figure.ts';
 import { createAdminClient } from './support/admin-client.ts';
 import { startBenchLockstep } from './support/bench-lockstep.ts';

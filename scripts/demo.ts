@@ -4,8 +4,8 @@
 // try. Ctrl-C stops everything and drops the demo database.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createJiraSimulator, sampleCustomFields } from '#adapters/jira/simulator.ts';
-import { globalWorkflow } from '#adapters/jira/simulator-store.ts';
+import { createJiraSimulator, sampleCustomFields } from '#simulators/jira/simulator.ts';
+import { globalWorkflow } from '#simulators/jira/store.ts';
 import { startLockstep } from '#infra/app.ts';
 import { loadConfig } from '#infra/config.ts';
 import { createLogger } from '#infra/logger.ts';

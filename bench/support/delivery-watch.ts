@@ -2,7 +2,7 @@
 // for GW-7 whose title is X". Arrival times are the simulator's own `receivedAtMs`, stamped when
 // the POST's body was read, so how often the watch looks only decides when a waiter wakes, never
 // the latency it reports.
-import type { GenericWebhookSimulator, ReceivedDelivery } from '#adapters/generic-webhook/simulator.ts';
+import type { GenericWebhookSimulator, ReceivedDelivery } from '#simulators/generic-webhook/simulator.ts';
 
 /** How often the watch scans the simulator's deliveries for new ones. */
 const SCAN_EVERY_MS = 5;

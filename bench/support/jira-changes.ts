@@ -4,7 +4,7 @@
 // hub -> Jira: `updateTicket` until the simulator holds it, by the simulator's own stamp of the
 // edit. One change per issue at a time; every change must arrive, or the run throws.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JiraSimulator, SentWebhook } from '#adapters/jira/simulator.ts';
+import type { JiraSimulator, SentWebhook } from '#simulators/jira/simulator.ts';
 import type { AdminClient } from './admin-client.ts';
 import type { BenchLockstep } from './bench-lockstep.ts';
 import { runAtFixedRate } from './fixed-rate.ts';

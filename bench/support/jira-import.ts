@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createJiraConnector } from '#adapters/jira/connector.ts';
-import type { JiraSimulator } from '#adapters/jira/simulator.ts';
+import type { JiraSimulator } from '#simulators/jira/simulator.ts';
 import type { ConnectionSettings } from '#domain/project/connector.ts';
 import type { AdminClient } from './admin-client.ts';
 

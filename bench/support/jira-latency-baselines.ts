@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createJiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator } from '#simulators/jira/simulator.ts';
 import { signatureHeader, verifySignatureHeader } from '#adapters/shared/signatures.ts';
 import { runAtFixedRate } from './fixed-rate.ts';
 

@@ -1,7 +1,7 @@
 // Waits for particular summaries to appear on Jira simulator issues: "OPS-7 is now titled X". The
 // arrival time is the issue's own `updatedMs`, stamped by the simulator as the edit was applied,
 // so how often the watch looks only decides when a waiter wakes, never the latency it reports.
-import type { JiraSimulator } from '#adapters/jira/simulator.ts';
+import type { JiraSimulator } from '#simulators/jira/simulator.ts';
 
 /** How often the watch looks at the awaited issues. */
 const SCAN_EVERY_MS = 5;

@@ -3,7 +3,7 @@
 // hub never pushes to it) and OUT (PUSH: every hub change is posted to the receiver) — and
 // `count` tickets, each created at OUT through Lockstep and linked to an item `in-<n>` at IN.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import type { GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import type { AdminClient } from './admin-client.ts';
 
 /** A connected project, as the far side needs it to post deliveries. */

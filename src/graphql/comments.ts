@@ -8,7 +8,7 @@ import type { CommentLink } from '#domain/sync/comment-link.ts';
 import type { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { BadInputError } from './errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 import { ExternalProjectRef } from './projects.ts';
 import { TicketRef } from './tickets.ts';
 

@@ -6,7 +6,7 @@ import type { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ConflictStatusEnum, ConflictStrategyEnum } from './enums.ts';
-import { BadInputError, NotFoundError } from './errors.ts';
+import { BadInputError, NotFoundError } from '#infra/services/errors.ts';
 import { TicketRef } from './tickets.ts';
 
 const CandidateRef = builder.objectRef<ConflictCandidate>('ConflictCandidate').implement({

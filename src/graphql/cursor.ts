@@ -1,6 +1,6 @@
 // Opaque keyset cursors: base64url of [ISO timestamp, id]. A cursor that does not decode is bad
 // input, never a silent first page.
-import { BadInputError } from './errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 
 /** Encodes a position in a (timestamp desc, id desc) order. */
 export function encodeCursor(at: Date, id: string): string {

@@ -4,28 +4,13 @@ import { GraphQLError } from 'graphql';
 import { ZodError } from 'zod';
 import { DomainError } from '#domain/errors.ts';
 
+// Resolvers throw the same application errors the services do.
+export { BadInputError, ForbiddenError, NotFoundError } from '#infra/services/errors.ts';
+
 /** An error whose message is safe and useful to show to the API caller. */
 export interface PublicError {
   readonly message: string;
   readonly code: string;
-}
-
-/** Raised by services for a request that names something that does not exist. */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  readonly code = 'NOT_FOUND';
-}
-
-/** Raised by services for input that cannot be accepted. */
-export class BadInputError extends Error {
-  override readonly name = 'BadInputError';
-  readonly code = 'BAD_USER_INPUT';
-}
-
-/** Raised by services when the caller's role does not allow this change to this record. */
-export class ForbiddenError extends Error {
-  override readonly name = 'ForbiddenError';
-  readonly code = 'FORBIDDEN';
 }
 
 function describeZod(error: ZodError): string {
@@ -50,19 +35,26 @@ export function toPublicError(error: unknown): PublicError | undefined {
   return undefined;
 }
 
-/** yoga's maskError hook: keep GraphQL and public errors, mask the rest. */
-export function maskError(error: unknown, fallback: string): Error {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (error instanceof GraphQLError && !error.originalError) return error;
+/**
+ * yoga's maskError hook: keep GraphQL and public errors; mask the rest, after `report` logged the
+ * original and returned the id that the masked error carries (the caller quotes it to an operator).
+ */
+export function maskError(error: unknown, fallback: string, report: (error: unknown) => string): Error {
+  // graphql-ws wraps an error thrown while a subscription streams as a GraphQLError with a cause.
+  const wrapped = error instanceof GraphQLError ? (error.originalError ?? (error.cause as Error | undefined)) : undefined;
+  const original = error instanceof GraphQLError ? (wrapped ?? error) : error;
+  if (error instanceof GraphQLError && !wrapped) return error;
   if (original instanceof GraphQLError) return original;
   const shown = toPublicError(original);
-  if (shown) {
-    const graphQLError = error instanceof GraphQLError ? error : undefined;
-    return new GraphQLError(shown.message, {
-      ...(graphQLError?.nodes ? { nodes: graphQLError.nodes } : {}),
-      ...(graphQLError?.path ? { path: graphQLError.path } : {}),
-      extensions: { code: shown.code },
-    });
-  }
-  return new GraphQLError(fallback, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  const graphQLError = error instanceof GraphQLError ? error : undefined;
+  const location = {
+    ...(graphQLError?.nodes ? { nodes: graphQLError.nodes } : {}),
+    ...(graphQLError?.path ? { path: graphQLError.path } : {}),
+  };
+  if (shown) return new GraphQLError(shown.message, { ...location, extensions: { code: shown.code } });
+  const errorId = report(original);
+  return new GraphQLError(`${fallback} (error id ${errorId})`, {
+    ...location,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+  });
 }

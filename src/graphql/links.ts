@@ -6,7 +6,7 @@ import type { Ticket } from '#domain/ticket/ticket.ts';
 import type { AuditEntry, PushJob, SyncErrorRecord } from '#infra/persistence/sync-records.ts';
 import { builder } from './builder.ts';
 import { decodeCursor } from './cursor.ts';
-import { BadInputError } from './errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 import { ExternalProjectRef } from './projects.ts';
 import { TicketRef } from './tickets.ts';
 

@@ -15,7 +15,7 @@ import {
   SyncDirectionEnum,
   SyncModeEnum,
 } from './enums.ts';
-import { BadInputError } from './errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 
 const FieldStrategyRef = builder.objectRef<{ field: string; strategy: ConflictStrategy }>('FieldStrategy').implement({
   fields: (t) => ({

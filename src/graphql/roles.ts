@@ -1,6 +1,9 @@
-// API tokens in GraphQL: admins issue tokens for people and scripts; the token is shown once.
+// API tokens in GraphQL: admins issue tokens for people and scripts (the token is shown once), list
+// them and revoke them.
 import { z } from 'zod';
 import { Roles, type Role } from '#infra/auth/roles.ts';
+import type { TokenRecord } from '#infra/auth/tokens.ts';
+import { NotFoundError } from '#infra/services/errors.ts';
 import { builder } from './builder.ts';
 import { valuesOf } from './enums.ts';
 
@@ -60,5 +63,39 @@ builder.queryField('viewer', (t) =>
     type: ViewerRef,
     description: 'The caller, as identified by its token.',
     resolve: (_root, _args, { caller }) => ({ name: caller.name, role: caller.role }),
+  }),
+);
+
+const ApiTokenRef = builder.objectRef<TokenRecord>('ApiToken').implement({
+  description: 'An issued token as admins see it (never the token itself).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    role: t.field({ type: RoleEnum, resolve: (token) => token.role }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (token) => token.revokedAt }),
+  }),
+});
+
+builder.queryField('apiTokens', (t) =>
+  t.field({
+    type: [ApiTokenRef],
+    description: 'Every issued token, newest first (admins only).',
+    authScopes: { admin: true },
+    resolve: (_root, _args, { services }) => services.tokens.list(),
+  }),
+);
+
+builder.mutationField('revokeApiToken', (t) =>
+  t.field({
+    type: ApiTokenRef,
+    description: 'Revokes a token: its requests are refused and its open WebSockets close (admins only).',
+    authScopes: { admin: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, { services }) => {
+      const revoked = await services.tokens.revoke(String(id));
+      if (!revoked) throw new NotFoundError(`No API token with id "${id}"`);
+      return revoked;
+    },
   }),
 );

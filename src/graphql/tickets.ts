@@ -7,7 +7,7 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
 import { ConflictRef } from './conflicts.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { BadInputError } from './errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 import { PriorityEnum, PrivacyLevelEnum, TicketKindEnum, TicketStatusEnum } from './enums.ts';
 
 export const TicketRef = builder.objectRef<Ticket>('Ticket').implement({

@@ -6,8 +6,11 @@ import { startOutboxRelay } from './bus/outbox-relay.ts';
 import { createNatsLink } from './bus/nats-link.ts';
 import { ensureStreams, streamNames } from './bus/streams.ts';
 import type { Config } from './config.ts';
-import { createTokenStore } from './auth/tokens.ts';
+import { bearerToken, createTokenStore, sameToken, tokenCacheMs } from './auth/tokens.ts';
 import { createGraphQLServer } from './http/graphql-server.ts';
+import { createGraphQLRoute } from './http/graphql-route.ts';
+import { attachGraphQLWebSocket } from './http/graphql-ws.ts';
+import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import type { Logger } from './logger.ts';
@@ -83,18 +86,24 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     sweepNow: () => engine.sweeper.sweep(),
   };
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
-  const graphql = createGraphQLServer(buildSchema(), services, metrics);
+  const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
+  const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);
   const server = createHttpServer(
     {
-      '/graphql': (request, response) => graphql.yoga(request, response),
+      '/graphql': createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes),
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
-      '/metrics': async (_request, response) => {
+      '/metrics': async (request, response) => {
+        if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {
+          response.setHeader('www-authenticate', 'Bearer');
+          sendJson(response, 401, { error: 'GET /metrics needs "Authorization: Bearer <LOCKSTEP_METRICS_TOKEN>"' });
+          return;
+        }
         const text = await metrics.registry.metrics();
         response.writeHead(200, { 'content-type': metrics.registry.contentType });
         response.end(text);
@@ -102,14 +111,29 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     },
     metrics,
   );
-  const closeWebSockets = graphql.attachWebSocket(server);
+  const sockets = attachGraphQLWebSocket(server, graphql, {
+    tokens,
+    slots,
+    maxPerConnection: config.maxSubscriptionsPerConnection,
+    report: graphql.report,
+  });
+  // A revoked token's sockets close: at once in this process, within tokenCacheMs in the others.
+  tokens.onRevoked((tokenId) => sockets.closeTokens(new Set([tokenId]), 'token revoked'));
+  const revocationWatch = setInterval(() => {
+    tokens.revokedAmong(sockets.openTokenIds()).then(
+      (revoked) => sockets.closeTokens(revoked, 'token revoked'),
+      (error: unknown) => logger.warn({ err: error }, 'could not check open sockets for revoked tokens'),
+    );
+  }, tokenCacheMs);
+  revocationWatch.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '0.0.0.0', () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const reachable = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
   publicUrl = config.publicUrl ?? url;
   logger.info({ url, publicUrl: config.publicUrl ?? url }, 'Lockstep is listening');
 
@@ -134,7 +158,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     shutdown.abort();
-    await phase('websockets', closeWebSockets);
+    clearInterval(revocationWatch);
+    await phase('websockets', () => sockets.close());
     // Requests still running get a grace period; streams ended through `shutdown` above.
     const grace = setTimeout(() => server.closeAllConnections(), 5_000);
     await phase('http', () => closed);

@@ -22,6 +22,7 @@ const environmentSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/lockstep'),
   NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
   PORT: port.default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
   LOCKSTEP_PUBLIC_URL: url(['http:', 'https:']).optional(),
   LOCKSTEP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOCKSTEP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -32,6 +33,11 @@ const environmentSchema = z.object({
     .default('lockstep'),
   LOCKSTEP_PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(8),
   LOCKSTEP_PUSH_BACKOFF_MS: z.coerce.number().int().min(1, 'must be at least 1').max(600_000, 'must be at most 600000').default(250),
+  LOCKSTEP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOCKSTEP_MAX_REQUEST_BYTES: z.coerce.number().int().min(1_024, 'must be at least 1024').default(1_048_576),
+  LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1, 'must be at least 1').default(50),
+  LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1, 'must be at least 1').default(200),
+  LOCKSTEP_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +48,17 @@ export interface Config {
   readonly natsUrl: string;
   /** 0 asks the operating system for a free port (tests). */
   readonly port: number;
+  /** Address to listen on. */
+  readonly host: string;
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken: string | undefined;
+  /** Largest GraphQL request body read. */
+  readonly maxRequestBytes: number;
+  /** Open subscriptions allowed on one WebSocket, and across every socket of one token. */
+  readonly maxSubscriptionsPerConnection: number;
+  readonly maxSubscriptionsPerToken: number;
+  /** Lets connectors call loopback, private and link-local addresses (simulators, tests). */
+  readonly allowPrivateTargets: boolean;
   /** Base of the webhook URLs handed out; derived from the bound port when not given. */
   readonly publicUrl: string | undefined;
   readonly adminToken: string | undefined;
@@ -86,6 +103,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: env.DATABASE_URL,
     natsUrl: env.NATS_URL,
     port: env.PORT,
+    host: env.HOST,
+    metricsToken: env.LOCKSTEP_METRICS_TOKEN,
+    maxRequestBytes: env.LOCKSTEP_MAX_REQUEST_BYTES,
+    maxSubscriptionsPerConnection: env.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxSubscriptionsPerToken: env.LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN,
+    allowPrivateTargets: env.LOCKSTEP_ALLOW_PRIVATE_TARGETS === 'true',
     publicUrl: env.LOCKSTEP_PUBLIC_URL?.replace(/\/+$/, ''),
     adminToken: env.LOCKSTEP_ADMIN_TOKEN,
     secretKey: env.LOCKSTEP_SECRET_KEY,

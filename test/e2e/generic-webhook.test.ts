@@ -2,7 +2,7 @@
 // deliveries both ways, links created there, inbound changes not written back, duplicates and
 // reordering, every bad-delivery status, and a receiver that fails and recovers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, startInProcess, type RunningLockstep, type TestEnvironment } from '#test/support/lockstep.ts';

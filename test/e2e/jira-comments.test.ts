@@ -2,7 +2,7 @@
 // markup as Jira Cloud's do (so Lockstep reads each comment through REST v3), driven through
 // GraphQL and signed webhooks only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { adfToMarkdown } from '#adapters/jira/adf.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createGraphQLClient } from '#test/support/graphql-client.ts';

@@ -3,7 +3,7 @@
 // Options go out by id, come in by id or value, and a value either side cannot map shows as a
 // SyncError on the mapping while the other fields still sync.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, sampleCustomFields, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, sampleCustomFields, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 

@@ -2,8 +2,8 @@
 // workflow, signed webhooks for every change including ours), driven through GraphQL and signed
 // webhooks only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
-import { strictWorkflow } from '#adapters/jira/simulator-store.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
+import { strictWorkflow } from '#simulators/jira/store.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { connectJira } from '#test/support/jira.ts';
 import { useLockstep } from '#test/support/lockstep.ts';

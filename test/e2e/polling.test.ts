@@ -1,7 +1,7 @@
 // Polling: a project in POLLING mode is asked for changes every pollIntervalSeconds by the
 // scheduler (no webhooks at all), and what changed there reaches the hub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 

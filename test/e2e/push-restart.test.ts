@@ -1,7 +1,7 @@
 // A push that is still failing when Lockstep stops is not lost: after a restart the job, kept in
 // PostgreSQL with its JetStream message unacknowledged, is retried under the same delivery id.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, startInProcess, type RunningLockstep } from '#test/support/lockstep.ts';
 

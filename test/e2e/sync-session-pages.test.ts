@@ -3,7 +3,7 @@
 // session's error. Driven through GraphQL `startSync` against the Jira simulator, whose search
 // answers pages of 100 issues.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJiraSimulator, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
 

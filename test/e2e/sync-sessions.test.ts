@@ -1,7 +1,7 @@
 // Sync sessions through the API: a dry run reports its plan and changes nothing; a reconcile
 // repairs what a failed delivery left behind and reports it; syncStatus streams the session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, startInProcess, type RunningLockstep, type TestEnvironment } from '#test/support/lockstep.ts';

@@ -4,8 +4,8 @@
 // accepted delivery applied once, every change pushed (under one delivery id, once on the
 // receiver), the import complete without twins, and no job, delivery or session left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
-import { createJiraSimulator } from '#adapters/jira/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
+import { createJiraSimulator } from '#simulators/jira/simulator.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { connectJira } from '#test/support/jira.ts';

@@ -1,7 +1,7 @@
 // The counts a fault test checks once Lockstep has recovered: what is still waiting (inbox, push
 // jobs, sessions, outbox), what each source delivered and each receiver got, so a test can say
 // "every accepted delivery applied once, every change pushed once, no twin, nothing stuck".
-import type { GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import type { GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { query } from '#test/support/databases.ts';
 import { finalTitles, type PlannedDelivery } from './burst-sender.ts';
 

@@ -4,7 +4,7 @@
 // then PostgreSQL is crashed and started again. Lockstep must stay up and, once both are back,
 // apply every accepted delivery once, push every change once, make no twin and leave nothing stuck.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, startChild, type ChildLockstep, type TestEnvironment } from '#test/support/lockstep.ts';

@@ -1,6 +1,6 @@
 // Connecting a JIRA project to the Jira simulator through GraphQL, as an admin would, and pointing
 // the simulator's webhooks at the project's webhook URL and secret.
-import type { JiraSimulator } from '#adapters/jira/simulator.ts';
+import type { JiraSimulator } from '#simulators/jira/simulator.ts';
 import type { GraphQLClient } from './graphql-client.ts';
 
 /** The connected project as the tests use it. */

@@ -1,7 +1,7 @@
 // Issuing and checking bearer tokens. Tokens are random, shown once, and stored only as a
 // SHA-256 hash; lookups go by hash. The configured LOCKSTEP_ADMIN_TOKEN, or one generated and
 // printed on the first start, holds the admin role.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApiToken } from '#infra/persistence/api-token.ts';
 import type { Role } from './roles.ts';
@@ -34,12 +34,43 @@ export function bearerToken(header: string | null | undefined): string | undefin
   return match?.[1];
 }
 
+/** Compares a presented token with a configured one in constant time. */
+export function sameToken(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  return timingSafeEqual(Buffer.from(hashToken(presented), 'hex'), Buffer.from(hashToken(expected), 'hex'));
+}
+
+/** A token as listed to admins. */
+export interface TokenRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+const recordOf = (row: ApiToken): TokenRecord => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  createdAt: row.createdAt,
+  revokedAt: row.revokedAt,
+});
+
 /** Token storage and lookup. */
 export interface TokenStore {
   /** The caller holding `token`, or undefined when it is unknown or revoked. */
   authenticate(token: string | undefined): Promise<Caller | undefined>;
   /** Issues a new token; the returned plain token is never stored. */
   issue(name: string, role: Role): Promise<{ token: string; caller: Caller }>;
+  /** Every token, newest first (hashes never leave the store). */
+  list(): Promise<TokenRecord[]>;
+  /** Revokes a token (a second revoke keeps the first time); undefined when there is no such token. */
+  revoke(id: string): Promise<TokenRecord | undefined>;
+  /** Those of `ids` that are revoked or gone. */
+  revokedAmong(ids: ReadonlySet<string>): Promise<Set<string>>;
+  /** Calls `listener` with the id of each token revoked through this process. */
+  onRevoked(listener: (tokenId: string) => void): void;
   /**
    * Makes sure an admin token exists: registers `configured` when given, otherwise generates one
    * when no admin token exists yet and returns it so the caller can print it once.
@@ -63,6 +94,8 @@ export function createTokenStore(orm: MikroORM): TokenStore {
 
   // Verified tokens, by hash, with the time they were read; unknown tokens are never cached.
   const cache = new Map<string, { caller: Caller; at: number }>();
+  const revokedListeners: Array<(tokenId: string) => void> = [];
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
   return {
     async authenticate(token) {
@@ -84,6 +117,32 @@ export function createTokenStore(orm: MikroORM): TokenStore {
       const token = generateToken();
       const row = await insert(orm.em.fork(), name, role, token);
       return { token, caller: { tokenId: row.id, name: row.name, role: row.role } };
+    },
+    async list() {
+      const rows = await orm.em.fork().find(ApiToken, {}, { orderBy: { createdAt: 'desc', id: 'asc' } });
+      return rows.map(recordOf);
+    },
+    async revoke(id) {
+      if (!uuid.test(id)) return undefined;
+      const em = orm.em.fork();
+      const row = await em.findOne(ApiToken, { id });
+      if (!row) return undefined;
+      if (row.revokedAt === null) {
+        row.revokedAt = new Date();
+        await em.flush();
+      }
+      for (const [hash, entry] of cache) if (entry.caller.tokenId === id) cache.delete(hash);
+      for (const listener of revokedListeners) listener(id);
+      return recordOf(row);
+    },
+    async revokedAmong(ids) {
+      if (ids.size === 0) return new Set();
+      const active = await orm.em.fork().find(ApiToken, { id: { $in: [...ids] }, revokedAt: null }, { fields: ['id'] });
+      const alive = new Set(active.map((row) => row.id));
+      return new Set([...ids].filter((id) => !alive.has(id)));
+    },
+    onRevoked(listener) {
+      revokedListeners.push(listener);
     },
     async bootstrapAdmin(configured) {
       const em = orm.em.fork();

@@ -1,13 +1,13 @@
-// GraphQL over HTTP (yoga, with GraphiQL and SSE) and over WebSocket (graphql-ws,
-// `graphql-transport-ws`), both on /graphql and both authenticated by bearer token.
-import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+// The one yoga instance behind /graphql: schema, context, masked errors (logged with an id the
+// caller gets) and metrics. HTTP and SSE reach it through graphql-route.ts, WebSockets through
+// graphql-ws.ts; both authenticate the bearer token first.
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { maskError } from '#graphql/errors.ts';
 import type { GraphQLContext } from '#graphql/context.ts';
 import { bearerToken, type Caller } from '#infra/auth/tokens.ts';
+import type { Logger } from '#infra/logger.ts';
 import type { Metrics } from '#infra/metrics.ts';
 import type { Services } from '#infra/services/services.ts';
 
@@ -17,11 +17,11 @@ interface ServerContext {
   readonly signal?: AbortSignal;
 }
 
-/** The GraphQL endpoint, ready to mount on a node HTTP server. */
+/** The GraphQL endpoint, ready to mount on a node HTTP server (see graphql-route.ts, graphql-ws.ts). */
 export interface GraphQLServer {
   readonly yoga: YogaServerInstance<ServerContext, GraphQLContext>;
-  /** Attaches the WebSocket endpoint to `server`; returns a function that closes every socket. */
-  attachWebSocket(server: Server): () => Promise<void>;
+  /** Logs an unexpected error and returns the id the masked error shows the caller. */
+  readonly report: (error: unknown) => string;
 }
 
 const unauthenticated = (reason: string) =>
@@ -48,13 +48,18 @@ function metricsPlugin(metrics: Metrics): Plugin {
 }
 
 /** Builds the yoga instance and the WebSocket bridge over one schema. */
-export function createGraphQLServer(schema: GraphQLSchema, services: Services, metrics: Metrics): GraphQLServer {
+export function createGraphQLServer(schema: GraphQLSchema, services: Services, metrics: Metrics, logger: Logger): GraphQLServer {
+  const report = (error: unknown): string => {
+    const errorId = randomUUID();
+    logger.error({ err: error, errorId }, 'GraphQL operation failed with an internal error');
+    return errorId;
+  };
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { subscriptionsProtocol: 'WS', title: 'Lockstep' },
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    maskedErrors: { maskError: (error, message) => maskError(error, message, report) },
     logging: false,
     plugins: [metricsPlugin(metrics)],
     context: async (initial): Promise<GraphQLContext> => {
@@ -70,48 +75,5 @@ export function createGraphQLServer(schema: GraphQLSchema, services: Services, m
     },
   });
 
-  function attachWebSocket(server: Server) {
-    const wss = new WebSocketServer({ server, path: '/graphql' });
-    useServer<Record<string, unknown>, { caller?: Caller; aborter?: AbortController }>(
-      {
-        execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-        subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
-        onConnect: async (ctx) => {
-          const params = ctx.connectionParams ?? {};
-          const raw =
-            params['Authorization'] ?? params['authorization'] ?? params['token'] ?? ctx.extra.request.headers.authorization;
-          const value = typeof raw === 'string' ? raw : undefined;
-          const caller = await services.tokens.authenticate(bearerToken(value) ?? value);
-          if (!caller) return false;
-          Object.assign(ctx.extra, { caller, aborter: new AbortController() });
-          return true;
-        },
-        onClose: (ctx) => ctx.extra.aborter?.abort(),
-        onSubscribe: async (ctx, _id, payload) => {
-          const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            caller: ctx.extra.caller,
-            signal: ctx.extra.aborter?.signal,
-            params: payload,
-          });
-          const args: ExecutionArgs = {
-            schema: enveloped,
-            operationName: payload.operationName ?? null,
-            document: parse(payload.query),
-            variableValues: payload.variables ?? null,
-            contextValue: await contextFactory(),
-            rootValue: { execute, subscribe },
-          };
-          const errors = validate(args.schema, args.document);
-          return errors.length > 0 ? errors : args;
-        },
-      },
-      wss,
-    );
-    return async () => {
-      for (const client of wss.clients) client.close(1001, 'Lockstep is shutting down');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    };
-  }
-
-  return { yoga, attachWebSocket };
+  return { yoga, report };
 }

@@ -2,7 +2,7 @@
 // projects stands for the new peer, a one-time secret and an expiry. It is an opaque string
 // (`lockstep-invite.` + base64url JSON), parsed with zod when pasted.
 import { z } from 'zod';
-import { BadInputError } from '#graphql/errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 
 const invitationSchema = z.object({
   v: z.literal(1),

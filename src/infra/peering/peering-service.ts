@@ -11,7 +11,7 @@ import { sendRequest, responseJson } from '#adapters/shared/http.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { syncDirections, type SyncDirection } from '#domain/sync/policy.ts';
-import { BadInputError } from '#graphql/errors.ts';
+import { BadInputError } from '#infra/services/errors.ts';
 import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from '#infra/services/ids.ts';

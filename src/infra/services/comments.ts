@@ -9,7 +9,7 @@ import { Comment, type CommentChange, type CommentWrite } from '#domain/comment/
 import type { DomainEvent } from '#domain/events.ts';
 import { CommentLink } from '#domain/sync/comment-link.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
-import { BadInputError, ForbiddenError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, ForbiddenError, NotFoundError } from './errors.ts';
 import { isRoleAtLeast } from '#infra/auth/roles.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';

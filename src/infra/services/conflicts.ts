@@ -5,7 +5,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Conflict, type ConflictStatus } from '#domain/conflict/conflict.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
-import { NotFoundError } from '#graphql/errors.ts';
+import { NotFoundError } from './errors.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';

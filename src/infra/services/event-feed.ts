@@ -4,6 +4,8 @@ import { followEvents } from '#infra/bus/event-feed.ts';
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 import type { StreamNames } from '#infra/bus/streams.ts';
 import { conflictDetectedSubjects, ticketSubjects } from '#infra/bus/subjects.ts';
+import { BadInputError } from './errors.ts';
+import { isHubId } from './ids.ts';
 
 /** Live domain events, as JSON payloads. */
 export interface EventFeed {
@@ -17,17 +19,24 @@ export interface EventFeed {
   syncEvents(projectId: string, signal?: AbortSignal): AsyncGenerator<Record<string, unknown>>;
 }
 
+/** `id` when it is a hub id; anything else (`>`, `*`, dots) must never reach a NATS subject. */
+function subjectToken(argument: string, id: string): string {
+  if (!isHubId(id)) throw new BadInputError(`${argument}: "${id}" is not a Lockstep id`);
+  return id;
+}
+
 /** Feed over the JetStream events stream; `shutdown` ends every subscription. */
 export function createEventFeed(nats: NatsLink, names: StreamNames, shutdown: AbortSignal): EventFeed {
   const combined = (signal?: AbortSignal) => (signal ? AbortSignal.any([signal, shutdown]) : shutdown);
+  const follow = (subject: string, signal?: AbortSignal) =>
+    followEvents(nats, names.events, subject, new Date(), combined(signal));
   return {
-    ticketEvents: (ticketId, signal) =>
-      followEvents(nats, names.events, ticketSubjects(names.prefix, ticketId), new Date(), combined(signal)),
+    ticketEvents: (ticketId, signal) => follow(ticketSubjects(names.prefix, subjectToken('id', ticketId)), signal),
     commentEvents: (ticketId, signal) =>
-      followEvents(nats, names.events, `${names.prefix}.events.comment.${ticketId}.*`, new Date(), combined(signal)),
+      follow(`${names.prefix}.events.comment.${subjectToken('ticketId', ticketId)}.*`, signal),
     conflictsDetected: (projectId, signal) =>
-      followEvents(nats, names.events, conflictDetectedSubjects(names.prefix, projectId), new Date(), combined(signal)),
+      follow(conflictDetectedSubjects(names.prefix, projectId === null ? null : subjectToken('projectId', projectId)), signal),
     syncEvents: (projectId, signal) =>
-      followEvents(nats, names.events, `${names.prefix}.events.sync.${projectId}.*`, new Date(), combined(signal)),
+      follow(`${names.prefix}.events.sync.${subjectToken('projectId', projectId)}.*`, signal),
   };
 }

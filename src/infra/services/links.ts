@@ -8,7 +8,7 @@ import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPush, mayLeave } from '#domain/sync/policy.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
-import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, NotFoundError } from './errors.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { PushRequested } from '#infra/sync/engine-events.ts';

@@ -9,7 +9,7 @@ import { ExternalProject, type ProjectChanges } from '#domain/project/external-p
 import type { IntegrationKind, SyncMode } from '#domain/project/kinds.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
 import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
-import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, NotFoundError } from './errors.ts';
 import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { JsonValue } from '#domain/json.ts';

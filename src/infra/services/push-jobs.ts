@@ -2,7 +2,7 @@
 // a dead one. A dead create is queued again under the same delivery id; a dead update is replaced
 // by a fresh plan of the ticket, since the hub's values may have moved on since it failed.
 import { LockMode } from '@mikro-orm/core';
-import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, NotFoundError } from './errors.ts';
 import { AuditEntry, PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { PushRequested } from '#infra/sync/engine-events.ts';

@@ -2,7 +2,7 @@
 // `session.requested` message in the same transaction) and run by whichever Lockstep process
 // takes the message; a second start while one of the same kind runs returns the running one.
 import { SyncSession, type SyncSessionKind } from '#domain/project/sync-session.ts';
-import { BadInputError, NotFoundError } from '#graphql/errors.ts';
+import { BadInputError, NotFoundError } from './errors.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { SessionRequested } from '#infra/sync/engine-events.ts';
 import { isHubId, newHubId } from './ids.ts';

@@ -6,7 +6,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Conflict } from '#domain/conflict/conflict.ts';
 import type { TicketInput, TicketKind, TicketPatch, TicketStatus, Priority } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
-import { NotFoundError } from '#graphql/errors.ts';
+import { NotFoundError } from './errors.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from './ids.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectorSession, OutboundRequest } from '#domain/project/connector.ts';
 import { externalFailure } from '#test/support/failures.ts';
 import { createGenericWebhookConnector } from '#adapters/generic-webhook/connector.ts';
-import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
 
 const secret = 'outbound-secret';

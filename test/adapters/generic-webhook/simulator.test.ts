@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidDelivery, type ExternalItem } from '#domain/project/connector.ts';
 import { createGenericWebhookConnector } from '#adapters/generic-webhook/connector.ts';
-import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#adapters/generic-webhook/simulator.ts';
+import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 
 // A minimal stand-in for Lockstep's webhook route, built from the connector alone: verify (401),
 // parse (400), drop repeated delivery ids, keep the newest state per item by ordering key.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { createJiraConnector } from '#adapters/jira/connector.ts';
-import { createJiraSimulator, sampleCustomFields, type JiraSimulator, type SimCustomField } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, sampleCustomFields, type JiraSimulator, type SimCustomField } from '#simulators/jira/simulator.ts';
 
 const connector = createJiraConnector({ timeoutMs: 2_000 });
 const customFields: SimCustomField[] = [sampleCustomFields.team, sampleCustomFields.storyPoints, sampleCustomFields.notes];

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalCallError, type ExternalItem } from '#domain/project/connector.ts';
 import { createJiraConnector } from '#adapters/jira/connector.ts';
-import { createJiraSimulator, strictWorkflow, type JiraSimulator } from '#adapters/jira/simulator.ts';
+import { createJiraSimulator, strictWorkflow, type JiraSimulator } from '#simulators/jira/simulator.ts';
 
 const connector = createJiraConnector({ timeoutMs: 2_000, pageSize: 3 });
 const secret = 'jira-webhook-secret';

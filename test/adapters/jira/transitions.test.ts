@@ -3,7 +3,7 @@ import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JiraConfig } from '#adapters/jira/settings.ts';
 import { createJiraMapping, type JiraStatus } from '#adapters/jira/mapping.ts';
 import { walkToStatus, type Transition, type WorkflowKnowledge } from '#adapters/jira/transitions.ts';
-import { globalWorkflow, strictWorkflow, type SimWorkflow } from '#adapters/jira/simulator.ts';
+import { globalWorkflow, strictWorkflow, type SimWorkflow } from '#simulators/jira/simulator.ts';
 
 const config: JiraConfig = { baseUrl: 'https://x.test/', projectKey: 'OPS', issueType: 'Task', richText: 'protect' };
 const mapping = createJiraMapping(config);

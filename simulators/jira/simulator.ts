@@ -5,20 +5,20 @@
 // a signed webhook for every change, ours included, optionally delayed, duplicated or reordered.
 // Tests act "as a person in Jira" with `personEdit`/`personTransition`/`personDelete`. Custom fields
 // (`customFields` option; `GET /rest/api/3/field`) are validated and reported as Jira does them
-// (simulator-custom-fields.ts).
+// (custom-fields.ts).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonValue } from '#domain/json.ts';
-import { toAdf } from './adf.ts';
-import { fieldListJson, writeCustomFields, type SimCustomField } from './simulator-custom-fields.ts';
-import { globalWorkflow, issueJson as restIssueJson, SimStore, simPriorities, type SimIssue, type SimWorkflow } from './simulator-store.ts';
-import { createWebhookSender, type WebhookOptions, type WebhookSender } from './simulator-webhooks.ts';
-import { answerComment, commentWebhookBody, matchCommentRoute, SimComments, type SimComment } from './simulator-comments.ts';
+import { toAdf } from '#adapters/jira/adf.ts';
+import { fieldListJson, writeCustomFields, type SimCustomField } from './custom-fields.ts';
+import { globalWorkflow, issueJson as restIssueJson, SimStore, simPriorities, type SimIssue, type SimWorkflow } from './store.ts';
+import { createWebhookSender, type WebhookOptions, type WebhookSender } from './webhooks.ts';
+import { answerComment, commentWebhookBody, matchCommentRoute, SimComments, type SimComment } from './comments.ts';
 
-export { globalWorkflow, strictWorkflow, type SimWorkflow, type SimIssue } from './simulator-store.ts';
-export type { SentWebhook, WebhookOptions } from './simulator-webhooks.ts';
-export { sampleCustomFields, type SimCustomField } from './simulator-custom-fields.ts';
+export { globalWorkflow, strictWorkflow, type SimWorkflow, type SimIssue } from './store.ts';
+export type { SentWebhook, WebhookOptions } from './webhooks.ts';
+export { sampleCustomFields, type SimCustomField } from './custom-fields.ts';
 
 /** Simulator settings. */
 export interface JiraSimulatorOptions {

@@ -5,7 +5,7 @@
 
 import type { JsonValue } from '#domain/json.ts';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
-import { signatureHeaderName } from './wire.ts';
+import { signatureHeaderName } from '#adapters/generic-webhook/wire.ts';
 
 /** How a sent change proves it knows the secret: the signature header, `?secret=`, or not at all. */
 export type SignatureMode = 'header' | 'query' | 'none';

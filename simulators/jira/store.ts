@@ -5,7 +5,7 @@
 // `apply`, which stamps `updated`, writes a changelog entry and tells the listener (the webhooks).
 
 import type { JsonValue } from '#domain/json.ts';
-import { displayCustomField, readCustomField, type SimCustomField } from './simulator-custom-fields.ts';
+import { displayCustomField, readCustomField, type SimCustomField } from './custom-fields.ts';
 
 /** A workflow: statuses with their category, the initial one, and transitions (`from: null`: global). */
 export interface SimWorkflow {

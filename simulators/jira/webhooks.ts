@@ -1,13 +1,13 @@
 // The webhook half of the Jira simulator: what Jira Cloud does after every change, namely POST the
 // event (`jira:issue_created`, `jira:issue_updated` with its changelog, `jira:issue_deleted`) to the
-// registered URL (comment events too: see simulator-comments.ts), signed `X-Hub-Signature: sha256=<hex>` with the webhook secret and carrying
+// registered URL (comment events too: see comments.ts), signed `X-Hub-Signature: sha256=<hex>` with the webhook secret and carrying
 // `X-Atlassian-Webhook-Identifier`. Tests can delay, duplicate and reorder deliveries, which is
 // exactly what the sync engine must survive.
 
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '#domain/json.ts';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
-import type { SimEvent } from './simulator-store.ts';
+import type { SimEvent } from './store.ts';
 
 /** How deliveries misbehave. */
 export interface WebhookOptions {

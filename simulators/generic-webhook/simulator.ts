@@ -9,10 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { JsonValue } from '#domain/json.ts';
 import { verifySignatureHeader } from '#adapters/shared/signatures.ts';
-import { sendSimulatedChange, type SendChangeInput, type SentChange } from './simulator-sender.ts';
-import { outboundBodySchema, signatureHeaderName } from './wire.ts';
+import { sendSimulatedChange, type SendChangeInput, type SentChange } from './sender.ts';
+import { outboundBodySchema, signatureHeaderName } from '#adapters/generic-webhook/wire.ts';
 
-export type { SendChangeInput, SentChange } from './simulator-sender.ts';
+export type { SendChangeInput, SentChange } from './sender.ts';
 
 /** One POST the simulator received, whatever it answered. */
 export interface ReceivedDelivery {

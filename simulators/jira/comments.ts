@@ -5,8 +5,8 @@
 // through REST v3 for its ADF.
 
 import type { JsonValue } from '#domain/json.ts';
-import { adfToMarkdown } from './adf.ts';
-import { jiraTime } from './simulator-store.ts';
+import { adfToMarkdown } from '#adapters/jira/adf.ts';
+import { jiraTime } from './store.ts';
 
 /** A comment as the simulator keeps it. */
 export interface SimComment {

@@ -1,0 +1,113 @@
+// POST/GET /graphql in front of yoga: the bearer token is checked before anything of the request
+// is read, parsed or validated (so a caller without a valid token learns no field names), and a
+// body above the configured size is refused with 413 before it is buffered whole.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerToken, type Caller, type TokenStore } from '#infra/auth/tokens.ts';
+import type { GraphQLServer } from './graphql-server.ts';
+import type { SubscriptionSlots } from './subscription-slots.ts';
+
+class BodyTooLarge extends Error {}
+
+async function readLimited(request: IncomingMessage, limit: number): Promise<Buffer> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendErrors(response: ServerResponse, status: number, message: string, code: string): void {
+  const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+  });
+  response.end(text);
+}
+
+/** GraphiQL's page and CORS preflights carry no operation and need no token. */
+function needsNoToken(request: IncomingMessage): boolean {
+  if (request.method === 'OPTIONS') return true;
+  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+}
+
+function headersOf(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Streams a fetch Response (JSON or an SSE stream) into the node response. */
+async function writeResponse(answer: Response, response: ServerResponse): Promise<void> {
+  response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
+  if (answer.body) {
+    for await (const chunk of answer.body) {
+      if (response.destroyed) break;
+      response.write(chunk);
+    }
+  }
+  response.end();
+}
+
+/** The /graphql route handler for plain HTTP and SSE (WebSockets are attached separately). */
+export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, slots: SubscriptionSlots, maxRequestBytes: number) {
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    if (needsNoToken(request)) {
+      await graphql.yoga.handle(request, response, {});
+      return;
+    }
+    const header = request.headers.authorization;
+    const token = bearerToken(header);
+    if (!token) {
+      request.resume();
+      sendErrors(response, 401, 'Missing bearer token: send "Authorization: Bearer <token>"', 'UNAUTHENTICATED');
+      return;
+    }
+    const caller: Caller | undefined = await tokens.authenticate(token);
+    if (!caller) {
+      request.resume();
+      sendErrors(response, 401, 'Unknown or revoked token', 'UNAUTHENTICATED');
+      return;
+    }
+    // An SSE stream is a subscription: it holds one of the token's slots while it is open.
+    let release: (() => void) | undefined;
+    if ((request.headers.accept ?? '').includes('text/event-stream')) {
+      release = slots.acquire(caller.tokenId);
+      if (!release) {
+        request.resume();
+        sendErrors(response, 429, 'Too many subscriptions open with this token', 'TOO_MANY_SUBSCRIPTIONS');
+        return;
+      }
+      response.once('close', release);
+    }
+    if (request.method !== 'POST') {
+      await graphql.yoga.handle(request, response, { caller });
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readLimited(request, maxRequestBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      request.resume();
+      sendErrors(response, 413, `Request body larger than ${maxRequestBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+      return;
+    }
+    const gone = new AbortController();
+    response.once('close', () => gone.abort());
+    const fetchRequest = new Request(new URL(url.pathname + url.search, `http://${request.headers.host ?? 'lockstep'}`), {
+      method: 'POST',
+      headers: headersOf(request),
+      body: new Uint8Array(body),
+      signal: gone.signal,
+    });
+    await writeResponse(await graphql.yoga.handleRequest(fetchRequest, { caller, signal: gone.signal }), response);
+  };
+}

@@ -1,0 +1,148 @@
+// Subscriptions are bounded: a socket and a token hold at most the configured number, every
+// JetStream consumer is released when its subscription ends (completed or socket closed), a
+// malformed document is an `error` on its own subscription, ids are checked before they reach a
+// NATS subject, and a revoked token's sockets are closed.
+import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamNames } from '#infra/bus/streams.ts';
+import { eventually } from '#test/support/eventually.ts';
+import { useLockstep } from '#test/support/lockstep.ts';
+
+const suite = useLockstep({ LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION: '5', LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN: '8' });
+const ISSUE = `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token id } }`;
+const WATCH = `subscription($id: ID!) { ticketChanged(id: $id) { id } }`;
+
+let ticketId = '';
+let viewer = { token: '', id: '' };
+const sockets: Client[] = [];
+
+async function issue(role: string): Promise<{ token: string; id: string }> {
+  const data = await suite.lockstep.admin.run<{ createApiToken: { token: string; id: string } }>(ISSUE, { input: { name: `${role} ${Math.random()}`, role } });
+  return data.createApiToken;
+}
+
+function socket(token: string, onClosed?: (code: number) => void): Client {
+  const client = createClient({
+    url: `${suite.lockstep.url.replace(/^http/, 'ws')}/graphql`,
+    connectionParams: { Authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+    on: { closed: (event) => onClosed?.((event as { code: number }).code) },
+  });
+  sockets.push(client);
+  return client;
+}
+
+type Outcome = { kind: 'error'; errors: Array<{ message: string; extensions?: Record<string, unknown> }> } | { kind: 'open' };
+
+/** Subscribes; resolves 'open' once the server has had time to refuse, or with the error it sent. */
+function subscribe(client: Client, query: string, variables: Record<string, unknown>): { outcome: Promise<Outcome>; stop: () => void } {
+  let settle: (outcome: Outcome) => void = () => undefined;
+  const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+  const stop = client.subscribe(
+    { query, variables },
+    { next: () => undefined, error: (errors) => settle({ kind: 'error', errors: errors as never }), complete: () => undefined },
+  );
+  setTimeout(() => settle({ kind: 'open' }), 1_500);
+  return { outcome, stop };
+}
+
+async function subscriptionConsumerInfos(): Promise<ConsumerInfo[]> {
+  const nc = await connect({ servers: suite.env.natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const consumers = await jsm.consumers.list(streamNames(suite.env.prefix).events).next();
+    return consumers.filter((consumer) => consumer.name.startsWith('sub_'));
+  } finally {
+    await nc.close();
+  }
+}
+
+const subscriptionConsumers = async (): Promise<number> => (await subscriptionConsumerInfos()).length;
+
+beforeAll(async () => {
+  const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(
+    `mutation { createTicket(input: { title: "Watched" }) { ticket { id } } }`,
+  );
+  ticketId = created.createTicket.ticket.id;
+  viewer = await issue('VIEWER');
+});
+
+afterAll(async () => {
+  await Promise.all(sockets.map((client) => client.dispose()));
+});
+
+describe('subscription limits', () => {
+  it('caps a socket and a token, and releases every consumer when the sockets close', async () => {
+    const first = socket(viewer.token);
+    const onFirst = Array.from({ length: 6 }, () => subscribe(first, WATCH, { id: ticketId }));
+    const firstOutcomes = await Promise.all(onFirst.map((s) => s.outcome));
+    expect(firstOutcomes.filter((o) => o.kind === 'open')).toHaveLength(5);
+    const refused = firstOutcomes.find((o) => o.kind === 'error');
+    expect(refused?.kind === 'error' && refused.errors[0]?.extensions?.['code']).toBe('TOO_MANY_SUBSCRIPTIONS');
+
+    const second = socket(viewer.token);
+    const onSecond = await Promise.all(Array.from({ length: 4 }, () => subscribe(second, WATCH, { id: ticketId }).outcome));
+    expect(onSecond.filter((o) => o.kind === 'open')).toHaveLength(3);
+    expect(await eventually(subscriptionConsumers, (count) => count === 8)).toBe(8);
+
+    await first.dispose();
+    await second.dispose();
+    expect(await eventually(subscriptionConsumers, (count) => count === 0)).toBe(0);
+    // The slots came back: the token may subscribe again.
+    const third = socket(viewer.token);
+    expect((await subscribe(third, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    await third.dispose();
+  });
+
+  it('releases the consumer of a subscription the client completes on an open socket', async () => {
+    const client = socket(viewer.token);
+    const kept = subscribe(client, WATCH, { id: ticketId });
+    const ended = subscribe(client, WATCH, { id: ticketId });
+    await Promise.all([kept.outcome, ended.outcome]);
+    await eventually(subscriptionConsumers, (count) => count === 2);
+    // Ephemeral and in memory: a crash leaves nothing behind for long, a NATS restart nothing at all.
+    for (const info of await subscriptionConsumerInfos()) {
+      expect(info.config.durable_name).toBeUndefined();
+      expect(info.config.mem_storage).toBe(true);
+      expect(info.config.inactive_threshold).toBeLessThanOrEqual(60 * 1_000_000_000);
+    }
+    ended.stop();
+    expect(await eventually(subscriptionConsumers, (count) => count === 1)).toBe(1);
+    await client.dispose();
+  });
+
+  it('answers a malformed document and a wildcard id with an error on that subscription only', async () => {
+    let closedWith: number | undefined;
+    const client = socket(viewer.token, (code) => (closedWith = code));
+    const malformed = await subscribe(client, 'subscription { ticketChanged(id: ', {}).outcome;
+    expect(malformed.kind).toBe('error');
+    expect(malformed.kind === 'error' && malformed.errors[0]?.message).toMatch(/Syntax Error/);
+    const wildcard = await subscribe(client, 'subscription { conflictDetected(projectId: ">") { id } }', {}).outcome;
+    expect(wildcard.kind === 'error' && wildcard.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(wildcard.kind === 'error' && wildcard.errors[0]?.message).toMatch(/projectId.*not a Lockstep id/);
+    // The socket is still open and serving.
+    expect((await subscribe(client, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    expect(closedWith).toBeUndefined();
+    await client.dispose();
+  });
+
+  it('closes the open sockets of a revoked token', async () => {
+    const doomed = await issue('VIEWER');
+    let closedWith: number | undefined;
+    const client = socket(doomed.token, (code) => (closedWith = code));
+    expect((await subscribe(client, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    const revoked = await suite.lockstep.admin.run<{ revokeApiToken: { id: string; revokedAt: string | null } }>(
+      'mutation($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }',
+      { id: doomed.id },
+    );
+    expect(revoked.revokeApiToken.revokedAt).not.toBeNull();
+    expect(await eventually(async () => closedWith, (code) => code !== undefined)).toBe(4403);
+    const listed = await suite.lockstep.admin.run<{ apiTokens: Array<{ id: string; revokedAt: string | null }> }>('{ apiTokens { id revokedAt } }');
+    expect(listed.apiTokens.find((token) => token.id === doomed.id)?.revokedAt).not.toBeNull();
+    const refused = await suite.lockstep.client(doomed.token).request('{ viewer { name } }');
+    expect(refused.status).toBe(401);
+  });
+});
