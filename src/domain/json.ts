@@ -42,3 +42,25 @@ export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
 export function cloneJson<T extends JsonValue>(value: T): T {
   return structuredClone(value);
 }
+
+/**
+ * Where `value` holds a string (or object key) with a NUL character, which PostgreSQL's text and
+ * jsonb cannot store, as a dotted path below `path`; undefined when there is none.
+ */
+export function findNulCharacter(value: unknown, path = 'body'): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findNulCharacter(item, `${path}.${index}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${path}.${JSON.stringify(key)}` : findNulCharacter(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { conflictStrategies, type ConflictStrategy } from '#domain/conflict/conflict.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
 import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
+import { isRoleAtLeast } from '#infra/auth/roles.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
@@ -51,9 +52,18 @@ export const ExternalProjectRef = builder.objectRef<ExternalProject>('ExternalPr
     }),
     mappedFields: t.stringList({ resolve: (project) => project.mappedFields }),
     allowsShareable: t.exposeBoolean('allowsShareable', { description: 'Whether SHAREABLE tickets may go to this project.' }),
-    config: t.field({ type: 'JSON', resolve: (project) => project.config }),
+    config: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The connector settings (internal URLs, user maps, peer keys): null unless the caller is an admin.',
+      resolve: (project, _args, { caller }) => (isRoleAtLeast(caller.role, 'admin') ? project.config : null),
+    }),
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastError: t.string({
+      nullable: true,
+      description: 'The last failure talking to the project (it may name internal addresses): null unless the caller is an admin.',
+      resolve: (project, _args, { caller }) => (isRoleAtLeast(caller.role, 'admin') ? project.lastError : null),
+    }),
     lastErrorAt: t.field({ type: 'DateTime', nullable: true, resolve: (project) => project.lastErrorAt }),
     rateLimitedUntil: t.field({ type: 'DateTime', nullable: true, resolve: (project) => project.rateLimitedUntil }),
     lastSyncedAt: t.field({ type: 'DateTime', nullable: true, resolve: (project) => project.lastSyncedAt }),

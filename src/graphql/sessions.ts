@@ -54,6 +54,8 @@ builder.mutationField('startSync', (t) =>
     type: builder.objectRef<{ session: SyncSession }>('StartSyncPayload').implement({
       fields: (f) => ({ session: f.field({ type: SyncSessionRef, resolve: (payload) => payload.session }) }),
     }),
+    description: 'Starts a sync session (an import can bring in thousands of items and re-plan every link): admins only.',
+    authScopes: { admin: true },
     args: { input: t.arg({ type: StartSyncInput, required: true }) },
     resolve: async (_root, { input }, { services }) => ({
       session: await services.sessions.start(String(input.projectId), input.kind, input.dryRun ?? false),

@@ -21,6 +21,7 @@ import { createEventFeed } from './services/event-feed.ts';
 import { createTicketService } from './services/tickets.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
 import { createCredentialVault } from './crypto/credential-vault.ts';
+import { resealCredentials } from './crypto/reseal.ts';
 import { createLinkService } from './services/links.ts';
 import { createProjectService } from './services/projects.ts';
 import { createPushJobService } from './services/push-jobs.ts';
@@ -63,6 +64,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const uow = createUnitOfWork(orm, names.prefix, () => relay.kick());
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
+  await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
   const projects = createProjectService(uow, createConnectorRegistry(), vault);
   const engine = startSyncEngine({ orm, uow, nats, names, projects,
     hubReplica: replica,

@@ -1,6 +1,7 @@
 // Lockstep's configuration, read once from the environment and validated with zod, so that a bad
 // value stops the start with one line naming the variable instead of failing later, deep inside.
 import { z } from 'zod';
+import { urlCredentials, redactUrl } from './redact.ts';
 
 const port = z.coerce
   .number({ error: 'must be an integer between 0 and 65535' })
@@ -89,7 +90,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const got = environment[variable];
-    const shown = variable.includes('TOKEN') || variable.includes('KEY') ? '' : ` (got ${JSON.stringify(got)})`;
+    const secret = variable.includes('TOKEN') || variable.includes('KEY');
+    const value = variable.endsWith('_URL') && got !== undefined ? redactUrl(got) : got;
+    const shown = secret ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}${shown}`);
   }
   const env = parsed.data;
@@ -121,4 +124,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     pushMaxAttempts: env.LOCKSTEP_PUSH_MAX_ATTEMPTS,
     pushBackoffMs: env.LOCKSTEP_PUSH_BACKOFF_MS,
   };
+}
+
+/** Every secret the configuration holds, for the logger and error output to mask. */
+export function secretsOf(config: Config): string[] {
+  return [
+    ...urlCredentials(config.databaseUrl),
+    ...urlCredentials(config.natsUrl),
+    ...[config.adminToken, config.secretKey, config.metricsToken, ...config.previousSecretKeys].filter(
+      (value): value is string => value !== undefined,
+    ),
+  ];
 }

@@ -1,12 +1,14 @@
 // Structured logs (pino, JSON lines) for operators; one logger per process, children per module.
 import { pino, type Logger } from 'pino';
+import { redactText } from './redact.ts';
 
 export type { Logger };
 
-/** Creates the process logger; `silent` keeps test output readable. */
-export function createLogger(level: string): Logger {
+/** Creates the process logger; `silent` keeps test output readable; `secrets` never reach a line. */
+export function createLogger(level: string, secrets: readonly string[] = []): Logger {
   return pino({
     level,
+    ...(secrets.length > 0 ? { hooks: { streamWrite: (line: string) => redactText(line, secrets) } } : {}),
     base: { service: 'lockstep' },
     redact: { paths: ['*.authorization', '*.token', '*.apiToken', '*.secret', '*.password'], censor: '[redacted]' },
   });

@@ -1,7 +1,8 @@
 // `npm start`: one process serving the API and the worker. Exits non-zero with one clear line on
 // bad configuration; on SIGTERM or SIGINT it stops accepting, finishes in-flight work, drains the
 // outbox relay, closes its connections and exits 0.
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, secretsOf } from './config.ts';
+import { redactText } from './redact.ts';
 import { startLockstep } from './app.ts';
 import { createLogger } from './logger.ts';
 
@@ -16,7 +17,8 @@ try {
   throw error;
 }
 
-const logger = createLogger(config.logLevel);
+const secrets = secretsOf(config);
+const logger = createLogger(config.logLevel, secrets);
 try {
   const lockstep = await startLockstep(config, logger);
   if (lockstep.generatedAdminToken) {
@@ -50,6 +52,7 @@ try {
   process.on('SIGINT', onSignal);
 } catch (error) {
   logger.fatal({ err: error }, 'Lockstep could not start');
-  process.stderr.write(`lockstep: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lockstep: could not start: ${redactText(message, secrets)}\n`);
   process.exit(1);
 }

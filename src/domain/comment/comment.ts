@@ -15,6 +15,8 @@ export interface CommentWrite {
   readonly origin: CommentOrigin;
   /** Who wrote it (a hub user, or the side's display name). */
   readonly author: string;
+  /** The hub account that wrote it (its API token id); absent for writes from a connected tool. */
+  readonly authorId?: string;
   /** When the writer's side says it happened (ms since epoch). */
   readonly atMs: number;
 }
@@ -33,6 +35,7 @@ export function normaliseCommentBody(body: unknown): string {
   const text = body.trim();
   if (text.length === 0) throw new InvalidCommentInput('body', 'must not be empty');
   if (text.length > maxBody) throw new InvalidCommentInput('body', `must be at most ${maxBody} characters`);
+  if (text.includes('\u0000')) throw new InvalidCommentInput('body', 'must not contain a NUL character (\\u0000)');
   return text;
 }
 
@@ -44,6 +47,8 @@ export class Comment {
   ticketId!: string;
   body!: string;
   author!: string;
+  /** The hub account that posted it; null when it came from a connected tool (or predates ids). */
+  authorId!: string | null;
   origin!: CommentOrigin;
   lastWriter!: CommentOrigin;
   createdAt!: Date;
@@ -59,6 +64,7 @@ export class Comment {
       ticketId: input.ticketId,
       body,
       author: write.author,
+      authorId: write.authorId ?? null,
       origin: write.origin,
       lastWriter: write.origin,
       createdAt: at,
@@ -92,6 +98,11 @@ export class Comment {
     this.deletedAt = new Date(Math.max(write.atMs, this.updatedAt.getTime()));
     this.lastWriter = write.origin;
     return { changed: true, events: [this.event('comment.deleted', write)] };
+  }
+
+  /** True when `authorId` posted this comment through the hub (the one who may edit or delete it). */
+  isPostedBy(authorId: string): boolean {
+    return this.origin === 'hub' && this.authorId === authorId;
   }
 
   private event(type: 'comment.added' | 'comment.edited' | 'comment.deleted', write: CommentWrite): DomainEvent {

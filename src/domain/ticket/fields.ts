@@ -71,6 +71,8 @@ export const ticketDefaults: Omit<TicketValues, 'title'> = {
 const maxTitle = 500;
 const maxDescription = 100_000;
 const maxLabel = 100;
+/** Most labels one ticket holds. */
+export const maxLabels = 100;
 
 /** The register key of custom field `name`. */
 export function customFieldKey(name: string): CustomFieldKey {
@@ -95,6 +97,7 @@ function oneOf<T extends string>(field: string, allowed: readonly T[], value: un
 function text(field: string, value: unknown, max: number): string {
   if (typeof value !== 'string') throw new InvalidTicketInput(field, 'must be a string');
   if (value.length > max) throw new InvalidTicketInput(field, `must be at most ${max} characters`);
+  if (value.includes('\u0000')) throw new InvalidTicketInput(field, 'must not contain a NUL character (\\u0000)');
   return value;
 }
 
@@ -124,6 +127,7 @@ export function normaliseField(field: FieldKey, value: unknown): JsonValue {
     }
     case 'labels': {
       if (!Array.isArray(value)) throw new InvalidTicketInput(field, 'must be a list of strings');
+      if (value.length > maxLabels) throw new InvalidTicketInput(field, `at most ${maxLabels} labels (got ${value.length})`);
       const labels = value.map((label: unknown) => text(field, label, Infinity).trim());
       if (labels.some((l) => l.length === 0)) throw new InvalidTicketInput(field, 'labels must not be empty');
       if (labels.some((l) => l.length > maxLabel)) throw new InvalidTicketInput(field, `labels must be at most ${maxLabel} characters`);

@@ -3,6 +3,7 @@
 // events until it is back.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '#infra/logger.ts';
+import { redactUrl } from '#infra/redact.ts';
 
 /** A NATS connection that may not be up yet, or may be down for a while. */
 export interface NatsLink {
@@ -50,11 +51,11 @@ export function createNatsLink(url: string, logger: Logger): NatsLink {
         nc = conn;
         connected = true;
         watch(conn);
-        logger.info({ url }, 'connected to NATS');
+        logger.info({ url: redactUrl(url) }, 'connected to NATS');
         await runHooks(conn);
         return conn;
       } catch (error) {
-        if (attempt % 20 === 0) logger.warn({ err: error, url }, 'NATS unreachable; retrying');
+        if (attempt % 20 === 0) logger.warn({ err: error, url: redactUrl(url) }, 'NATS unreachable; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
       }
     }

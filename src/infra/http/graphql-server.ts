@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { maskError } from '#graphql/errors.ts';
+import { checkVariables, storableLiteralsRule } from '#graphql/input-limits.ts';
 import type { GraphQLContext } from '#graphql/context.ts';
 import { bearerToken, type Caller } from '#infra/auth/tokens.ts';
 import type { Logger } from '#infra/logger.ts';
@@ -47,6 +48,18 @@ function metricsPlugin(metrics: Metrics): Plugin {
   };
 }
 
+/** Refuses unstorable input (NUL characters, oversized lists) before the operation runs. */
+function inputLimitsPlugin(): Plugin {
+  return {
+    onParams({ params }) {
+      checkVariables(params.variables);
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(storableLiteralsRule);
+    },
+  };
+}
+
 /** Builds the yoga instance and the WebSocket bridge over one schema. */
 export function createGraphQLServer(schema: GraphQLSchema, services: Services, metrics: Metrics, logger: Logger): GraphQLServer {
   const report = (error: unknown): string => {
@@ -61,7 +74,7 @@ export function createGraphQLServer(schema: GraphQLSchema, services: Services, m
     graphiql: { subscriptionsProtocol: 'WS', title: 'Lockstep' },
     maskedErrors: { maskError: (error, message) => maskError(error, message, report) },
     logging: false,
-    plugins: [metricsPlugin(metrics)],
+    plugins: [inputLimitsPlugin(), metricsPlugin(metrics)],
     context: async (initial): Promise<GraphQLContext> => {
       if (initial.caller) {
         return { caller: initial.caller, services, ...(initial.signal ? { signal: initial.signal } : {}) };

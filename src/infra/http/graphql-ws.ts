@@ -8,6 +8,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { maskError } from '#graphql/errors.ts';
+import { checkVariables } from '#graphql/input-limits.ts';
 import { bearerToken, type Caller, type TokenStore } from '#infra/auth/tokens.ts';
 import type { GraphQLServer } from './graphql-server.ts';
 import { abortOnReturn, type SubscriptionSlots } from './subscription-slots.ts';
@@ -98,6 +99,7 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, o
         subscriptions.set(id, { aborter, release: slot });
         try {
           const signal = AbortSignal.any([aborter.signal, ...(ctx.extra.aborter ? [ctx.extra.aborter.signal] : [])]);
+          checkVariables(payload.variables);
           const enveloped = graphql.yoga.getEnveloped({ caller, signal, params: payload });
           const document = enveloped.parse(payload.query);
           const errors = enveloped.validate(enveloped.schema, document);

@@ -14,6 +14,7 @@ export const CommentSchema = defineEntity({
     ticketId: p.uuid(),
     body: p.text(),
     author: p.text(),
+    authorId: p.text().$type<string | null>().nullable(),
     origin: p.text().$type<CommentOrigin>(),
     lastWriter: p.text().$type<CommentOrigin>(),
     createdAt: timestamp(),

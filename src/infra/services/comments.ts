@@ -38,7 +38,7 @@ export interface CommentService {
 
 /** Comment service over `uow`; `mirrorsComments` says which connectors take comments. */
 export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsComments): CommentService {
-  const write = (caller: Caller): CommentWrite => ({ origin: 'hub', author: caller.name, atMs: Date.now() });
+  const write = (caller: Caller): CommentWrite => ({ origin: 'hub', author: caller.name, authorId: caller.tokenId, atMs: Date.now() });
 
   // The ticket is only read (for its privacy), never locked: comment writers lock a comment's
   // link before the comment, and nothing else, so they never wait on ticket writers or they on them.
@@ -54,7 +54,7 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
       const comment = isHubId(id) ? await em.findOne(Comment, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
       if (!comment) throw new NotFoundError(`No comment with id "${id}"`);
       if (comment.isDeleted()) throw new BadInputError(`comment ${id} was deleted`);
-      if (!(comment.origin === 'hub' && comment.author === caller.name) && !isRoleAtLeast(caller.role, 'admin')) {
+      if (!comment.isPostedBy(caller.tokenId) && !isRoleAtLeast(caller.role, 'admin')) {
         throw new ForbiddenError(`comment ${id} belongs to ${comment.author}; only its author or an admin may change it`);
       }
       const ticket = await readTicket(em, comment.ticketId);

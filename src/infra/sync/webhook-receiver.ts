@@ -5,6 +5,7 @@
 // `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { findNulCharacter } from '#domain/json.ts';
 import { InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
@@ -91,6 +92,11 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
         return;
       }
       throw error;
+    }
+    const unstorable = findNulCharacter(parsed, 'delivery');
+    if (unstorable) {
+      sendJson(response, 400, { error: `${unstorable}: contains a NUL character (\\u0000), which cannot be stored` });
+      return;
     }
 
     // Repeats are caught by the inbox's unique (project, delivery id) key, so deliveries of one

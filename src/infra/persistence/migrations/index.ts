@@ -6,6 +6,7 @@ import { Migration20261122000300_sync_engine } from './Migration20261122000300_s
 import { Migration20261122000400_sync_sessions } from './Migration20261122000400_sync_sessions.ts';
 import { Migration20261122000500_sync_errors } from './Migration20261122000500_sync_errors.ts';
 import { Migration20261122000600_comments } from './Migration20261122000600_comments.ts';
+import { Migration20261129000100_comment_author_token } from './Migration20261129000100_comment_author_token.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -14,4 +15,5 @@ export const migrations = [
   Migration20261122000400_sync_sessions,
   Migration20261122000500_sync_errors,
   Migration20261122000600_comments,
+  Migration20261129000100_comment_author_token,
 ];
