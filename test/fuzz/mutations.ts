@@ -8,7 +8,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Strings a careless parser lets through to places that cannot take them. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '💥', '-1', 'null', '%00', '\\u0000', 'x'.repeat(10_000), 'é'.repeat(600)),
+  { weight: 2, arbitrary: fc.constantFrom('\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\udc00\ud800') },
+  fc.constantFrom('', ' ', '💥', '-1', 'null', '%00', '\\u0000', 'x'.repeat(10_000), 'é'.repeat(600)),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
 );
@@ -23,14 +24,17 @@ export const hostileJson: fc.Arbitrary<Json> = fc.oneof(
 interface Mutation {
   /** Child indexes (modulo the number of children) leading to the node to change. */
   readonly at: readonly number[];
-  readonly action: 'replace' | 'delete' | 'wrap' | 'stringify';
+  readonly action: 'replace' | 'delete' | 'wrap' | 'stringify' | 'taint';
   readonly value: Json;
+  /** What `taint` splices into a string (or puts in place of anything else). */
+  readonly text: string;
 }
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
-  action: fc.constantFrom('replace', 'delete', 'wrap', 'stringify'),
+  action: fc.constantFrom('replace', 'delete', 'wrap', 'stringify', 'taint', 'taint'),
   value: hostileJson,
+  text: hostileString,
 });
 
 const isContainer = (value: Json): value is Json[] | { [key: string]: Json } => typeof value === 'object' && value !== null;
@@ -56,8 +60,28 @@ function apply(doc: Json, change: Mutation): Json {
     else delete target[key];
   } else if (change.action === 'wrap') target[key] = [current];
   else if (change.action === 'stringify') target[key] = JSON.stringify(current);
+  else if (change.action === 'taint') target[key] = typeof current === 'string' ? `${current.slice(0, 3)}${change.text}${current.slice(3)}` : change.text;
   else target[key] = change.value;
   return root;
+}
+
+/** `doc` with its `pick`-th string (modulo their number) holding `text`: user input echoed by a source. */
+function taintOne(doc: Json, pick: number, text: string): Json {
+  let seen = 0;
+  let total = 0;
+  const count = (node: Json): void => {
+    if (typeof node === 'string') total += 1;
+    else if (isContainer(node)) Object.values(node).forEach(count);
+  };
+  count(doc);
+  const target = total === 0 ? -1 : pick % total;
+  const walk = (node: Json): Json => {
+    if (typeof node === 'string') return seen++ === target ? `${node.slice(0, 3)}${text}${node.slice(3)}` : node;
+    if (Array.isArray(node)) return node.map(walk);
+    if (isContainer(node)) return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, walk(value)]));
+    return node;
+  };
+  return walk(doc);
 }
 
 /** Bodies near and far from `samples` (raw JSON texts). */
@@ -65,6 +89,7 @@ export function mutatedBodies(samples: readonly string[]): fc.Arbitrary<string> 
   const parsed = samples.map((text) => JSON.parse(text) as Json);
   return fc.oneof(
     { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...parsed), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([doc, changes]) => JSON.stringify(changes.reduce(apply, doc))) },
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...parsed), fc.nat(), hostileString).map(([doc, pick, text]) => JSON.stringify(taintOne(doc, pick, text))) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...samples), fc.nat()).map(([text, cut]) => text.slice(0, cut % (text.length + 1))) },
     { weight: 1, arbitrary: hostileJson.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
