@@ -13,6 +13,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/allow-private-targets.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -46,6 +46,8 @@ const config = loadConfig({
   DATABASE_URL: databaseUrl.toString(),
   LOCKSTEP_ADMIN_TOKEN: adminToken,
   LOCKSTEP_NATS_PREFIX: `demo_${randomBytes(3).toString('hex')}`,
+  // The demo's Jira simulator listens on loopback.
+  LOCKSTEP_ALLOW_PRIVATE_TARGETS: 'true',
   LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
   PORT: process.env['PORT'] ?? '4000',
 });

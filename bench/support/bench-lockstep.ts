@@ -82,6 +82,8 @@ export async function startBenchLockstep(): Promise<BenchLockstep> {
       PORT: '0',
       LOCKSTEP_ADMIN_TOKEN: adminToken,
       LOCKSTEP_NATS_PREFIX: prefix,
+      // The simulators listen on loopback.
+      LOCKSTEP_ALLOW_PRIVATE_TARGETS: 'true',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
     });

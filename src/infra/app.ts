@@ -20,6 +20,7 @@ import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
 import { createTicketService } from './services/tickets.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
+import { allowPrivateTargets } from '#adapters/shared/outbound-targets.ts';
 import { createCredentialVault } from './crypto/credential-vault.ts';
 import { resealCredentials } from './crypto/reseal.ts';
 import { createLinkService } from './services/links.ts';
@@ -51,6 +52,7 @@ export interface Lockstep {
 
 /** Migrates, connects and starts serving; resolves once the port is bound. */
 export async function startLockstep(config: Config, logger: Logger): Promise<Lockstep> {
+  allowPrivateTargets(config.allowPrivateTargets);
   const orm = await openDatabase(config.databaseUrl, logger);
   const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
   const names = streamNames(config.natsPrefix);
@@ -91,9 +93,10 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
   const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);
+  const graphqlRoute = createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes);
   const server = createHttpServer(
     {
-      '/graphql': createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes),
+      '/graphql': graphqlRoute.handle,
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
@@ -119,11 +122,15 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     maxPerConnection: config.maxSubscriptionsPerConnection,
     report: graphql.report,
   });
-  // A revoked token's sockets close: at once in this process, within tokenCacheMs in the others.
-  tokens.onRevoked((tokenId) => sockets.closeTokens(new Set([tokenId]), 'token revoked'));
+  // A revoked token's sockets and SSE streams close: at once in this process, within tokenCacheMs in the others.
+  const endStreams = (revoked: ReadonlySet<string>) => {
+    sockets.closeTokens(revoked, 'token revoked');
+    graphqlRoute.closeTokens(revoked);
+  };
+  tokens.onRevoked((tokenId) => endStreams(new Set([tokenId])));
   const revocationWatch = setInterval(() => {
-    tokens.revokedAmong(sockets.openTokenIds()).then(
-      (revoked) => sockets.closeTokens(revoked, 'token revoked'),
+    tokens.revokedAmong(new Set([...sockets.openTokenIds(), ...graphqlRoute.openTokenIds()])).then(
+      endStreams,
       (error: unknown) => logger.warn({ err: error }, 'could not check open sockets for revoked tokens'),
     );
   }, tokenCacheMs);

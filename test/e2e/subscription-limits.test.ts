@@ -129,17 +129,34 @@ describe('subscription limits', () => {
     await client.dispose();
   });
 
-  it('closes the open sockets of a revoked token', async () => {
+  it('closes the open sockets and SSE streams of a revoked token', async () => {
     const doomed = await issue('VIEWER');
     let closedWith: number | undefined;
     const client = socket(doomed.token, (code) => (closedWith = code));
     expect((await subscribe(client, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    const sse = await fetch(`${suite.lockstep.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${doomed.token}` },
+      body: JSON.stringify({ query: WATCH, variables: { id: ticketId } }),
+    });
+    expect(sse.status).toBe(200);
+    const sseEnded = (async () => {
+      try {
+        for await (const _chunk of sse.body!) {
+          // Keep-alive pings until the stream ends.
+        }
+      } catch {
+        // A destroyed stream ends the read with an error: ended all the same.
+      }
+      return true;
+    })();
     const revoked = await suite.lockstep.admin.run<{ revokeApiToken: { id: string; revokedAt: string | null } }>(
       'mutation($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }',
       { id: doomed.id },
     );
     expect(revoked.revokeApiToken.revokedAt).not.toBeNull();
     expect(await eventually(async () => closedWith, (code) => code !== undefined)).toBe(4403);
+    expect(await sseEnded).toBe(true);
     const listed = await suite.lockstep.admin.run<{ apiTokens: Array<{ id: string; revokedAt: string | null }> }>('{ apiTokens { id revokedAt } }');
     expect(listed.apiTokens.find((token) => token.id === doomed.id)?.revokedAt).not.toBeNull();
     const refused = await suite.lockstep.client(doomed.token).request('{ viewer { name } }');

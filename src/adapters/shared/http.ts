@@ -2,10 +2,11 @@
 // things from a call: a bounded wait (a hung server must not hold a worker), a JSON body, and a
 // failure turned into the ExternalCallError kind the sync engine acts on (wait and retry, stop and
 // ask for new credentials, give up). Retrying is the engine's job (with backoff, across restarts),
-// so nothing here retries.
+// so nothing here retries. Private and loopback targets are refused (outbound-targets.ts).
 
 import { ExternalCallError } from '#domain/project/connector.ts';
 import type { JsonValue } from '#domain/json.ts';
+import { privateTargetProblem } from './outbound-targets.ts';
 
 /** How long a call may take, headers and body included, unless the caller says otherwise. */
 export const defaultTimeoutMs = 10_000;
@@ -56,6 +57,8 @@ export async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
   if (!headers.has('accept')) headers.set('accept', 'application/json');
+  const refusal = await privateTargetProblem(request.url);
+  if (refusal) throw new ExternalCallError('rejected', `${where} refused: ${refusal}`);
   let status: number;
   let responseHeaders: Headers;
   let text: string;

@@ -56,9 +56,19 @@ async function writeResponse(answer: Response, response: ServerResponse): Promis
   response.end();
 }
 
-/** The /graphql route handler for plain HTTP and SSE (WebSockets are attached separately). */
-export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, slots: SubscriptionSlots, maxRequestBytes: number) {
-  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+/** The /graphql handler for plain HTTP and SSE, and a handle on the open SSE streams. */
+export interface GraphQLRoute {
+  readonly handle: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
+  /** Ends the open SSE streams of these tokens (revoked). */
+  closeTokens(tokenIds: ReadonlySet<string>): void;
+  /** Token ids that hold an open SSE stream. */
+  openTokenIds(): Set<string>;
+}
+
+/** The /graphql route for plain HTTP and SSE (WebSockets are attached separately). */
+export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, slots: SubscriptionSlots, maxRequestBytes: number): GraphQLRoute {
+  const streams = new Map<ServerResponse, string>();
+  const handle = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (needsNoToken(request)) {
       await graphql.yoga.handle(request, response, {});
       return;
@@ -85,7 +95,11 @@ export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, s
         sendErrors(response, 429, 'Too many subscriptions open with this token', 'TOO_MANY_SUBSCRIPTIONS');
         return;
       }
-      response.once('close', release);
+      streams.set(response, caller.tokenId);
+      response.once('close', () => {
+        streams.delete(response);
+        release?.();
+      });
     }
     if (request.method !== 'POST') {
       await graphql.yoga.handle(request, response, { caller });
@@ -109,5 +123,12 @@ export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, s
       signal: gone.signal,
     });
     await writeResponse(await graphql.yoga.handleRequest(fetchRequest, { caller, signal: gone.signal }), response);
+  };
+  return {
+    handle,
+    closeTokens(tokenIds) {
+      for (const [response, tokenId] of streams) if (tokenIds.has(tokenId)) response.destroy();
+    },
+    openTokenIds: () => new Set(streams.values()),
   };
 }

@@ -10,6 +10,7 @@ import type { IntegrationKind, SyncMode } from '#domain/project/kinds.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
 import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
 import { BadInputError, NotFoundError } from './errors.ts';
+import { privateTargetProblem, urlsIn } from '#adapters/shared/outbound-targets.ts';
 import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { JsonValue } from '#domain/json.ts';
@@ -111,6 +112,14 @@ function followConfig(mapped: readonly FieldKey[], before: readonly FieldKey[], 
   return [...kept, ...after.filter((field) => !before.includes(field) && !kept.includes(field))];
 }
 
+/** Refuses a config that points the connector at a loopback, private or link-local address. */
+async function requirePublicTargets(config: unknown): Promise<void> {
+  for (const { path, url } of urlsIn(config)) {
+    const problem = await privateTargetProblem(url);
+    if (problem) throw new BadInputError(`${path}: ${problem}`);
+  }
+}
+
 /** Project service over `uow`, with connectors from `connectors` and credentials sealed by `vault`. */
 export function createProjectService(uow: UnitOfWork, connectors: ConnectorLookup, vault: CredentialVault): ProjectService {
   const connectorOf = (kind: IntegrationKind): Connector => {
@@ -146,6 +155,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const added = configuredFields(connector, config);
       const mappedFields = input.mappedFields ?? (added.length > 0 ? [...mirroredFields, ...added] : undefined);
       const id = newHubId();
+      await requirePublicTargets(config);
       try {
         await connector.open({ projectId: id, config, credentials }).testConnection(AbortSignal.timeout(15_000));
       } catch (error) {
@@ -183,6 +193,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const connector = connectorOf(current.kind);
       const config = input.config === undefined ? undefined : connector.parseConfig(input.config);
       const credentials = input.credentials === undefined ? undefined : connector.parseCredentials(input.credentials);
+      if (config !== undefined) await requirePublicTargets(config);
       if (config !== undefined || credentials !== undefined) {
         const settings = service.settingsOf(current).settings;
         try {
