@@ -39,7 +39,7 @@ async function mutate(document: string, variables: Record<string, unknown>): Pro
   for (let attempt = 0; ; attempt += 1) {
     const result = await running().lockstep.admin.request(document, variables).catch(() => undefined);
     if (result && !result.errors?.length) return;
-    if (attempt > 150) throw new Error(`mutation kept failing: ${JSON.stringify(result?.errors)}`);
+    if (attempt > 400) throw new Error(`mutation kept failing: ${JSON.stringify(result?.errors)}`);
     await sleep(200);
   }
 }
@@ -65,7 +65,7 @@ beforeAll(async () => {
     );
     ticketIds.push(created.createTicket.ticket.id);
   }
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   await lockstep?.kill('SIGKILL').catch(() => undefined);
@@ -87,7 +87,7 @@ describe.skipIf(postgresBinaries() === undefined)('NATS and PostgreSQL restarted
       }
     })();
     const outcome: BurstOutcome = { accepted: new Set(), refused: [], failedAttempts: 0 };
-    const sending = sendBurst(source, burst, { concurrency: 2, paceMs: 40, deadlineMs: 60_000, outcome });
+    const sending = sendBurst(source, burst, { concurrency: 2, paceMs: 40, deadlineMs: 90_000, outcome });
 
     await eventually(async () => outcome.accepted.size, (accepted) => accepted >= 8, 20_000, 20);
     await nats?.stop();

@@ -134,7 +134,7 @@ export async function startChild(env: TestEnvironment, extra: Record<string, str
   const child = spawn(process.execPath, ['src/infra/main.ts'], { env: { PATH: process.env['PATH'] ?? '', ...variables } });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Lockstep did not start in time:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`Lockstep did not start in time:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"Lockstep is listening"/.exec(output);
