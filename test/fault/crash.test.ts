@@ -41,7 +41,7 @@ const live = () => {
 async function mutate(document: string, variables: Record<string, unknown>): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     const result = await live().admin.request(document, variables).catch(() => undefined);
-    if (result && !result.errors?.length) return;
+    if (result?.status === 200 && result.data && !result.errors?.length) return;
     if (result?.errors?.some((error) => error.extensions?.['code'] === 'BAD_USER_INPUT')) throw new Error(JSON.stringify(result.errors));
     if (attempt > 600) throw new Error(`mutation kept failing: ${JSON.stringify(result?.errors)}`);
     await sleep(200);

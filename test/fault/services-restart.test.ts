@@ -38,7 +38,7 @@ const running = () => {
 async function mutate(document: string, variables: Record<string, unknown>): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     const result = await running().lockstep.admin.request(document, variables).catch(() => undefined);
-    if (result && !result.errors?.length) return;
+    if (result?.status === 200 && result.data && !result.errors?.length) return;
     if (attempt > 400) throw new Error(`mutation kept failing: ${JSON.stringify(result?.errors)}`);
     await sleep(200);
   }
