@@ -35,7 +35,8 @@ export function finalTitles(planned: readonly PlannedDelivery[]): Map<string, st
   const titles = new Map<string, { at: string; title: string }>();
   for (const delivery of planned) {
     const known = titles.get(delivery.externalId);
-    if (!known || known.at < delivery.updatedAt) titles.set(delivery.externalId, { at: delivery.updatedAt, title: delivery.title });
+    if (!known || known.at < delivery.updatedAt)
+      titles.set(delivery.externalId, { at: delivery.updatedAt, title: delivery.title });
   }
   return new Map([...titles].map(([id, { title }]) => [id, title]));
 }

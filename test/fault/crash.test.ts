@@ -19,7 +19,9 @@ const PUSHED_TICKETS = 10;
 const EDIT_ROUNDS = 3;
 const BURST_ITEMS = 40;
 const RECEIVER_SECRET = 'crash-receiver-secret';
-const CONNECT = `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } } }`;
+const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
+  connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } }
+}`;
 
 const env = createTestEnvironment();
 const jira = createJiraSimulator();
@@ -40,9 +42,12 @@ const live = () => {
 /** Runs a mutation, trying again (same input, so at most once in effect) while Lockstep is down. */
 async function mutate(document: string, variables: Record<string, unknown>): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
-    const result = await live().admin.request(document, variables).catch(() => undefined);
+    const result = await live()
+      .admin.request(document, variables)
+      .catch(() => undefined);
     if (result?.status === 200 && result.data && !result.errors?.length) return;
-    if (result?.errors?.some((error) => error.extensions?.['code'] === 'BAD_USER_INPUT')) throw new Error(JSON.stringify(result.errors));
+    if (result?.errors?.some((error) => error.extensions?.['code'] === 'BAD_USER_INPUT'))
+      throw new Error(JSON.stringify(result.errors));
     if (attempt > 600) throw new Error(`mutation kept failing: ${JSON.stringify(result?.errors)}`);
     await sleep(200);
   }
@@ -57,10 +62,27 @@ beforeAll(async () => {
   lockstep = await startChild(env, settings);
   ids.jira = (await connectJira(live().admin, jira)).id;
   const connect = async (input: Record<string, unknown>) =>
-    (await live().admin.run<{ connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } } }>(CONNECT, { input }))
-      .connectExternalProject.project;
-  ids.receiver = (await connect({ name: 'Receiver', kind: 'GENERIC_WEBHOOK', direction: 'PUSH', config: { targetUrl: receiver.url }, credentials: { secret: RECEIVER_SECRET } })).id;
-  const sourceProject = await connect({ name: 'Source', kind: 'GENERIC_WEBHOOK', direction: 'PULL', config: { targetUrl: receiver.url }, credentials: { secret: 'unused' } });
+    (
+      await live().admin.run<{
+        connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } };
+      }>(CONNECT, { input })
+    ).connectExternalProject.project;
+  ids.receiver = (
+    await connect({
+      name: 'Receiver',
+      kind: 'GENERIC_WEBHOOK',
+      direction: 'PUSH',
+      config: { targetUrl: receiver.url },
+      credentials: { secret: RECEIVER_SECRET },
+    })
+  ).id;
+  const sourceProject = await connect({
+    name: 'Source',
+    kind: 'GENERIC_WEBHOOK',
+    direction: 'PULL',
+    config: { targetUrl: receiver.url },
+    credentials: { secret: 'unused' },
+  });
   ids.source = sourceProject.id;
   source = { webhookUrl: sourceProject.webhookUrl, secret: sourceProject.webhookSecret };
   for (let i = 0; i < PUSHED_TICKETS; i += 1) {
@@ -98,13 +120,28 @@ describe('SIGKILL in the middle of an import, pushes and a webhook burst', () =>
       }
       pushesQueued = true;
     })();
-    const sending = sendBurst(source, burst, { concurrency: 4, paceMs: 15, deadlineMs: 120_000, outcome: burstOutcome });
+    const sending = sendBurst(source, burst, {
+      concurrency: 4,
+      paceMs: 15,
+      deadlineMs: 120_000,
+      outcome: burstOutcome,
+    });
 
     // Kill once each is under way and none is finished.
     const importedSoFar = async () =>
-      Number((await query<{ n: string }>(env.databaseUrl, 'select count(*) as n from sync_mappings where project_id = $1', [ids.jira]))[0]?.n);
+      Number(
+        (
+          await query<{ n: string }>(env.databaseUrl, 'select count(*) as n from sync_mappings where project_id = $1', [
+            ids.jira,
+          ])
+        )[0]?.n,
+      );
     await eventually(
-      async () => ({ imported: await importedSoFar(), pushed: receiver.deliveries.length, accepted: burstOutcome.accepted.size }),
+      async () => ({
+        imported: await importedSoFar(),
+        pushed: receiver.deliveries.length,
+        accepted: burstOutcome.accepted.size,
+      }),
       (progress) => progress.imported >= 100 && progress.pushed >= 3 && progress.accepted >= 10,
       40_000,
       20,
@@ -122,10 +159,25 @@ describe('SIGKILL in the middle of an import, pushes and a webhook burst', () =>
     expect(burstOutcome.accepted.size).toBe(burst.length);
 
     // The interrupted session resumes when JetStream hands its message out again (ack wait).
-    await eventually(() => backlog(env.databaseUrl), (now) => JSON.stringify(now) === JSON.stringify(caughtUp), 100_000, 500);
-    const hubTitles = await query<{ id: string; title: string }>(env.databaseUrl, 'select id, title from tickets where id = any($1)', [ticketIds]);
-    expect(hubTitles.map((t) => t.title).sort()).toEqual(ticketIds.map((_, i) => `Pushed ticket ${i} round ${EDIT_ROUNDS}`).sort());
-    const pushes = await eventually(() => pushLedger(env.databaseUrl, ids.receiver, receiver), (l) => l.divergent.length === 0, 15_000);
+    await eventually(
+      () => backlog(env.databaseUrl),
+      (now) => JSON.stringify(now) === JSON.stringify(caughtUp),
+      100_000,
+      500,
+    );
+    const hubTitles = await query<{ id: string; title: string }>(
+      env.databaseUrl,
+      'select id, title from tickets where id = any($1)',
+      [ticketIds],
+    );
+    expect(hubTitles.map((t) => t.title).sort()).toEqual(
+      ticketIds.map((_, i) => `Pushed ticket ${i} round ${EDIT_ROUNDS}`).sort(),
+    );
+    const pushes = await eventually(
+      () => pushLedger(env.databaseUrl, ids.receiver, receiver),
+      (l) => l.divergent.length === 0,
+      15_000,
+    );
     expect(pushes).toMatchObject({
       deliveredButNotReceived: 0,
       unknownDeliveryIds: 0,
@@ -144,7 +196,11 @@ describe('SIGKILL in the middle of an import, pushes and a webhook burst', () =>
     expect(inbound).toEqual(before);
     expect(inbound).toEqual({ inboxRows: burst.length, itemsWithoutOneTicket: [], staleItems: [], appliedTwice: [] });
 
-    const session = await query<{ status: string; created: number }>(env.databaseUrl, 'select status, created from sync_sessions where id = $1', [ids.session]);
+    const session = await query<{ status: string; created: number }>(
+      env.databaseUrl,
+      'select status, created from sync_sessions where id = $1',
+      [ids.session],
+    );
     expect(session[0]).toMatchObject({ status: 'completed', created: ISSUES });
     const imported = await query<{ links: string; items: string; tickets: string }>(
       env.databaseUrl,

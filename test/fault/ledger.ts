@@ -52,11 +52,16 @@ export interface InboundLedger {
 }
 
 /** Counts what the burst `planned` left in project `projectId` of database `db`. */
-export async function inboundLedger(db: string, projectId: string, planned: readonly PlannedDelivery[]): Promise<InboundLedger> {
+export async function inboundLedger(
+  db: string,
+  projectId: string,
+  planned: readonly PlannedDelivery[],
+): Promise<InboundLedger> {
   const inboxRows = await count(db, 'select count(*) as n from inbox where project_id = $1', [projectId]);
   const links = await query<{ external_id: string; tickets: string; title: string }>(
     db,
-    `select m.external_id, count(*) as tickets, min(t.title) as title from sync_mappings m join tickets t on t.id = m.ticket_id
+    `select m.external_id, count(*) as tickets, min(t.title) as title
+       from sync_mappings m join tickets t on t.id = m.ticket_id
       where m.project_id = $1 and m.status = 'linked' group by m.external_id`,
     [projectId],
   );
@@ -94,8 +99,16 @@ export interface PushLedger {
 }
 
 /** Counts what project `projectId` pushed to `receiver`. */
-export async function pushLedger(db: string, projectId: string, receiver: GenericWebhookSimulator): Promise<PushLedger> {
-  const jobs = await query<{ id: string; status: string }>(db, 'select id, status from push_jobs where project_id = $1', [projectId]);
+export async function pushLedger(
+  db: string,
+  projectId: string,
+  receiver: GenericWebhookSimulator,
+): Promise<PushLedger> {
+  const jobs = await query<{ id: string; status: string }>(
+    db,
+    'select id, status from push_jobs where project_id = $1',
+    [projectId],
+  );
   const accepted = receiver.deliveries.filter((delivery) => delivery.status < 300 && delivery.signatureValid);
   const idOf = (body: unknown) => String((body as { deliveryId?: unknown } | undefined)?.deliveryId ?? '');
   const received = new Map<string, number>();
@@ -118,7 +131,9 @@ export async function pushLedger(db: string, projectId: string, receiver: Generi
     unknownDeliveryIds: [...received.keys()].filter((id) => !jobIds.has(id)).length,
     ticketsCreatedTwice: [...creates].filter(([, ids]) => ids.size > 1).map(([ticketId]) => ticketId),
     receiverItems: receiver.items.size,
-    divergent: links.filter((link) => receiver.items.get(link.external_id)?.fields['title'] !== link.title).map((link) => link.ticket_id),
+    divergent: links
+      .filter((link) => receiver.items.get(link.external_id)?.fields['title'] !== link.title)
+      .map((link) => link.ticket_id),
     redelivered: [...received.values()].filter((times) => times > 1).length,
   };
 }

@@ -17,7 +17,9 @@ const PUSHED_TICKETS = 6;
 const EDIT_ROUNDS = 3;
 const BURST_ITEMS = 30;
 const RECEIVER_SECRET = 'restart-receiver-secret';
-const CONNECT = `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } } }`;
+const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
+  connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } }
+}`;
 
 const receiver = createGenericWebhookSimulator({ secret: RECEIVER_SECRET });
 const burst = planBurst('restart', BURST_ITEMS, 2);
@@ -37,7 +39,9 @@ const running = () => {
 /** Runs a mutation, trying again while a service is down (same input: at most once in effect). */
 async function mutate(document: string, variables: Record<string, unknown>): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
-    const result = await running().lockstep.admin.request(document, variables).catch(() => undefined);
+    const result = await running()
+      .lockstep.admin.request(document, variables)
+      .catch(() => undefined);
     if (result?.status === 200 && result.data && !result.errors?.length) return;
     if (attempt > 400) throw new Error(`mutation kept failing: ${JSON.stringify(result?.errors)}`);
     await sleep(200);
@@ -50,12 +54,33 @@ beforeAll(async () => {
   receiver.delayAnswers(20);
   [nats, postgres] = await Promise.all([startPrivateNats(), startPrivatePostgres()]);
   env = createTestEnvironment({ natsUrl: nats.url, databaseServerUrl: postgres.url });
-  lockstep = await startChild(env, { PORT: String(await freePort()), LOCKSTEP_PUSH_BACKOFF_MS: '100', LOCKSTEP_PUSH_MAX_ATTEMPTS: '50' });
+  lockstep = await startChild(env, {
+    PORT: String(await freePort()),
+    LOCKSTEP_PUSH_BACKOFF_MS: '100',
+    LOCKSTEP_PUSH_MAX_ATTEMPTS: '50',
+  });
   const connect = async (input: Record<string, unknown>) =>
-    (await running().lockstep.admin.run<{ connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } } }>(CONNECT, { input }))
-      .connectExternalProject.project;
-  ids.receiver = (await connect({ name: 'Receiver', kind: 'GENERIC_WEBHOOK', direction: 'PUSH', config: { targetUrl: receiver.url }, credentials: { secret: RECEIVER_SECRET } })).id;
-  const sourceProject = await connect({ name: 'Source', kind: 'GENERIC_WEBHOOK', direction: 'PULL', config: { targetUrl: receiver.url }, credentials: { secret: 'unused' } });
+    (
+      await running().lockstep.admin.run<{
+        connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } };
+      }>(CONNECT, { input })
+    ).connectExternalProject.project;
+  ids.receiver = (
+    await connect({
+      name: 'Receiver',
+      kind: 'GENERIC_WEBHOOK',
+      direction: 'PUSH',
+      config: { targetUrl: receiver.url },
+      credentials: { secret: RECEIVER_SECRET },
+    })
+  ).id;
+  const sourceProject = await connect({
+    name: 'Source',
+    kind: 'GENERIC_WEBHOOK',
+    direction: 'PULL',
+    config: { targetUrl: receiver.url },
+    credentials: { secret: 'unused' },
+  });
   ids.source = sourceProject.id;
   source = { webhookUrl: sourceProject.webhookUrl, secret: sourceProject.webhookSecret };
   for (let i = 0; i < PUSHED_TICKETS; i += 1) {
@@ -89,11 +114,21 @@ describe.skipIf(postgresBinaries() === undefined)('NATS and PostgreSQL restarted
     const outcome: BurstOutcome = { accepted: new Set(), refused: [], failedAttempts: 0 };
     const sending = sendBurst(source, burst, { concurrency: 2, paceMs: 40, deadlineMs: 90_000, outcome });
 
-    await eventually(async () => outcome.accepted.size, (accepted) => accepted >= 8, 20_000, 20);
+    await eventually(
+      async () => outcome.accepted.size,
+      (accepted) => accepted >= 8,
+      20_000,
+      20,
+    );
     await nats?.stop();
     await sleep(1_500);
     await nats?.start();
-    await eventually(async () => outcome.accepted.size, (accepted) => accepted >= 25, 30_000, 20);
+    await eventually(
+      async () => outcome.accepted.size,
+      (accepted) => accepted >= 25,
+      30_000,
+      20,
+    );
     const failedBeforeCrash = outcome.failedAttempts;
     await postgres?.crash();
     const health = await fetch(`${running().lockstep.url}/healthz`).then((response) => response.json());
@@ -110,8 +145,17 @@ describe.skipIf(postgresBinaries() === undefined)('NATS and PostgreSQL restarted
     expect(outcome.accepted.size).toBe(burst.length);
     expect(running().lockstep.child.exitCode).toBeNull();
 
-    await eventually(() => backlog(environment.databaseUrl), (now) => JSON.stringify(now) === JSON.stringify(caughtUp), 45_000, 500);
-    const pushes = await eventually(() => pushLedger(environment.databaseUrl, ids.receiver, receiver), (l) => l.divergent.length === 0, 15_000);
+    await eventually(
+      () => backlog(environment.databaseUrl),
+      (now) => JSON.stringify(now) === JSON.stringify(caughtUp),
+      45_000,
+      500,
+    );
+    const pushes = await eventually(
+      () => pushLedger(environment.databaseUrl, ids.receiver, receiver),
+      (l) => l.divergent.length === 0,
+      15_000,
+    );
     expect(pushes).toMatchObject({
       deliveredButNotReceived: 0,
       unknownDeliveryIds: 0,
@@ -119,8 +163,14 @@ describe.skipIf(postgresBinaries() === undefined)('NATS and PostgreSQL restarted
       receiverItems: PUSHED_TICKETS,
       divergent: [],
     });
-    const titles = await query<{ title: string }>(environment.databaseUrl, 'select title from tickets where id = any($1)', [ticketIds]);
-    expect(titles.map((t) => t.title).sort()).toEqual(ticketIds.map((_, i) => `Restart ticket ${i} round ${EDIT_ROUNDS}`).sort());
+    const titles = await query<{ title: string }>(
+      environment.databaseUrl,
+      'select title from tickets where id = any($1)',
+      [ticketIds],
+    );
+    expect(titles.map((t) => t.title).sort()).toEqual(
+      ticketIds.map((_, i) => `Restart ticket ${i} round ${EDIT_ROUNDS}`).sort(),
+    );
     expect(await inboundLedger(environment.databaseUrl, ids.source, burst)).toEqual({
       inboxRows: burst.length,
       itemsWithoutOneTicket: [],

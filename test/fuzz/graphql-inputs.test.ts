@@ -12,8 +12,13 @@ import { hostileString } from './mutations.ts';
 const suite = useLockstep();
 const runs = Number(process.env['FUZZ_HTTP_RUNS'] ?? 30);
 
-const enumValue = (valid: readonly string[]) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: hostileString });
-const text = fc.oneof({ weight: 2, arbitrary: fc.string({ maxLength: 60 }) }, { weight: 2, arbitrary: hostileString }, { weight: 1, arbitrary: fc.constant(null) });
+const enumValue = (valid: readonly string[]) =>
+  fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: hostileString });
+const text = fc.oneof(
+  { weight: 2, arbitrary: fc.string({ maxLength: 60 }) },
+  { weight: 2, arbitrary: hostileString },
+  { weight: 1, arbitrary: fc.constant(null) },
+);
 
 /** Ticket fields as a careless or hostile client could send them. */
 const ticketFields = fc.record(
@@ -25,7 +30,11 @@ const ticketFields = fc.record(
     kind: enumValue(['TICKET', 'INCIDENT', 'ALERT_GROUP']),
     privacy: enumValue(['LOCAL_ONLY', 'SHAREABLE', 'PUBLIC']),
     assignee: text,
-    labels: fc.oneof(fc.array(fc.oneof(fc.string({ maxLength: 20 }), hostileString), { maxLength: 6 }), fc.constant(null), hostileString),
+    labels: fc.oneof(
+      fc.array(fc.oneof(fc.string({ maxLength: 20 }), hostileString), { maxLength: 6 }),
+      fc.constant(null),
+      hostileString,
+    ),
     unexpected: fc.jsonValue({ maxDepth: 1 }),
   },
   { requiredKeys: [] },
@@ -44,12 +53,16 @@ function expectClearAnswer(result: GraphQLResponse, sent: unknown): void {
   for (const error of result.errors ?? []) expect(error.message).toMatch(/\S/);
 }
 
-const ticketRows = async () => Number((await query<{ n: string }>(suite.env.databaseUrl, 'select count(*) as n from tickets'))[0]?.n);
-const ticketRow = async (id: string) => (await query(suite.env.databaseUrl, 'select * from tickets where id = $1', [id]))[0];
+const ticketRows = async () =>
+  Number((await query<{ n: string }>(suite.env.databaseUrl, 'select count(*) as n from tickets'))[0]?.n);
+const ticketRow = async (id: string) =>
+  (await query(suite.env.databaseUrl, 'select * from tickets where id = $1', [id]))[0];
 
 let editedId = '';
 beforeAll(async () => {
-  const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(`mutation { createTicket(input: { title: "Fuzzed" }) { ticket { id } } }`);
+  const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(
+    `mutation { createTicket(input: { title: "Fuzzed" }) { ticket { id } } }`,
+  );
   editedId = created.createTicket.ticket.id;
 });
 
@@ -77,24 +90,38 @@ describe('GraphQL inputs', () => {
         expectClearAnswer(result, input);
         const refused = (result.errors?.length ?? 0) > 0;
         const after = await ticketRow(editedId);
-        expect({ refused, unchanged: JSON.stringify(after) === JSON.stringify(before) }).not.toEqual({ refused: true, unchanged: false });
+        expect({ refused, unchanged: JSON.stringify(after) === JSON.stringify(before) }).not.toEqual({
+          refused: true,
+          unchanged: false,
+        });
       }),
       { numRuns: runs, endOnFailure: true },
     );
   });
 
   it('queries with hostile ids and filters answer clearly', async () => {
-    const filter = fc.record({ text: hostileString, label: hostileString, assignee: hostileString, status: enumValue(['OPEN', 'CLOSED']) }, { requiredKeys: [] });
+    const filter = fc.record(
+      { text: hostileString, label: hostileString, assignee: hostileString, status: enumValue(['OPEN', 'CLOSED']) },
+      { requiredKeys: [] },
+    );
     await fc.assert(
-      fc.asyncProperty(hostileString, filter, fc.integer({ min: -5, max: 500 }), hostileString, async (id, where, first, after) => {
-        const one = await suite.lockstep.admin.request(`query($id: ID!) { ticket(id: $id) { id } }`, { id });
-        expectClearAnswer(one, { id });
-        const page = await suite.lockstep.admin.request(
-          `query($f: TicketFilter, $first: Int, $after: String) { tickets(first: $first, after: $after, filter: $f) { edges { node { id } } } }`,
-          { f: where, first, after },
-        );
-        expectClearAnswer(page, { where, first, after });
-      }),
+      fc.asyncProperty(
+        hostileString,
+        filter,
+        fc.integer({ min: -5, max: 500 }),
+        hostileString,
+        async (id, where, first, after) => {
+          const one = await suite.lockstep.admin.request(`query($id: ID!) { ticket(id: $id) { id } }`, { id });
+          expectClearAnswer(one, { id });
+          const page = await suite.lockstep.admin.request(
+            `query($f: TicketFilter, $first: Int, $after: String) {
+              tickets(first: $first, after: $after, filter: $f) { edges { node { id } } }
+            }`,
+            { f: where, first, after },
+          );
+          expectClearAnswer(page, { where, first, after });
+        },
+      ),
       { numRuns: runs, endOnFailure: true },
     );
   });

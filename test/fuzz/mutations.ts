@@ -37,7 +37,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   text: hostileString,
 });
 
-const isContainer = (value: Json): value is Json[] | { [key: string]: Json } => typeof value === 'object' && value !== null;
+const isContainer = (value: Json): value is Json[] | { [key: string]: Json } =>
+  typeof value === 'object' && value !== null;
 
 /** `doc` with `change` applied at the node its path leads to (the deepest reachable one). */
 function apply(doc: Json, change: Mutation): Json {
@@ -60,7 +61,8 @@ function apply(doc: Json, change: Mutation): Json {
     else delete target[key];
   } else if (change.action === 'wrap') target[key] = [current];
   else if (change.action === 'stringify') target[key] = JSON.stringify(current);
-  else if (change.action === 'taint') target[key] = typeof current === 'string' ? `${current.slice(0, 3)}${change.text}${current.slice(3)}` : change.text;
+  else if (change.action === 'taint')
+    target[key] = typeof current === 'string' ? `${current.slice(0, 3)}${change.text}${current.slice(3)}` : change.text;
   else target[key] = change.value;
   return root;
 }
@@ -88,9 +90,24 @@ function taintOne(doc: Json, pick: number, text: string): Json {
 export function mutatedBodies(samples: readonly string[]): fc.Arbitrary<string> {
   const parsed = samples.map((text) => JSON.parse(text) as Json);
   return fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...parsed), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([doc, changes]) => JSON.stringify(changes.reduce(apply, doc))) },
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...parsed), fc.nat(), hostileString).map(([doc, pick, text]) => JSON.stringify(taintOne(doc, pick, text))) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...samples), fc.nat()).map(([text, cut]) => text.slice(0, cut % (text.length + 1))) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...parsed), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+        .map(([doc, changes]) => JSON.stringify(changes.reduce(apply, doc))),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...parsed), fc.nat(), hostileString)
+        .map(([doc, pick, text]) => JSON.stringify(taintOne(doc, pick, text))),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...samples), fc.nat())
+        .map(([text, cut]) => text.slice(0, cut % (text.length + 1))),
+    },
     { weight: 1, arbitrary: hostileJson.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
   );

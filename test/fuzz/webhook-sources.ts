@@ -6,8 +6,4 @@ import type { WebhookSource } from './sources/source.ts';
 
 export type { SignedRequest, WebhookSource } from './sources/source.ts';
 
-export const webhookSources: readonly WebhookSource[] = [
-  jiraSource,
-  genericWebhookSource,
-  lockstepPeerSource,
-];
+export const webhookSources: readonly WebhookSource[] = [jiraSource, genericWebhookSource, lockstepPeerSource];

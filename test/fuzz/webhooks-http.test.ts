@@ -28,8 +28,18 @@ const connectors: Record<string, () => Promise<Target>> = {
   jira: async () => connectJira(suite.lockstep.admin, jira),
   generic_webhook: async () => {
     const data = await suite.lockstep.admin.run<{ connectExternalProject: { project: Target } }>(
-      `mutation($input: ConnectExternalProjectInput!) { connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } } }`,
-      { input: { name: 'Fuzzed source', kind: 'GENERIC_WEBHOOK', direction: 'PULL', config: { targetUrl: 'http://127.0.0.1:9/unused' }, credentials: { secret: 'unused' } } },
+      `mutation($input: ConnectExternalProjectInput!) {
+        connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } }
+      }`,
+      {
+        input: {
+          name: 'Fuzzed source',
+          kind: 'GENERIC_WEBHOOK',
+          direction: 'PULL',
+          config: { targetUrl: 'http://127.0.0.1:9/unused' },
+          credentials: { secret: 'unused' },
+        },
+      },
     );
     return data.connectExternalProject.project;
   },
@@ -39,7 +49,9 @@ const connectors: Record<string, () => Promise<Target>> = {
       `mutation { createConnectionInvitation(input: { name: "Itself", direction: PUSH }) { invitation } }`,
     );
     const accepted = await suite.lockstep.admin.run<{ acceptConnectionInvitation: { project: { id: string } } }>(
-      `mutation($i: String!) { acceptConnectionInvitation(input: { invitation: $i, name: "Itself" }) { project { id } } }`,
+      `mutation($i: String!) {
+        acceptConnectionInvitation(input: { invitation: $i, name: "Itself" }) { project { id } }
+      }`,
       { i: invited.createConnectionInvitation.invitation },
     );
     const id = accepted.acceptConnectionInvitation.project.id;
@@ -66,30 +78,45 @@ afterAll(async () => {
 const oneIn = (n: number) => fc.nat({ max: n - 1 }).map((value) => value === 0);
 
 const inboxRows = async (projectId: string) =>
-  Number((await query<{ n: string }>(suite.env.databaseUrl, 'select count(*) as n from inbox where project_id = $1', [projectId]))[0]?.n);
+  Number(
+    (
+      await query<{ n: string }>(suite.env.databaseUrl, 'select count(*) as n from inbox where project_id = $1', [
+        projectId,
+      ])
+    )[0]?.n,
+  );
 
-describe.each(webhookSources.map((source) => [source.kind, source] as const))('POST to a %s webhook URL', (kind, source) => {
-  it('answers 202 or a clear 4xx, never 5xx, and a refusal stores nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(mutatedBodies(source.samples), oneIn(8), oneIn(4), async (body, wrongSecret, byQuery) => {
-        const target = targets.get(kind);
-        if (!target) throw new Error(`no ${kind} project`);
-        const before = await inboxRows(target.id);
-        const secret = wrongSecret ? `${target.webhookSecret}-not` : target.webhookSecret;
-        const url = new URL(target.webhookUrl);
-        const signed = byQuery ? { headers: {}, query: { secret } } : source.sign(body, secret);
-        for (const [name, value] of Object.entries(signed.query)) url.searchParams.set(name, value);
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
-        const answer = (await response.json()) as { error?: string };
-        const expected = wrongSecret ? [401] : [202, 400];
-        expect({ status: response.status, answer, body: body.slice(0, 300) }).toMatchObject({ status: expect.toSatisfy((s: number) => expected.includes(s)) });
-        const refused = response.status >= 400;
-        expect(refused ? answer.error : 'accepted').toMatch(/\S/);
-        // An accepted delivery adds its row, or none when its id was seen before; a refused one none.
-        expect(await inboxRows(target.id)).toBeOneOf(refused ? [before] : [before, before + 1]);
-      }),
-      // Each case is an HTTP round trip: report the first failure as found rather than shrink it.
-      { numRuns: runs, endOnFailure: true },
-    );
-  });
-});
+describe.each(webhookSources.map((source) => [source.kind, source] as const))(
+  'POST to a %s webhook URL',
+  (kind, source) => {
+    it('answers 202 or a clear 4xx, never 5xx, and a refusal stores nothing', async () => {
+      await fc.assert(
+        fc.asyncProperty(mutatedBodies(source.samples), oneIn(8), oneIn(4), async (body, wrongSecret, byQuery) => {
+          const target = targets.get(kind);
+          if (!target) throw new Error(`no ${kind} project`);
+          const before = await inboxRows(target.id);
+          const secret = wrongSecret ? `${target.webhookSecret}-not` : target.webhookSecret;
+          const url = new URL(target.webhookUrl);
+          const signed = byQuery ? { headers: {}, query: { secret } } : source.sign(body, secret);
+          for (const [name, value] of Object.entries(signed.query)) url.searchParams.set(name, value);
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...signed.headers },
+            body,
+          });
+          const answer = (await response.json()) as { error?: string };
+          const expected = wrongSecret ? [401] : [202, 400];
+          expect({ status: response.status, answer, body: body.slice(0, 300) }).toMatchObject({
+            status: expect.toSatisfy((s: number) => expected.includes(s)),
+          });
+          const refused = response.status >= 400;
+          expect(refused ? answer.error : 'accepted').toMatch(/\S/);
+          // An accepted delivery adds its row, or none when its id was seen before; a refused one none.
+          expect(await inboxRows(target.id)).toBeOneOf(refused ? [before] : [before, before + 1]);
+        }),
+        // Each case is an HTTP round trip: report the first failure as found rather than shrink it.
+        { numRuns: runs, endOnFailure: true },
+      );
+    });
+  },
+);

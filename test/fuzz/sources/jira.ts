@@ -10,7 +10,13 @@ const statusChanged = {
   timestamp: 1548852694870,
   webhookEvent: 'jira:issue_updated',
   issue_event_type_name: 'issue_generic',
-  user: { self: 'https://jira.test-example.ru/rest/api/2/user?accountId=5bcede20b3e37a158c364fef', accountId: '5bcede20b3e37a158c364fef', displayName: 'jira_test', active: true, timeZone: 'Europe/Moscow' },
+  user: {
+    self: 'https://jira.test-example.ru/rest/api/2/user?accountId=5bcede20b3e37a158c364fef',
+    accountId: '5bcede20b3e37a158c364fef',
+    displayName: 'jira_test',
+    active: true,
+    timeZone: 'Europe/Moscow',
+  },
   issue: {
     id: '11442',
     self: 'https://jira.test-example.ru/rest/api/2/issue/11442',
@@ -22,7 +28,12 @@ const statusChanged = {
       priority: { self: 'https://jira.test-example.ru/rest/api/2/priority/1', name: 'Highest', id: '1' },
       labels: [],
       customfield_10016: '2019-01-29T17:20:26.660+0300',
-      assignee: { accountId: '5b912f1c1aa25f2be7d36947', displayName: 'Иванов Иван Иванович', active: true, timeZone: 'Europe/Moscow' },
+      assignee: {
+        accountId: '5b912f1c1aa25f2be7d36947',
+        displayName: 'Иванов Иван Иванович',
+        active: true,
+        timeZone: 'Europe/Moscow',
+      },
       updated: '2019-01-30T15:51:33.199+0300',
       status: {
         self: 'https://jira.test-example.ru/rest/api/2/status/10258',
@@ -37,7 +48,17 @@ const statusChanged = {
   },
   changelog: {
     id: '34911',
-    items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10257', fromString: 'To Do', to: '10258', toString: 'In Progress' }],
+    items: [
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: '10257',
+        fromString: 'To Do',
+        to: '10258',
+        toString: 'In Progress',
+      },
+    ],
   },
 };
 
@@ -63,7 +84,12 @@ const created = {
       labels: [],
     },
   },
-  changelog: { id: '132597', items: [{ field: 'Epic Link', fieldtype: 'custom', from: null, fromString: null, to: '25209', toString: 'BBCOM-801' }] },
+  changelog: {
+    id: '132597',
+    items: [
+      { field: 'Epic Link', fieldtype: 'custom', from: null, fromString: null, to: '25209', toString: 'BBCOM-801' },
+    ],
+  },
 };
 
 const documented = {
@@ -77,7 +103,19 @@ const documented = {
     key: 'OPS-2',
     fields: {
       summary: 'Checkout fails on Safari',
-      description: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Steps ' }, { type: 'text', text: 'here', marks: [{ type: 'strong' }] }] }] },
+      description: {
+        type: 'doc',
+        version: 1,
+        content: [
+          {
+            type: 'paragraph',
+            content: [
+              { type: 'text', text: 'Steps ' },
+              { type: 'text', text: 'here', marks: [{ type: 'strong' }] },
+            ],
+          },
+        ],
+      },
       status: { name: 'In Progress', id: '3', statusCategory: { id: 4, key: 'indeterminate', name: 'In Progress' } },
       priority: { name: 'High', id: '2' },
       labels: ['web', 'checkout'],
@@ -86,7 +124,20 @@ const documented = {
       created: '2024-04-30T09:00:00.000+0000',
     },
   },
-  changelog: { id: '10011', items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10000', fromString: 'To Do', to: '3', toString: 'In Progress' }] },
+  changelog: {
+    id: '10011',
+    items: [
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: '10000',
+        fromString: 'To Do',
+        to: '3',
+        toString: 'In Progress',
+      },
+    ],
+  },
 };
 
 const deleted = { ...documented, webhookEvent: 'jira:issue_deleted', issue_event_type_name: 'issue_deleted' };
@@ -95,7 +146,10 @@ export const jiraSource: WebhookSource = {
   kind: 'jira',
   samples: [statusChanged, created, documented, deleted].map((body) => JSON.stringify(body)),
   sign: (body, secret) => ({
-    headers: { 'x-hub-signature': signatureHeader(secret, body), 'x-atlassian-webhook-identifier': crypto.randomUUID() },
+    headers: {
+      'x-hub-signature': signatureHeader(secret, body),
+      'x-atlassian-webhook-identifier': crypto.randomUUID(),
+    },
     query: {},
   }),
   config: { baseUrl: 'https://acme.atlassian.net', projectKey: 'OPS' },

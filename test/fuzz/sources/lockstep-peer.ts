@@ -18,7 +18,10 @@ function peerStates(): unknown[] {
     defaultStrategy: 'manual' as const,
     fieldStrategies: {},
   };
-  const { ticket } = Ticket.create({ title: 'Checkout is slow', description: 'one\ntwo', labels: ['web'], priority: 'p2' }, context(1_760_000_000_000));
+  const { ticket } = Ticket.create(
+    { title: 'Checkout is slow', description: 'one\ntwo', labels: ['web'], priority: 'p2' },
+    context(1_760_000_000_000),
+  );
   const first = peerTicketState(ticket, policy, 'hub:peer0001');
   ticket.edit({ title: 'Checkout is slow on Safari', status: 'in_progress' }, context(1_760_000_060_000));
   const second = peerTicketState(ticket, policy, 'hub:peer0001');
