@@ -4,12 +4,13 @@ import { redactText } from './redact.ts';
 
 export type { Logger };
 
-/** Creates the process logger; `silent` keeps test output readable; `secrets` never reach a line. */
-export function createLogger(level: string, secrets: readonly string[] = []): Logger {
-  return pino({
+/** The process logger (stdout unless `destination`); `silent` keeps tests quiet; `secrets` never reach a line. */
+export function createLogger(level: string, secrets: readonly string[] = [], destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     ...(secrets.length > 0 ? { hooks: { streamWrite: (line: string) => redactText(line, secrets) } } : {}),
     base: { service: 'lockstep' },
     redact: { paths: ['*.authorization', '*.token', '*.apiToken', '*.secret', '*.password'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -3,7 +3,6 @@
 // outbox relay, closes its connections and exits 0.
 import { ConfigError, loadConfig, secretsOf } from './config.ts';
 import { redactText } from './redact.ts';
-import { startLockstep } from './app.ts';
 import { createLogger } from './logger.ts';
 
 let config;
@@ -20,6 +19,8 @@ try {
 const secrets = secretsOf(config);
 const logger = createLogger(config.logLevel, secrets);
 try {
+  // Loaded after the configuration checked out, so a bad variable is reported at once.
+  const { startLockstep } = await import('./app.ts');
   const lockstep = await startLockstep(config, logger);
   if (lockstep.generatedAdminToken) {
     process.stdout.write(

@@ -4,7 +4,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCredentialVault } from '#infra/crypto/credential-vault.ts';
 import { query } from '#test/support/databases.ts';
-import { createTestEnvironment, environmentVariables, runMain, startChild, startInProcess } from '#test/support/lockstep.ts';
+import { startLockstep } from '#infra/app.ts';
+import { loadConfig, secretsOf } from '#infra/config.ts';
+import { createLogger } from '#infra/logger.ts';
+import { createTestEnvironment, environmentVariables, runMain, startInProcess } from '#test/support/lockstep.ts';
 
 const env = createTestEnvironment();
 afterAll(() => env.cleanup());
@@ -26,21 +29,26 @@ describe('connection secrets in output', () => {
     const nats = new URL(env.natsUrl);
     nats.username = 'lockstep';
     nats.password = natsPassword;
-    const child = await startChild(env, {
-      // PostgreSQL trusts local connections and NATS has no users here, so both still connect.
-      DATABASE_URL: env.databaseUrl.replace('postgres@', `postgres:${dbPassword}@`),
-      NATS_URL: nats.toString(),
-      LOG_LEVEL: 'debug',
-    });
+    const config = loadConfig(
+      environmentVariables(env, {
+        // PostgreSQL trusts local connections and NATS has no users here, so both still connect.
+        DATABASE_URL: env.databaseUrl.replace('postgres@', `postgres:${dbPassword}@`),
+        NATS_URL: nats.toString(),
+      }),
+    );
+    // The logger main.ts builds, writing to a buffer instead of stdout.
+    let log = '';
+    const sink = { write: (line: string) => void (log += line) };
+    const app = await startLockstep(config, createLogger('debug', secretsOf(config), sink));
     try {
-      expect((await fetch(`${child.url}/healthz`)).status).toBe(200);
-      await expect.poll(() => child.output()).toContain('connected to NATS');
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      await expect.poll(() => log).toContain('connected to NATS');
     } finally {
-      await child.stop();
+      await app.stop();
     }
-    expect(child.output()).toContain('lockstep:***@');
-    expect(child.output()).not.toContain(natsPassword);
-    expect(child.output()).not.toContain(dbPassword);
+    expect(log).toContain('lockstep:***@');
+    expect(log).not.toContain(natsPassword);
+    expect(log).not.toContain(dbPassword);
   });
 });
 

@@ -35,19 +35,29 @@ function socket(token: string, onClosed?: (code: number) => void): Client {
   return client;
 }
 
-type Outcome = { kind: 'error'; errors: Array<{ message: string; extensions?: Record<string, unknown> }> } | { kind: 'open' };
+type GraphQLErrorJson = { message: string; extensions?: Record<string, unknown> };
 
-/** Subscribes; resolves 'open' once the server has had time to refuse, or with the error it sent. */
-function subscribe(client: Client, query: string, variables: Record<string, unknown>): { outcome: Promise<Outcome>; stop: () => void } {
-  let settle: (outcome: Outcome) => void = () => undefined;
-  const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+/** A subscription as the client sees it: the errors the server sent for it, and a way to end it. */
+interface Tracked {
+  readonly errors: GraphQLErrorJson[];
+  stop(): void;
+}
+
+function subscribe(client: Client, query: string, variables: Record<string, unknown>): Tracked {
+  const errors: GraphQLErrorJson[] = [];
   const stop = client.subscribe(
     { query, variables },
-    { next: () => undefined, error: (errors) => settle({ kind: 'error', errors: errors as never }), complete: () => undefined },
+    {
+      next: () => undefined,
+      // GraphQL errors for this subscription, or the socket's close event when the socket ends.
+      error: (received) => errors.push(...(Array.isArray(received) ? (received as GraphQLErrorJson[]) : [{ message: 'socket closed' }])),
+      complete: () => undefined,
+    },
   );
-  setTimeout(() => settle({ kind: 'open' }), 1_500);
-  return { outcome, stop };
+  return { errors, stop };
 }
+
+const errorsOf = (list: readonly Tracked[]) => list.flatMap((tracked) => tracked.errors);
 
 async function subscriptionConsumerInfos(): Promise<ConsumerInfo[]> {
   const nc = await connect({ servers: suite.env.natsUrl });
@@ -78,31 +88,34 @@ describe('subscription limits', () => {
   it('caps a socket and a token, and releases every consumer when the sockets close', async () => {
     const first = socket(viewer.token);
     const onFirst = Array.from({ length: 6 }, () => subscribe(first, WATCH, { id: ticketId }));
-    const firstOutcomes = await Promise.all(onFirst.map((s) => s.outcome));
-    expect(firstOutcomes.filter((o) => o.kind === 'open')).toHaveLength(5);
-    const refused = firstOutcomes.find((o) => o.kind === 'error');
-    expect(refused?.kind === 'error' && refused.errors[0]?.extensions?.['code']).toBe('TOO_MANY_SUBSCRIPTIONS');
+    await eventually(async () => errorsOf(onFirst).length, (count) => count >= 1);
+    expect(await eventually(subscriptionConsumers, (count) => count === 5)).toBe(5);
+    expect(errorsOf(onFirst).map((error) => error.extensions?.['code'])).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
 
     const second = socket(viewer.token);
-    const onSecond = await Promise.all(Array.from({ length: 4 }, () => subscribe(second, WATCH, { id: ticketId }).outcome));
-    expect(onSecond.filter((o) => o.kind === 'open')).toHaveLength(3);
+    const onSecond = Array.from({ length: 4 }, () => subscribe(second, WATCH, { id: ticketId }));
+    await eventually(async () => errorsOf(onSecond).length, (count) => count >= 1);
     expect(await eventually(subscriptionConsumers, (count) => count === 8)).toBe(8);
+    expect(errorsOf(onSecond)[0]?.message).toMatch(/Too many subscriptions open with this token/);
 
     await first.dispose();
     await second.dispose();
     expect(await eventually(subscriptionConsumers, (count) => count === 0)).toBe(0);
     // The slots came back: the token may subscribe again.
     const third = socket(viewer.token);
-    expect((await subscribe(third, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    const again = subscribe(third, WATCH, { id: ticketId });
+    expect(await eventually(subscriptionConsumers, (count) => count === 1)).toBe(1);
+    expect(again.errors).toEqual([]);
     await third.dispose();
+    await eventually(subscriptionConsumers, (count) => count === 0);
   });
 
   it('releases the consumer of a subscription the client completes on an open socket', async () => {
     const client = socket(viewer.token);
     const kept = subscribe(client, WATCH, { id: ticketId });
     const ended = subscribe(client, WATCH, { id: ticketId });
-    await Promise.all([kept.outcome, ended.outcome]);
     await eventually(subscriptionConsumers, (count) => count === 2);
+    expect(errorsOf([kept, ended])).toEqual([]);
     // Ephemeral and in memory: a crash leaves nothing behind for long, a NATS restart nothing at all.
     for (const info of await subscriptionConsumerInfos()) {
       expect(info.config.durable_name).toBeUndefined();
@@ -112,28 +125,34 @@ describe('subscription limits', () => {
     ended.stop();
     expect(await eventually(subscriptionConsumers, (count) => count === 1)).toBe(1);
     await client.dispose();
+    await eventually(subscriptionConsumers, (count) => count === 0);
   });
 
   it('answers a malformed document and a wildcard id with an error on that subscription only', async () => {
     let closedWith: number | undefined;
     const client = socket(viewer.token, (code) => (closedWith = code));
-    const malformed = await subscribe(client, 'subscription { ticketChanged(id: ', {}).outcome;
-    expect(malformed.kind).toBe('error');
-    expect(malformed.kind === 'error' && malformed.errors[0]?.message).toMatch(/Syntax Error/);
-    const wildcard = await subscribe(client, 'subscription { conflictDetected(projectId: ">") { id } }', {}).outcome;
-    expect(wildcard.kind === 'error' && wildcard.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    expect(wildcard.kind === 'error' && wildcard.errors[0]?.message).toMatch(/projectId.*not a Lockstep id/);
+    const malformed = subscribe(client, 'subscription { ticketChanged(id: ', {});
+    const [syntax] = await eventually(async () => malformed.errors, (errors) => errors.length > 0);
+    expect(syntax?.message).toMatch(/Syntax Error/);
+    const wildcard = subscribe(client, 'subscription { conflictDetected(projectId: ">") { id } }', {});
+    const [refused] = await eventually(async () => wildcard.errors, (errors) => errors.length > 0);
+    expect(refused?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(refused?.message).toMatch(/projectId.*not a Lockstep id/);
     // The socket is still open and serving.
-    expect((await subscribe(client, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    const fine = subscribe(client, WATCH, { id: ticketId });
+    expect(await eventually(subscriptionConsumers, (count) => count === 1)).toBe(1);
+    expect(fine.errors).toEqual([]);
     expect(closedWith).toBeUndefined();
     await client.dispose();
+    await eventually(subscriptionConsumers, (count) => count === 0);
   });
 
   it('closes the open sockets and SSE streams of a revoked token', async () => {
     const doomed = await issue('VIEWER');
     let closedWith: number | undefined;
     const client = socket(doomed.token, (code) => (closedWith = code));
-    expect((await subscribe(client, WATCH, { id: ticketId }).outcome).kind).toBe('open');
+    subscribe(client, WATCH, { id: ticketId });
+    await eventually(subscriptionConsumers, (count) => count === 1);
     const sse = await fetch(`${suite.lockstep.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${doomed.token}` },

@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
 import { query } from '#test/support/databases.ts';
-import { createTestEnvironment, startChild, useLockstep } from '#test/support/lockstep.ts';
+import { startLockstep } from '#infra/app.ts';
+import { loadConfig } from '#infra/config.ts';
+import { createLogger } from '#infra/logger.ts';
+import { createGraphQLClient } from '#test/support/graphql-client.ts';
+import { createTestEnvironment, environmentVariables, useLockstep } from '#test/support/lockstep.ts';
 
 const suite = useLockstep();
 const CREATE = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }`;
@@ -65,20 +69,22 @@ describe('list caps', () => {
 describe('masked internal errors', () => {
   it('carry an id that the log also holds', async () => {
     const env = createTestEnvironment();
-    const child = await startChild(env);
+    let log = '';
+    const sink = { write: (line: string) => void (log += line) };
+    const app = await startLockstep(loadConfig(environmentVariables(env)), createLogger('error', [], sink));
     try {
       await query(env.databaseUrl, 'alter table tickets rename to tickets_elsewhere');
-      const failed = await child.admin.request('{ tickets(first: 1) { edges { node { id } } } }');
+      const failed = await createGraphQLClient(app.url, env.adminToken).request('{ tickets(first: 1) { edges { node { id } } } }');
       const error = failed.errors?.[0];
       expect(error?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
       const errorId = String(error?.extensions?.['errorId']);
       expect(errorId).toMatch(/^[0-9a-f-]{36}$/);
       expect(error?.message).toContain(errorId);
       expect(error?.message).not.toMatch(/tickets_elsewhere|relation/);
-      await expect.poll(() => child.output()).toContain(`"errorId":"${errorId}"`);
-      expect(child.output()).toMatch(/relation .*tickets.* does not exist/);
+      await expect.poll(() => log).toContain(`"errorId":"${errorId}"`);
+      expect(log).toMatch(/relation .*tickets.* does not exist/);
     } finally {
-      await child.stop();
+      await app.stop();
       await env.cleanup();
     }
   });
