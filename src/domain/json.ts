@@ -44,11 +44,12 @@ export function cloneJson<T extends JsonValue>(value: T): T {
 }
 
 /**
- * Where `value` holds a string (or object key) with a NUL character, which PostgreSQL's text and
- * jsonb cannot store, as a dotted path below `path`; undefined when there is none.
+ * Where `value` holds a string (or object key) with a NUL character or a lone surrogate (half of
+ * a UTF-16 pair), which PostgreSQL's text and jsonb cannot store, as a dotted path below `path`;
+ * undefined when there is none.
  */
 export function findNulCharacter(value: unknown, path = 'body'): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value === 'string') return unstorable(value) ? path : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = findNulCharacter(item, `${path}.${index}`);
@@ -58,9 +59,13 @@ export function findNulCharacter(value: unknown, path = 'body'): string | undefi
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? `${path}.${JSON.stringify(key)}` : findNulCharacter(item, `${path}.${key}`);
+      const found = unstorable(key) ? `${path}.${JSON.stringify(key)}` : findNulCharacter(item, `${path}.${key}`);
       if (found) return found;
     }
   }
   return undefined;
+}
+
+function unstorable(text: string): boolean {
+  return text.includes('\u0000') || !text.isWellFormed();
 }

@@ -11,7 +11,9 @@ const refusal = (message: string) => new GraphQLError(message, { extensions: { c
 /** What is wrong with a value at `path`, or undefined when it can be stored. */
 export function inputValueProblem(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') {
-    return value.includes('\u0000') ? `${path}: contains a NUL character (\\u0000), which cannot be stored` : undefined;
+    if (value.includes('\u0000')) return `${path}: contains a NUL character (\\u0000), which cannot be stored`;
+    // jsonb refuses half of a UTF-16 surrogate pair too (JSON may carry one as "\ud800").
+    return value.isWellFormed() ? undefined : `${path}: contains a lone surrogate (half of a UTF-16 pair), which cannot be stored`;
   }
   if (Array.isArray(value)) {
     if (value.length > maxInputListLength) return `${path}: at most ${maxInputListLength} items (got ${value.length})`;

@@ -78,8 +78,8 @@ afterAll(async () => {
 describe('Linear', () => {
   it('tests the connection on connect: a refused key and an unknown team are named', async () => {
     const config = { teamKey: 'ENG', apiUrl: linear.apiUrl };
-    const connect = (name: string, config: Record<string, unknown>, apiKey: string) =>
-      admin().request(CONNECT, { input: { name, kind: 'LINEAR', direction: 'PUSH', config, credentials: { apiKey } } });
+    const connect = (name: string, settings: Record<string, unknown>, apiKey: string) =>
+      admin().request(CONNECT, { input: { name, kind: 'LINEAR', direction: 'PUSH', config: settings, credentials: { apiKey } } });
     const refused = await connect('Bad key', config, 'lin_api_wrong');
     expect(refused.errors?.[0]?.message).toMatch(/connection test failed: the credentials were refused/);
     const missing = await connect('No team', { ...config, teamKey: 'NOPE' }, linear.apiKey);

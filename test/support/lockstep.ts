@@ -23,9 +23,9 @@ export interface TestEnvironment {
   cleanup(): Promise<void>;
 }
 
-/** A fresh database URL, NATS prefix and admin token on the suite's servers. */
-export function createTestEnvironment(overrides: { natsUrl?: string } = {}): TestEnvironment {
-  const databaseUrl = freshDatabaseUrl(inject('databaseUrl'));
+/** A fresh database URL, NATS prefix and admin token on the suite's servers (or the servers given). */
+export function createTestEnvironment(overrides: { natsUrl?: string; databaseServerUrl?: string } = {}): TestEnvironment {
+  const databaseUrl = freshDatabaseUrl(overrides.databaseServerUrl ?? inject('databaseUrl'));
   const natsUrl = overrides.natsUrl ?? inject('natsUrl');
   const prefix = `t${randomBytes(5).toString('hex')}`;
   return {
@@ -134,7 +134,7 @@ export async function startChild(env: TestEnvironment, extra: Record<string, str
   const child = spawn(process.execPath, ['src/infra/main.ts'], { env: { PATH: process.env['PATH'] ?? '', ...variables } });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Lockstep did not start in time:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`Lockstep did not start in time:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"Lockstep is listening"/.exec(output);

@@ -60,7 +60,8 @@ export const issueFieldsSchema = z.preprocess(gatherCustomFields, z.object({
 /** A Jira issue as REST v3 and webhooks give it. */
 export const issueSchema = z.object({
   id,
-  key: z.string().min(1),
+  // The key goes into URLs (browse links, REST paths): only keys as Jira hands them out (OPS-12).
+  key: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, { error: 'must be an issue key like OPS-12' }),
   self: z.string().optional(),
   fields: issueFieldsSchema.default({}),
   /** Issue properties, when a search asked for them (`properties=lockstep`). */

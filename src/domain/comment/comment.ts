@@ -36,6 +36,8 @@ export function normaliseCommentBody(body: unknown): string {
   if (text.length === 0) throw new InvalidCommentInput('body', 'must not be empty');
   if (text.length > maxBody) throw new InvalidCommentInput('body', `must be at most ${maxBody} characters`);
   if (text.includes('\u0000')) throw new InvalidCommentInput('body', 'must not contain a NUL character (\\u0000)');
+  // PostgreSQL's jsonb refuses half of a UTF-16 surrogate pair, as it refuses NUL.
+  if (!text.isWellFormed()) throw new InvalidCommentInput('body', 'must not contain a lone surrogate (half of a UTF-16 pair)');
   return text;
 }
 

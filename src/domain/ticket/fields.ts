@@ -94,10 +94,14 @@ function oneOf<T extends string>(field: string, allowed: readonly T[], value: un
   throw new InvalidTicketInput(field, `must be one of ${allowed.join(', ')}`);
 }
 
+/** PostgreSQL's jsonb refuses half of a UTF-16 surrogate pair (`\ud800` alone), as it refuses NUL. */
+const loneSurrogate = 'must not contain a lone surrogate (half of a UTF-16 pair, e.g. \\ud800)';
+
 function text(field: string, value: unknown, max: number): string {
   if (typeof value !== 'string') throw new InvalidTicketInput(field, 'must be a string');
   if (value.length > max) throw new InvalidTicketInput(field, `must be at most ${max} characters`);
   if (value.includes('\u0000')) throw new InvalidTicketInput(field, 'must not contain a NUL character (\\u0000)');
+  if (!value.isWellFormed()) throw new InvalidTicketInput(field, loneSurrogate);
   return value;
 }
 

@@ -48,7 +48,7 @@ export function startSweeper(orm: MikroORM, uow: UnitOfWork, logger: Logger): Sw
     if (messages.length === 0) return 0;
     await uow.run(async () => ({ result: undefined, events: messages }));
     if (jobs.length > 0) {
-      await connection.execute(`update push_jobs set updated_at = now() where id = any(?)`, [jobs.map((job) => job.id)]);
+      await connection.execute(`update push_jobs set updated_at = now() where id in (?)`, [jobs.map((job) => job.id)]);
     }
     logger.info({ deliveries: deliveries.length, jobs: jobs.length }, 'sweeper re-sent engine messages');
     return messages.length;

@@ -98,7 +98,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     }
     const unstorable = findNulCharacter(parsed, 'delivery');
     if (unstorable) {
-      sendJson(response, 400, { error: `${unstorable}: contains a NUL character (\\u0000), which cannot be stored` });
+      sendJson(response, 400, { error: `${unstorable}: contains a NUL character (\\u0000) or a lone surrogate, which cannot be stored` });
       return;
     }
     // A subscription handshake (AWS SNS) is confirmed before the delivery is recorded: when the
