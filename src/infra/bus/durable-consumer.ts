@@ -21,7 +21,11 @@ export interface DurableConsumerOptions {
   readonly handle: (payload: Record<string, unknown>, deliveryCount: number) => Promise<Outcome>;
   readonly logger: Logger;
   /** Run messages concurrently: at most `total` at once, `perKey` per key (default: one at a time). */
-  readonly concurrency?: KeyedLimits & { readonly keyOf: (payload: Record<string, unknown>) => string };
+  readonly concurrency?: KeyedLimits & {
+    readonly keyOf: (payload: Record<string, unknown>) => string;
+    /** Messages of one lane (e.g. one ticket) run one at a time, in order. */
+    readonly laneOf?: (payload: Record<string, unknown>) => string;
+  };
   /** Consecutive throws after which a message is parked (default 5). */
   readonly maxFailures?: number;
   /** Records a message that kept failing (e.g. the job becomes dead with its error); it is then acknowledged. */
@@ -79,7 +83,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
     let outcome: Outcome;
     try {
       const payload = message.json<Record<string, unknown>>();
-      outcome = await limiter.run(keyOf(payload), () => decide(message, payload));
+      outcome = await limiter.run(keyOf(payload), () => decide(message, payload), options.concurrency?.laneOf?.(payload));
     } catch (error) {
       options.logger.error({ err: error, subject: message.subject }, 'unreadable message dropped');
       outcome = 'done';

@@ -1,6 +1,7 @@
 // Runs work concurrently, at most `total` at once and at most `perKey` for one key (a project), so
-// one slow or hanging system fills its own slots and never the others'. Work over its key's limit
-// waits in that key's queue, in arrival order; `waiting` lets callers keep queued messages alive.
+// one slow or hanging system fills its own slots and never the others'. Work may also name a lane
+// (a ticket): work of one lane runs one at a time, in arrival order, so what goes to one item
+// (its comments, its edits) reaches it in order. Work that cannot start waits, in arrival order.
 
 /** Limits of a keyed limiter. */
 export interface KeyedLimits {
@@ -10,7 +11,7 @@ export interface KeyedLimits {
 
 /** A limiter; `run` resolves when the work has finished. */
 export interface KeyedLimiter {
-  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+  run<T>(key: string, work: () => Promise<T>, lane?: string): Promise<T>;
   /** Work running now. */
   readonly active: number;
   /** Work queued, not yet started. */
@@ -19,63 +20,71 @@ export interface KeyedLimiter {
   idle(): Promise<void>;
 }
 
+interface Waiter {
+  readonly key: string;
+  readonly lane: string | undefined;
+  readonly start: () => void;
+}
+
 /** A limiter with `limits`. */
 export function createKeyedLimiter(limits: KeyedLimits): KeyedLimiter {
   const running = new Map<string, number>();
-  const queues = new Map<string, Array<() => void>>();
+  const busyLanes = new Set<string>();
+  let queue: Waiter[] = [];
   let active = 0;
-  let waiting = 0;
   let idlers: Array<() => void> = [];
 
+  const canRun = (key: string, lane: string | undefined) =>
+    active < limits.total && (running.get(key) ?? 0) < limits.perKey && (lane === undefined || !busyLanes.has(lane));
+
+  function grant(key: string, lane: string | undefined): void {
+    active += 1;
+    running.set(key, (running.get(key) ?? 0) + 1);
+    if (lane !== undefined) busyLanes.add(lane);
+  }
+
+  function release(key: string, lane: string | undefined): void {
+    active -= 1;
+    const left = (running.get(key) ?? 1) - 1;
+    if (left === 0) running.delete(key);
+    else running.set(key, left);
+    if (lane !== undefined) busyLanes.delete(lane);
+  }
+
+  /** Starts waiting work in arrival order; a lane's later work never passes its earlier work. */
   function startNext(): void {
-    for (const [key, queue] of queues) {
-      if (active >= limits.total) return;
-      if ((running.get(key) ?? 0) >= limits.perKey) continue;
-      const next = queue.shift();
-      if (queue.length === 0) queues.delete(key);
-      if (next) next();
+    const blockedLanes = new Set<string>();
+    const left: Waiter[] = [];
+    for (const waiter of queue) {
+      const laneBlocked = waiter.lane !== undefined && blockedLanes.has(waiter.lane);
+      if (!laneBlocked && canRun(waiter.key, waiter.lane)) {
+        grant(waiter.key, waiter.lane);
+        waiter.start();
+      } else {
+        left.push(waiter);
+        if (waiter.lane !== undefined) blockedLanes.add(waiter.lane);
+      }
     }
+    queue = left;
   }
 
   function settle(): void {
-    if (active === 0 && waiting === 0) {
+    if (active === 0 && queue.length === 0) {
       for (const resolve of idlers) resolve();
       idlers = [];
     }
   }
 
-  const canRun = (key: string) => active < limits.total && (running.get(key) ?? 0) < limits.perKey;
-  function grant(key: string): void {
-    active += 1;
-    running.set(key, (running.get(key) ?? 0) + 1);
-  }
-  function release(key: string): void {
-    active -= 1;
-    const left = (running.get(key) ?? 1) - 1;
-    if (left === 0) running.delete(key);
-    else running.set(key, left);
-  }
-
   return {
-    async run(key, work) {
-      if (canRun(key)) grant(key);
-      else {
-        waiting += 1;
-        // The slot is granted by whoever frees it (startNext), before this continues.
-        await new Promise<void>((resolve) => {
-          const queue = queues.get(key) ?? [];
-          queue.push(() => {
-            waiting -= 1;
-            grant(key);
-            resolve();
-          });
-          queues.set(key, queue);
-        });
-      }
+    async run(key, work, lane) {
+      const laneQueued = lane !== undefined && queue.some((waiter) => waiter.lane === lane);
+      if (!laneQueued && canRun(key, lane)) grant(key, lane);
+      // Otherwise the slot is granted by whoever frees it (startNext), before this continues.
+      else await new Promise<void>((resolve) => queue.push({ key, lane, start: resolve }));
       try {
         return await work();
       } finally {
-        release(key);
+        release(key, lane);
         startNext();
         settle();
       }
@@ -84,10 +93,10 @@ export function createKeyedLimiter(limits: KeyedLimits): KeyedLimiter {
       return active;
     },
     get waiting() {
-      return waiting;
+      return queue.length;
     },
     idle() {
-      if (active === 0 && waiting === 0) return Promise.resolve();
+      if (active === 0 && queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idlers.push(resolve));
     },
   };

@@ -25,7 +25,8 @@ const byTicket = (payload: Record<string, unknown>) => String(payload['ticketId'
 export const workerConcurrency = {
   inbound: { total: 8, perKey: 4, keyOf: byProject },
   planner: { total: 4, perKey: 1, keyOf: byTicket },
-  push: { total: 16, perKey: 4, keyOf: byProject },
+  // Pushes to one item keep their order (comments arrive as they were written).
+  push: { total: 16, perKey: 4, keyOf: byProject, laneOf: (payload: Record<string, unknown>) => `${byProject(payload)}:${byTicket(payload)}` },
   sessions: { total: 4, perKey: 1, keyOf: byProject },
 } as const;
 
