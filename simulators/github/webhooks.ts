@@ -6,6 +6,7 @@
 
 import { createHmac, randomUUID } from 'node:crypto';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
+import { createDeliveryPacer, postDelivery } from '#simulators/shared/delivery-pacer.ts';
 
 /** How deliveries behave. */
 export interface WebhookOptions {
@@ -50,13 +51,11 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
   let options: WebhookOptions = { ...initial };
   const deliveries: SentWebhook[] = [];
   const held: SentWebhook[] = [];
-  const pending = new Set<Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const pacer = createDeliveryPacer();
 
   async function post(delivery: SentWebhook): Promise<number> {
     const { url, secret } = options;
-    if (!url || stopped) return 0;
+    if (!url || pacer.stopped) return 0;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'GitHub-Hookshot/sim',
@@ -68,45 +67,11 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
       headers['x-hub-signature-256'] = signatureHeader(secret, delivery.body);
       headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(delivery.body).digest('hex')}`;
     }
-    let status = 0;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: delivery.body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      await response.arrayBuffer();
-      status = response.status;
-    } catch {
-      status = 0;
-    }
-    delivery.statuses.push(status);
-    return status;
+    await postDelivery(url, headers, delivery.body, delivery.statuses);
+    return delivery.statuses.at(-1) ?? 0;
   }
 
-  function track(work: Promise<void>): void {
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
-  }
-
-  function dispatch(delivery: SentWebhook): void {
-    const times = options.duplicate ? 2 : 1;
-    const run = async (): Promise<void> => {
-      for (let i = 0; i < times; i += 1) await post(delivery);
-    };
-    const delay = options.delayMs ?? 0;
-    if (delay <= 0) return track(run());
-    track(
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          void run().then(resolve);
-        }, delay);
-        timers.add(timer);
-      }),
-    );
-  }
+  const dispatch = (delivery: SentWebhook) => pacer.dispatch(() => post(delivery), options);
 
   return {
     configure(next) {
@@ -126,14 +91,8 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
       for (const delivery of batch) await post(delivery);
     },
     redeliver: (delivery) => post(delivery),
-    async settled() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
+    settled: () => pacer.settled(),
     deliveries,
-    stop() {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
+    stop: () => pacer.stop(),
   };
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '#domain/json.ts';
 import { signatureHeader } from '#adapters/shared/signatures.ts';
+import { createDeliveryPacer, postDelivery } from '#simulators/shared/delivery-pacer.ts';
 import type { SimEvent } from './store.ts';
 
 /** How deliveries misbehave. */
@@ -51,46 +52,17 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
   let options: WebhookOptions = { ...initial };
   const deliveries: SentWebhook[] = [];
   const held: SentWebhook[] = [];
-  const pending = new Set<Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const pacer = createDeliveryPacer();
 
   async function post(delivery: SentWebhook): Promise<void> {
     const { url, secret } = options;
-    if (!url || stopped) return;
+    if (!url || pacer.stopped) return;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': delivery.identifier };
     if (secret) headers['x-hub-signature'] = signatureHeader(secret, delivery.body);
-    try {
-      const response = await fetch(url, { method: 'POST', headers, body: delivery.body, signal: AbortSignal.timeout(10_000) });
-      await response.arrayBuffer();
-      delivery.statuses.push(response.status);
-    } catch {
-      delivery.statuses.push(0);
-    }
+    await postDelivery(url, headers, delivery.body, delivery.statuses);
   }
 
-  function track(work: Promise<void>): void {
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
-  }
-
-  function dispatch(delivery: SentWebhook): void {
-    const times = options.duplicate ? 2 : 1;
-    const run = async (): Promise<void> => {
-      for (let i = 0; i < times; i += 1) await post(delivery);
-    };
-    const delay = options.delayMs ?? 0;
-    if (delay <= 0) return track(run());
-    track(
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          void run().then(resolve);
-        }, delay);
-        timers.add(timer);
-      }),
-    );
-  }
+  const dispatch = (delivery: SentWebhook) => pacer.dispatch(() => post(delivery), options);
 
   return {
     configure(next) {
@@ -119,14 +91,8 @@ export function createWebhookSender(initial: WebhookOptions): WebhookSender {
       const batch = held.splice(0).reverse();
       for (const delivery of batch) await post(delivery);
     },
-    async settled() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
+    settled: () => pacer.settled(),
     deliveries,
-    stop() {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
+    stop: () => pacer.stop(),
   };
 }

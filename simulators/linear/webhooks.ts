@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { hmacSha256Hex } from '#adapters/shared/signatures.ts';
+import { createDeliveryPacer, postDelivery } from '#simulators/shared/delivery-pacer.ts';
 import type { SimChange } from './store.ts';
 
 /** How deliveries misbehave. */
@@ -56,9 +57,7 @@ export function createLinearWebhooks(
   const deliveries: SentWebhook[] = [];
   const changes = new Map<string, SimChange>();
   const held: SentWebhook[] = [];
-  const pending = new Set<Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const pacer = createDeliveryPacer();
 
   function bodyOf(delivery: SentWebhook): string {
     const change = changes.get(delivery.id) as SimChange;
@@ -79,7 +78,7 @@ export function createLinearWebhooks(
 
   async function post(delivery: SentWebhook): Promise<void> {
     const { url, secret } = options;
-    if (!url || stopped) return;
+    if (!url || pacer.stopped) return;
     const body = bodyOf(delivery);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
@@ -88,18 +87,7 @@ export function createLinearWebhooks(
       'linear-event': delivery.type,
     };
     if (secret) headers['linear-signature'] = hmacSha256Hex(secret, body);
-    try {
-      const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-      await response.arrayBuffer();
-      delivery.statuses.push(response.status);
-    } catch {
-      delivery.statuses.push(0);
-    }
-  }
-
-  function track(work: Promise<void>): void {
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
+    await postDelivery(url, headers, body, delivery.statuses);
   }
 
   async function send(delivery: SentWebhook): Promise<void> {
@@ -107,17 +95,7 @@ export function createLinearWebhooks(
     for (let i = 0; i < times; i += 1) await post(delivery);
   }
 
-  function dispatch(delivery: SentWebhook): void {
-    const delay = options.delayMs ?? 0;
-    if (delay <= 0) return track(send(delivery));
-    track(new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        void send(delivery).then(resolve);
-      }, delay);
-      timers.add(timer);
-    }));
-  }
+  const dispatch = (delivery: SentWebhook) => pacer.dispatch(() => post(delivery), options);
 
   onChange((change) => {
     const { type, action, entityId } = change;
@@ -137,15 +115,9 @@ export function createLinearWebhooks(
       if (order === 'newest-first') batch.reverse();
       for (const delivery of batch) await send(delivery);
     },
-    async settled() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
+    settled: () => pacer.settled(),
     deliveries,
     held: () => held.length,
-    stop() {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
+    stop: () => pacer.stop(),
   };
 }
