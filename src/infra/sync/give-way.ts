@@ -21,7 +21,7 @@ export function giveWay(uow: UnitOfWork, hub: string, jobId: string, current: Ex
     const project = await em.findOne(ExternalProject, { id: job.projectId });
     const events: Array<DomainEvent | EngineEvent> = [];
     const now = new Date();
-    Object.assign(job, { status: 'superseded', updatedAt: now, leaseOwner: null, leaseUntil: null });
+    Object.assign(job, { status: 'superseded', updatedAt: now });
     job.lastError = `gave way: the side changed ${moved.join(', ')} since the value Lockstep last saw there`;
     if (!project) return { result: 'done' as Outcome, events };
     const ctx = { hub, deliveryId: `read:${job.id}`, dryRun: false };

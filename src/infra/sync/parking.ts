@@ -17,7 +17,6 @@ export function parkPushJob(uow: UnitOfWork, jobId: string, error: unknown): Pro
     const project = job ? await em.findOne(ExternalProject, { id: job.projectId }) : null;
     if (!job || job.status !== 'pending' || !project) return { result: undefined, events: [] };
     const refused = await buryJob(em, job, project, describe(error));
-    Object.assign(job, { leaseOwner: null, leaseUntil: null });
     return { result: undefined, events: [refused] };
   });
 }

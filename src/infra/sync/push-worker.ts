@@ -226,10 +226,10 @@ export function createPushWorker(
     try {
       result = job.operation === 'create' ? await session.createItem(request) : await session.updateItem(mapping?.externalId ?? '', request);
     } catch (error) {
+      // A side with a version precondition refused a stale write: it moved, so the push gives way.
       if (error instanceof PreconditionFailed && mapping) {
         const current = error.current ?? (await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000)).catch(() => null));
-        const moved = current ? movedSinceBase(precondition ?? { orderingKey: null, base: {} }, job.fields, current.fields) : [];
-        if (current) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved.length > 0 ? moved : job.fields.map((p) => p.field));
+        if (current) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, job.fields.map((push) => push.field));
       }
       return fail(job.id, error);
     }
