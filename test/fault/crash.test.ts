@@ -12,6 +12,7 @@ import { connectJira } from '#test/support/jira.ts';
 import { createTestEnvironment, startChild, type ChildLockstep } from '#test/support/lockstep.ts';
 import { freePort } from '#test/support/nats-server.ts';
 import { planBurst, sendBurst, sleep, type BurstOutcome } from './burst-sender.ts';
+import { connectFaultProjects } from './projects.ts';
 import { backlog, caughtUp, inboundLedger, pushLedger } from './ledger.ts';
 
 const ISSUES = 1_000;
@@ -19,9 +20,6 @@ const PUSHED_TICKETS = 10;
 const EDIT_ROUNDS = 3;
 const BURST_ITEMS = 40;
 const RECEIVER_SECRET = 'crash-receiver-secret';
-const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
-  connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } }
-}`;
 
 const env = createTestEnvironment();
 const jira = createJiraSimulator();
@@ -61,30 +59,10 @@ beforeAll(async () => {
   settings = { PORT: String(await freePort()), LOCKSTEP_PUSH_BACKOFF_MS: '100', LOCKSTEP_PUSH_MAX_ATTEMPTS: '50' };
   lockstep = await startChild(env, settings);
   ids.jira = (await connectJira(live().admin, jira)).id;
-  const connect = async (input: Record<string, unknown>) =>
-    (
-      await live().admin.run<{
-        connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } };
-      }>(CONNECT, { input })
-    ).connectExternalProject.project;
-  ids.receiver = (
-    await connect({
-      name: 'Receiver',
-      kind: 'GENERIC_WEBHOOK',
-      direction: 'PUSH',
-      config: { targetUrl: receiver.url },
-      credentials: { secret: RECEIVER_SECRET },
-    })
-  ).id;
-  const sourceProject = await connect({
-    name: 'Source',
-    kind: 'GENERIC_WEBHOOK',
-    direction: 'PULL',
-    config: { targetUrl: receiver.url },
-    credentials: { secret: 'unused' },
-  });
-  ids.source = sourceProject.id;
-  source = { webhookUrl: sourceProject.webhookUrl, secret: sourceProject.webhookSecret };
+  const projects = await connectFaultProjects(live().admin, receiver.url, RECEIVER_SECRET);
+  ids.receiver = projects.receiverId;
+  ids.source = projects.sourceId;
+  source = projects.source;
   for (let i = 0; i < PUSHED_TICKETS; i += 1) {
     const created = await live().admin.run<{ createTicket: { ticket: { id: string } } }>(
       `mutation($t: String!) { createTicket(input: { title: $t }) { ticket { id } } }`,

@@ -11,15 +11,13 @@ import { createTestEnvironment, startChild, type ChildLockstep, type TestEnviron
 import { freePort, startPrivateNats, type PrivateNats } from '#test/support/nats-server.ts';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '#test/support/postgres-server.ts';
 import { planBurst, sendBurst, sleep, type BurstOutcome } from './burst-sender.ts';
+import { connectFaultProjects } from './projects.ts';
 import { backlog, caughtUp, inboundLedger, pushLedger } from './ledger.ts';
 
 const PUSHED_TICKETS = 6;
 const EDIT_ROUNDS = 3;
 const BURST_ITEMS = 30;
 const RECEIVER_SECRET = 'restart-receiver-secret';
-const CONNECT = `mutation($input: ConnectExternalProjectInput!) {
-  connectExternalProject(input: $input) { project { id webhookUrl webhookSecret } }
-}`;
 
 const receiver = createGenericWebhookSimulator({ secret: RECEIVER_SECRET });
 const burst = planBurst('restart', BURST_ITEMS, 2);
@@ -59,30 +57,10 @@ beforeAll(async () => {
     LOCKSTEP_PUSH_BACKOFF_MS: '100',
     LOCKSTEP_PUSH_MAX_ATTEMPTS: '50',
   });
-  const connect = async (input: Record<string, unknown>) =>
-    (
-      await running().lockstep.admin.run<{
-        connectExternalProject: { project: { id: string; webhookUrl: string; webhookSecret: string } };
-      }>(CONNECT, { input })
-    ).connectExternalProject.project;
-  ids.receiver = (
-    await connect({
-      name: 'Receiver',
-      kind: 'GENERIC_WEBHOOK',
-      direction: 'PUSH',
-      config: { targetUrl: receiver.url },
-      credentials: { secret: RECEIVER_SECRET },
-    })
-  ).id;
-  const sourceProject = await connect({
-    name: 'Source',
-    kind: 'GENERIC_WEBHOOK',
-    direction: 'PULL',
-    config: { targetUrl: receiver.url },
-    credentials: { secret: 'unused' },
-  });
-  ids.source = sourceProject.id;
-  source = { webhookUrl: sourceProject.webhookUrl, secret: sourceProject.webhookSecret };
+  const projects = await connectFaultProjects(running().lockstep.admin, receiver.url, RECEIVER_SECRET);
+  ids.receiver = projects.receiverId;
+  ids.source = projects.sourceId;
+  source = projects.source;
   for (let i = 0; i < PUSHED_TICKETS; i += 1) {
     const created = await running().lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(
       `mutation($t: String!) { createTicket(input: { title: $t }) { ticket { id } } }`,
