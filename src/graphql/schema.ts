@@ -11,6 +11,7 @@ import './links.ts';
 import './sessions.ts';
 import './peering.ts';
 import './alerts.ts';
+import './integrations.ts';
 
 let schema: GraphQLSchema | undefined;
 

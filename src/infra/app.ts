@@ -68,7 +68,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
-  const projects = createProjectService(uow, createConnectorRegistry(), vault);
+  const connectors = createConnectorRegistry();
+  const projects = createProjectService(uow, connectors, vault);
   const engine = startSyncEngine({ orm, uow, nats, names, projects,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
@@ -88,6 +89,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     syncErrors: createSyncErrorService(uow),
     peering,
     alerts: createAlertService(uow),
+    connectors,
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };

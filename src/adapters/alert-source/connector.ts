@@ -18,6 +18,7 @@ import {
 } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { describeIssues } from '#adapters/shared/parsing.ts';
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import { verifySecretDelivery } from './auth.ts';
 import { alertPolicyOf, type AlertSourceConfig, type SeverityDefaults } from './config.ts';
 import type { AlertDelivery } from './delivery.ts';
@@ -86,6 +87,7 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
       directions: ['pull', 'bidirectional'],
     },
     parseConfig: (config) => toJson(parseConfig(config)),
+    settingsSchemas: describeSettings(source.configSchema, credentialsSchema ?? noCredentials),
     parseCredentials(credentials) {
       return toJson(parseSection(credentialsSchema ?? noCredentials, credentials ?? {}, 'credentials'));
     },

@@ -6,6 +6,7 @@
 // (`credentials.secret`), parsed when the admin connects and again whenever a session opens.
 
 import { z } from 'zod';
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import type { Connector } from '#domain/project/connector.ts';
 import { expected, httpUrl, parseSettings } from '#adapters/shared/parsing.ts';
 import { parseGenericDelivery, verifyGenericDelivery } from './inbound.ts';
@@ -49,6 +50,7 @@ export function createGenericWebhookConnector(options: GenericWebhookConnectorOp
     },
     parseConfig: (config) => parseGenericWebhookConfig(config),
     parseCredentials: (credentials) => parseGenericWebhookCredentials(credentials),
+    settingsSchemas: describeSettings(configSchema, credentialsSchema),
     verifyDelivery: (delivery, secrets) => verifyGenericDelivery(delivery, secrets),
     parseDelivery: (delivery) => parseGenericDelivery(delivery),
     open(settings) {

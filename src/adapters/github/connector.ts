@@ -9,7 +9,7 @@ import { createClientPool } from './client.ts';
 import { parseGithubDelivery, verifyGithubDelivery } from './inbound.ts';
 import { createStateKeys, type StateKeys } from './items.ts';
 import { openGithubSession, type GithubSessionOptions } from './session.ts';
-import { parseGithubConfig, parseGithubCredentials } from './settings.ts';
+import { parseGithubConfig, parseGithubCredentials, githubSettingsSchemas } from './settings.ts';
 
 /** Connector tuning (tests shorten the request timeout and the page size). */
 export type GithubConnectorOptions = Omit<GithubSessionOptions, 'labels' | 'etags' | 'keys'>;
@@ -38,6 +38,7 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Con
     },
     parseConfig: (config) => parseGithubConfig(config),
     parseCredentials: (credentials) => parseGithubCredentials(credentials),
+    settingsSchemas: githubSettingsSchemas,
     verifyDelivery: (delivery, secrets) => verifyGithubDelivery(delivery, secrets),
     parseDelivery: (delivery, config) => parseGithubDelivery(delivery, config),
     open(settings) {

@@ -3,6 +3,7 @@
 // stand for hub statuses and priorities, and who is who; plus the credentials, a token (personal or
 // fine-grained) or a GitHub App installation. Parsed on connect and again whenever a session opens.
 
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import { z } from 'zod';
 import { priorities, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
 import { expected, httpUrl, nonEmptyString, parseSettings } from '#adapters/shared/parsing.ts';
@@ -158,3 +159,6 @@ export function parseGithubConfig(config: unknown): GithubConfig {
 export function parseGithubCredentials(credentials: unknown): GithubCredentials {
   return parseSettings(credentialsSchema, credentials, 'credentials');
 }
+
+/** The JSON Schema of this connector's config and credentials (the console's connect form). */
+export const githubSettingsSchemas = describeSettings(configSchema, credentialsSchema);

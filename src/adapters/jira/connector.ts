@@ -10,7 +10,7 @@ import { customFieldKey } from '#domain/ticket/fields.ts';
 import { parseJiraDelivery, verifyJiraDelivery } from './inbound.ts';
 import { openJiraSession, type JiraSessionOptions } from './session.ts';
 import { createSiteKnowledge } from './site-knowledge.ts';
-import { parseJiraConfig, parseJiraCredentials } from './settings.ts';
+import { parseJiraConfig, parseJiraCredentials, jiraSettingsSchemas } from './settings.ts';
 
 /** Connector tuning (tests shorten the request timeout and the page size). */
 export type JiraConnectorOptions = JiraSessionOptions;
@@ -30,6 +30,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     },
     parseConfig: (config) => parseJiraConfig(config),
     parseCredentials: (credentials) => parseJiraCredentials(credentials),
+    settingsSchemas: jiraSettingsSchemas,
     verifyDelivery: (delivery, secrets) => verifyJiraDelivery(delivery, secrets),
     parseDelivery: (delivery, config) => parseJiraDelivery(delivery, config),
     configuredFields: (config) => Object.keys(parseJiraConfig(config).customFields ?? {}).map(customFieldKey),

@@ -15,6 +15,7 @@
 // else by value, and come in matched by id or (case-insensitively) by value. Without `options`,
 // the hub value of a select is the Jira option's value.
 
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import { z } from 'zod';
 import { priorities, ticketStatuses, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
 import { expected, httpUrl, nonEmptyString, parseSettings } from '#adapters/shared/parsing.ts';
@@ -179,3 +180,6 @@ export function authorizationHeader(credentials: JiraCredentials): string {
   if ('token' in credentials) return `Bearer ${credentials.token}`;
   return `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`, 'utf8').toString('base64')}`;
 }
+
+/** The JSON Schema of this connector's config and credentials (the console's connect form). */
+export const jiraSettingsSchemas = describeSettings(configSchema, credentialsSchema);

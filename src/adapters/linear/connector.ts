@@ -7,7 +7,7 @@
 import type { Connector } from '#domain/project/connector.ts';
 import { parseLinearDelivery, verifyLinearDelivery } from './inbound.ts';
 import { openLinearSession, type LinearSessionOptions } from './session.ts';
-import { parseLinearConfig, parseLinearCredentials } from './settings.ts';
+import { parseLinearConfig, parseLinearCredentials, linearSettingsSchemas } from './settings.ts';
 import { createTeamMemory, type TeamMemory } from './team.ts';
 
 /** Connector tuning (tests shorten the timeout and the page size). */
@@ -28,6 +28,7 @@ export function createLinearConnector(options: LinearConnectorOptions = {}): Con
     },
     parseConfig: (config) => parseLinearConfig(config),
     parseCredentials: (credentials) => parseLinearCredentials(credentials),
+    settingsSchemas: linearSettingsSchemas,
     verifyDelivery: (delivery, secrets) => verifyLinearDelivery(delivery, secrets),
     parseDelivery: (delivery, config) => parseLinearDelivery(delivery, config),
     open(settings) {

@@ -3,6 +3,7 @@
 // map to Linear's, and what to do with a label the team does not have; plus the API key.
 // Parsed when the project is connected and again whenever a session opens.
 
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import { z } from 'zod';
 import { expected, httpUrl, nonEmptyString, parseSettings } from '#adapters/shared/parsing.ts';
 import { ticketStatuses, type TicketStatus } from '#domain/ticket/fields.ts';
@@ -67,3 +68,6 @@ export function parseLinearConfig(config: unknown): LinearConfig {
 export function parseLinearCredentials(credentials: unknown): LinearCredentials {
   return parseSettings(credentialsSchema, credentials, 'credentials');
 }
+
+/** The JSON Schema of this connector's config and credentials (the console's connect form). */
+export const linearSettingsSchemas = describeSettings(configSchema, credentialsSchema);

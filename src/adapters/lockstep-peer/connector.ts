@@ -5,6 +5,7 @@
 // webhook URL; twin creation, reads and comments go through the peer API (/api/peering/...).
 // Comments carry this hub's ticket and comment ids, so the peer finds its copy by its own link.
 import { z } from 'zod';
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import type { CommentRequest, CommentResult, Connector, ConnectionSettings, ConnectorSession, ExternalItem, InboundDelivery, OutboundRequest } from '#domain/project/connector.ts';
 import { ExternalCallError } from '#domain/project/connector.ts';
 import { parseDeliveryBody, parseJsonBody, parseSettings } from '#adapters/shared/parsing.ts';
@@ -105,6 +106,7 @@ export function createPeerConnector(): Connector {
     capabilities: { receivesWebhooks: true, canFetch: true, canCreate: true, canUpdate: true, syncModes: ['webhook'], mirrorsComments: true, conditionalWrites: true },
     parseConfig: (config) => parseSettings(configSchema as z.ZodType<Record<string, string>>, config, 'config'),
     parseCredentials: (credentials) => parseSettings(credentialsSchema, credentials, 'credentials'),
+    settingsSchemas: describeSettings(configSchema, credentialsSchema),
     verifyDelivery: (delivery: InboundDelivery, secrets) => verifySignedDelivery(delivery, 'x-lockstep-signature', secrets),
     parseDelivery(delivery) {
       const parsed = parseDeliveryBody(peerDeliverySchema, parseJsonBody(delivery.rawBody));

@@ -7,7 +7,7 @@
 import type { Connector } from '#domain/project/connector.ts';
 import { parseServiceNowDelivery, verifyServiceNowDelivery } from './inbound.ts';
 import { openServiceNowSession, type ServiceNowSessionOptions } from './session.ts';
-import { parseServiceNowConfig, parseServiceNowCredentials } from './settings.ts';
+import { parseServiceNowConfig, parseServiceNowCredentials, serviceNowSettingsSchemas } from './settings.ts';
 
 /** Connector tuning (tests shorten the request timeout and the page size). */
 export type ServiceNowConnectorOptions = ServiceNowSessionOptions;
@@ -26,6 +26,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions = 
     },
     parseConfig: (config) => parseServiceNowConfig(config),
     parseCredentials: (credentials) => parseServiceNowCredentials(credentials),
+    settingsSchemas: serviceNowSettingsSchemas,
     verifyDelivery: (delivery, secrets) => verifyServiceNowDelivery(delivery, secrets),
     parseDelivery: (delivery, config) => parseServiceNowDelivery(delivery, config),
     // Stored settings are parsed again: a value edited behind our back fails here, naming the field.

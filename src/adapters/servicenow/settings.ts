@@ -3,6 +3,7 @@
 // close code a resolution carries and the assignment group new records go to; plus the
 // credentials (a user's name and password for Basic, or an OAuth bearer token).
 
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import { z } from 'zod';
 import { ticketStatuses, type TicketStatus } from '#domain/ticket/fields.ts';
 import { expected, httpUrl, nonEmptyString, parseSettings } from '#adapters/shared/parsing.ts';
@@ -85,3 +86,6 @@ export function authorizationHeader(credentials: ServiceNowCredentials): string 
   if ('token' in credentials) return `Bearer ${credentials.token}`;
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
 }
+
+/** The JSON Schema of this connector's config and credentials (the console's connect form). */
+export const serviceNowSettingsSchemas = describeSettings(configSchema, credentialsSchema);

@@ -215,6 +215,14 @@ export interface Connector {
   open(settings: ConnectionSettings): ConnectorSession;
   /** Alert sources: the alert-group rules of a parsed config (severities, reopen window, routes). */
   alertPolicy?(config: ConnectionSettings['config']): AlertPolicy;
+  /** What config and credentials look like, as JSON Schema documents (the console's connect form). */
+  readonly settingsSchemas?: SettingsSchemas;
+}
+
+/** JSON Schema documents (draft 2020-12) of a connector's config and credentials. */
+export interface SettingsSchemas {
+  readonly config: JsonValue;
+  readonly credentials: JsonValue;
 }
 
 /** Config or credentials a connector cannot accept. */

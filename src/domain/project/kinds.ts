@@ -31,3 +31,21 @@ export type HandshakeStatus = (typeof handshakeStatuses)[number];
 /** How changes are learnt from the project: pushed to our webhook, polled, or both. */
 export const syncModes = ['webhook', 'polling', 'hybrid'] as const;
 export type SyncMode = (typeof syncModes)[number];
+
+/** How people call each system: the console's catalog and setup guides use these names. */
+export const productNames: Readonly<Record<IntegrationKind, string>> = {
+  jira: 'Jira',
+  github: 'GitHub',
+  linear: 'Linear',
+  servicenow: 'ServiceNow',
+  generic_webhook: 'Generic webhook',
+  lockstep_peer: 'Lockstep hub',
+  alertmanager: 'Prometheus Alertmanager',
+  grafana: 'Grafana',
+  aws_cloudwatch: 'AWS CloudWatch',
+  azure_monitor: 'Azure Monitor',
+  gcp_monitoring: 'GCP Cloud Monitoring',
+  datadog: 'Datadog',
+  pagerduty: 'PagerDuty',
+  slack: 'Slack',
+};
