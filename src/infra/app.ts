@@ -13,6 +13,7 @@ import { attachGraphQLWebSocket } from './http/graphql-ws.ts';
 import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
+import { consoleRoute } from './http/console-route.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { openDatabase } from './persistence/orm.ts';
@@ -101,6 +102,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const server = createHttpServer(
     {
       '/graphql': graphqlRoute.handle,
+      '/console': consoleRoute,
+      '/console/*': consoleRoute,
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
