@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from './api.ts';
 import { showEnum, showTime } from './format.ts';
+import { ActivityChart, type ActivityBucket } from './activity-chart.tsx';
 import { SessionPanel, type SessionView } from './session-panel.tsx';
 import type { Viewer } from './sign-in.tsx';
 
@@ -23,10 +24,12 @@ interface ProjectView {
 interface Health {
   readonly errors: number;
   readonly dead: number;
+  readonly activity: readonly ActivityBucket[];
 }
 
 const PROJECTS = '{ externalProjects(first: 100) { edges { node { id name kind status direction syncMode lastSyncedAt lastError rateLimitedUntil } } } }';
 const HEALTH = `query($p: ID!) {
+  externalProject(id: $p) { activity(minutes: 60) { minute inbound outbound } }
   syncErrors(projectId: $p, first: 100) { id }
   pushJobs(filter: { projectId: $p, status: DEAD }, first: 100) { id }
 }`;
@@ -83,8 +86,8 @@ function ProjectCard({ api, project, admin, onChanged }: { api: Api; project: Pr
 
   useEffect(() => {
     api
-      .run<{ syncErrors: unknown[]; pushJobs: unknown[] }>(HEALTH, { p: project.id })
-      .then((data) => setHealth({ errors: data.syncErrors.length, dead: data.pushJobs.length }))
+      .run<{ externalProject: { activity: ActivityBucket[] } | null; syncErrors: unknown[]; pushJobs: unknown[] }>(HEALTH, { p: project.id })
+      .then((data) => setHealth({ errors: data.syncErrors.length, dead: data.pushJobs.length, activity: data.externalProject?.activity ?? [] }))
       .catch(() => setHealth(null));
     return api.subscribe<{ syncStatus: SessionView }>(STATUS, { p: project.id }, ({ syncStatus }) =>
       setSession((current) => (current === null || current.id === syncStatus.id || syncStatus.status === 'RUNNING' ? syncStatus : current)),
@@ -140,6 +143,7 @@ function ProjectCard({ api, project, admin, onChanged }: { api: Api; project: Pr
           </>
         )}
       </dl>
+      {health && <ActivityChart buckets={health.activity} />}
       {project.lastError && <p class="problem">Last error: {project.lastError}</p>}
       {admin && (
         <div class="actions">

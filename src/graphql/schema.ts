@@ -12,6 +12,7 @@ import './sessions.ts';
 import './peering.ts';
 import './alerts.ts';
 import './integrations.ts';
+import './project-activity.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -36,6 +36,7 @@ import { createPeeringService } from './peering/peering-service.ts';
 import { createPeerRoutes } from './peering/peer-routes.ts';
 import { createPeerApi } from './peering/peer-api.ts';
 import { createAlertService } from './services/alerts.ts';
+import { createProjectActivityService } from './services/project-activity.ts';
 import { createCommentService } from './services/comments.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
@@ -91,6 +92,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     peering,
     alerts: createAlertService(uow),
     connectors,
+    activity: createProjectActivityService(uow),
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };

@@ -128,6 +128,7 @@ describe.skipIf(!chromiumInstalled)(`the console in Chromium (${chromiumPath})`,
     const { page } = watched;
     await page.getByRole('link', { name: 'Projects', exact: true }).click();
     const card = page.getByRole('listitem', { name: 'Console target' });
+    await card.getByRole('img', { name: /Changes per minute in the last 60 minutes: 0 in, 0 out/ }).waitFor();
     await card.getByRole('button', { name: 'Pause' }).click();
     await card.getByRole('button', { name: 'Resume' }).waitFor();
     await expect.poll(() => card.locator('.status').textContent()).toBe('Paused');

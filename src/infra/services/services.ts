@@ -12,6 +12,7 @@ import type { PushJobService } from './push-jobs.ts';
 import type { SessionService } from './sessions.ts';
 import type { SyncErrorService } from './sync-errors.ts';
 import type { PeeringService } from '#infra/peering/peering-service.ts';
+import type { ProjectActivityService } from './project-activity.ts';
 import type { ConnectorRegistry } from '#adapters/registry.ts';
 
 /** Everything resolvers may use. */
@@ -30,6 +31,7 @@ export interface Services {
   readonly alerts: AlertService;
   /** The connectors this build ships (the catalog of integrations). */
   readonly connectors: ConnectorRegistry;
+  readonly activity: ProjectActivityService;
   /** The base of the webhook URLs handed out. */
   readonly publicUrl: () => string;
   /** Sends held engine work again now (after a project resumes). */
