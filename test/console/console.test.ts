@@ -72,6 +72,8 @@ describe.skipIf(!chromiumInstalled)(`the console in Chromium (${chromiumPath})`,
     for (const name of ['Conflicts', 'Projects', 'Catalog', 'Tickets']) {
       await page.getByRole('link', { name, exact: true }).waitFor();
     }
+    expect(await page.getByText('(admin)').count()).toBe(1);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
   });
 
   it('resolves a conflict by choosing a candidate, and shows a new one without a reload', async () => {
