@@ -159,6 +159,33 @@ describe.skipIf(!chromiumInstalled)(`the console in Chromium (${chromiumPath})`,
     );
   });
 
+  it('shows a viewer what it may read and none of the actions its role lacks', async () => {
+    await conflictOn('Viewer sees this');
+    const token = await suite.lockstep.admin.run<{ createApiToken: { token: string } }>(
+      'mutation { createApiToken(input: { name: "console viewer", role: VIEWER }) { token } }',
+    );
+    const viewer = await watchedPage(browser);
+    try {
+      const { page } = viewer;
+      await page.goto(`${suite.lockstep.url}/console`);
+      await page.getByLabel('API token').fill(token.createApiToken.token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const card = page.getByRole('listitem', { name: /Conflict on title of Viewer sees this/ });
+      await card.waitFor();
+      expect(await card.getByRole('button').count()).toBe(0);
+      await page.getByRole('link', { name: 'Projects', exact: true }).click();
+      await page.getByRole('listitem', { name: 'Console target' }).waitFor();
+      expect(await page.getByRole('button', { name: /Pause|Resume|Start sync|Dry run/ }).count()).toBe(0);
+      await page.goto(`${suite.lockstep.url}/console#/catalog/generic_webhook`);
+      await page.getByText('Only admins connect projects.').waitFor();
+      expect(await page.getByRole('button', { name: 'Connect' }).count()).toBe(0);
+      await screenshot(page, 'viewer-catalog');
+      expect(viewer.errors).toEqual([]);
+    } finally {
+      await viewer.context.close();
+    }
+  });
+
   it('fits a phone-width screen', async () => {
     const phone = await watchedPage(browser, { width: 390, height: 844 });
     try {
