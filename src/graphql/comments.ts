@@ -124,7 +124,8 @@ builder.subscriptionField('commentChanged', (t) =>
       const id = String(ticketId);
       await services.tickets.require(id);
       for await (const event of services.feed.commentEvents(id, signal)) {
-        const comment = await services.comments.get(String(event['commentId']));
+        const commentId = String(event.payload['commentId']);
+        const comment = await event.memo(`comment:${commentId}`, () => services.comments.get(commentId));
         if (comment) yield comment;
       }
     },

@@ -138,7 +138,8 @@ builder.subscriptionField('conflictDetected', (t) =>
     args: { projectId: t.arg.id() },
     subscribe: async function* (_root, { projectId }, { services, signal }) {
       for await (const event of services.feed.conflictsDetected(projectId == null ? null : String(projectId), signal)) {
-        const conflict = await services.conflicts.get(String(event['conflictId']));
+        const conflictId = String(event.payload['conflictId']);
+        const conflict = await event.memo(`conflict:${conflictId}`, () => services.conflicts.get(conflictId));
         if (conflict) yield conflict;
       }
     },

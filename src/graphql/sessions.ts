@@ -91,7 +91,8 @@ builder.subscriptionField('syncStatus', (t) =>
       const id = String(projectId);
       await services.projects.require(id);
       for await (const event of services.feed.syncEvents(id, signal)) {
-        const session = await services.sessions.get(String(event['sessionId']));
+        const sessionId = String(event.payload['sessionId']);
+        const session = await event.memo(`session:${sessionId}`, () => services.sessions.get(sessionId));
         if (session) yield session;
       }
     },

@@ -176,8 +176,8 @@ builder.subscriptionField('ticketChanged', (t) =>
     subscribe: async function* (_root, { id }, { services, signal }) {
       const ticketId = String(id);
       await services.tickets.require(ticketId);
-      for await (const _event of services.feed.ticketEvents(ticketId, signal)) {
-        const ticket = await services.tickets.get(ticketId);
+      for await (const event of services.feed.ticketEvents(ticketId, signal)) {
+        const ticket = await event.memo(`ticket:${ticketId}`, () => services.tickets.get(ticketId));
         if (ticket) yield ticket;
       }
     },

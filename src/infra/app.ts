@@ -19,6 +19,8 @@ import { createMetrics } from './metrics.ts';
 import { openDatabase } from './persistence/orm.ts';
 import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
+import { createEventFanout } from './bus/event-fanout.ts';
+import { registerFanoutMetrics } from './bus/fanout-metrics.ts';
 import { createTicketService } from './services/tickets.ts';
 import { createConnectorRegistry } from '#adapters/registry.ts';
 import { allowPrivateTargets } from '#adapters/shared/outbound-targets.ts';
@@ -78,12 +80,13 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     logger: logger.child({ module: 'sync' }) });
   let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const peering = createPeeringService(uow, vault, replica, () => publicUrl);
+  const fanout = createEventFanout(nats, names.events, names.prefix, logger.child({ module: 'event-fanout' }));
   const services: Services = {
     tokens,
     tickets: createTicketService(uow, replica),
     conflicts: createConflictService(uow, replica),
     comments: createCommentService(uow, mirrorsCommentsOf(projects)),
-    feed: createEventFeed(nats, names, shutdown.signal),
+    feed: createEventFeed(fanout, names, shutdown.signal),
     projects,
     links: createLinkService(uow, projects),
     pushJobs: createPushJobService(uow),
@@ -97,6 +100,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     sweepNow: () => engine.sweeper.sweep(),
   };
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
+  registerFanoutMetrics(metrics.registry, fanout);
   const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
   const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);
@@ -178,6 +182,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     shutdown.abort();
     clearInterval(revocationWatch);
     await phase('websockets', () => sockets.close());
+    await phase('event fan-out', () => fanout.close());
     // Requests still running get a grace period; streams ended through `shutdown` above.
     const grace = setTimeout(() => server.closeAllConnections(), 5_000);
     await phase('http', () => closed);

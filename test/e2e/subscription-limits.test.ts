@@ -1,7 +1,7 @@
 // Subscriptions are bounded: a socket and a token hold at most the configured number, every
-// JetStream consumer is released when its subscription ends (completed or socket closed), a
-// malformed document is an `error` on its own subscription, ids are checked before they reach a
-// NATS subject, and a revoked token's sockets are closed.
+// subscription is released when it ends (completed or socket closed), all of them share one
+// in-memory JetStream consumer, a malformed document is an `error` on its own subscription, ids
+// are checked before they reach a subject pattern, and a revoked token's sockets are closed.
 import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createClient, type Client } from 'graphql-ws';
@@ -59,18 +59,23 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
 
 const errorsOf = (list: readonly Tracked[]) => list.flatMap((tracked) => tracked.errors);
 
-async function subscriptionConsumerInfos(): Promise<ConsumerInfo[]> {
+async function feedConsumerInfos(): Promise<ConsumerInfo[]> {
   const nc = await connect({ servers: suite.env.natsUrl });
   try {
     const jsm = await jetstreamManager(nc);
     const consumers = await jsm.consumers.list(streamNames(suite.env.prefix).events).next();
-    return consumers.filter((consumer) => consumer.name.startsWith('sub_'));
+    return consumers.filter((consumer) => consumer.name.startsWith('feed_'));
   } finally {
     await nc.close();
   }
 }
 
-const subscriptionConsumers = async (): Promise<number> => (await subscriptionConsumerInfos()).length;
+/** Subscriptions listening in the server process, as /metrics reports them. */
+async function subscriptionConsumers(): Promise<number> {
+  const text = await (await fetch(`${suite.lockstep.url}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith('lockstep_subscriptions_listening'));
+  return Number(line?.split(' ').at(-1) ?? Number.NaN);
+}
 
 beforeAll(async () => {
   const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(
@@ -96,6 +101,7 @@ describe('subscription limits', () => {
     const onSecond = Array.from({ length: 4 }, () => subscribe(second, WATCH, { id: ticketId }));
     await eventually(async () => errorsOf(onSecond).length, (count) => count >= 1);
     expect(await eventually(subscriptionConsumers, (count) => count === 8)).toBe(8);
+    expect(await feedConsumerInfos()).toHaveLength(1);
     expect(errorsOf(onSecond)[0]?.message).toMatch(/Too many subscriptions open with this token/);
 
     await first.dispose();
@@ -116,11 +122,14 @@ describe('subscription limits', () => {
     const ended = subscribe(client, WATCH, { id: ticketId });
     await eventually(subscriptionConsumers, (count) => count === 2);
     expect(errorsOf([kept, ended])).toEqual([]);
-    // Ephemeral and in memory: a crash leaves nothing behind for long, a NATS restart nothing at all.
-    for (const info of await subscriptionConsumerInfos()) {
+    // One consumer for both, ephemeral and in memory: a crash leaves nothing behind for long, a
+    // NATS restart nothing at all.
+    const infos = await feedConsumerInfos();
+    expect(infos).toHaveLength(1);
+    for (const info of infos) {
       expect(info.config.durable_name).toBeUndefined();
       expect(info.config.mem_storage).toBe(true);
-      expect(info.config.inactive_threshold).toBeLessThanOrEqual(60 * 1_000_000_000);
+      expect(info.config.inactive_threshold).toBeLessThanOrEqual(10 * 60 * 1_000_000_000);
     }
     ended.stop();
     expect(await eventually(subscriptionConsumers, (count) => count === 1)).toBe(1);
