@@ -49,8 +49,8 @@ async function deleteStream(natsUrl: string, stream: string): Promise<void> {
 
 const PENDING = /^lockstep_outbox_pending(?:\{[^}]*\})? (\S+)$/m;
 
-/** Starts Lockstep on a fresh database and NATS prefix; cleans up itself if the start fails. */
-export async function startBenchLockstep(): Promise<BenchLockstep> {
+/** Starts Lockstep on a fresh database and NATS prefix (`extra` adds settings); cleans up itself if the start fails. */
+export async function startBenchLockstep(extra: Readonly<Record<string, string>> = {}): Promise<BenchLockstep> {
   const suffix = randomBytes(5).toString('hex');
   const databaseName = `lockstep_bench_${suffix}`;
   const databaseUrl = withDatabase(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lockstep', databaseName);
@@ -86,6 +86,7 @@ export async function startBenchLockstep(): Promise<BenchLockstep> {
       LOCKSTEP_ALLOW_PRIVATE_TARGETS: 'true',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
+      ...extra,
     });
     app = await startLockstep(config, createLogger('silent'));
   } catch (error) {
