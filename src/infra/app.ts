@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildSchema } from '#graphql/schema.ts';
 import { startOutboxRelay } from './bus/outbox-relay.ts';
+import { listenToOutbox } from './persistence/outbox-signal.ts';
 import { createNatsLink } from './bus/nats-link.ts';
 import { ensureStreams, streamNames } from './bus/streams.ts';
 import type { Config } from './config.ts';
@@ -62,7 +63,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
   const names = streamNames(config.natsPrefix);
   nats.onConnected((nc) => ensureStreams(nc, names));
-  const relay = startOutboxRelay(orm, nats, logger.child({ module: 'outbox-relay' }));
+  const outboxSignal = listenToOutbox(config.databaseUrl, logger.child({ module: 'outbox-signal' }));
+  const relay = startOutboxRelay(orm, nats, logger.child({ module: 'outbox-relay' }), outboxSignal);
   const shutdown = new AbortController();
 
   const tokens = createTokenStore(orm);
@@ -191,6 +193,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     await phase('relay', async () => {
       await relay.drain(5_000);
       await relay.stop();
+      await outboxSignal.close();
     });
     await phase('nats', () => nats.close());
     await phase('database', () => orm.close());

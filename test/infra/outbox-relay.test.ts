@@ -1,5 +1,6 @@
 // Several relays over one outbox (several Lockstep processes): the stream receives the rows in the
-// order they were committed, never interleaved batches.
+// order they were committed, never interleaved batches; and a relay listening to the outbox signal
+// publishes a row another process committed at once, not at its next safety poll.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -7,7 +8,10 @@ import { createNatsLink, type NatsLink } from '#infra/bus/nats-link.ts';
 import { startOutboxRelay, type OutboxRelay } from '#infra/bus/outbox-relay.ts';
 import { ensureStreams, streamNames } from '#infra/bus/streams.ts';
 import { createLogger } from '#infra/logger.ts';
+import { listenToOutbox } from '#infra/persistence/outbox-signal.ts';
 import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
+import { query } from '#test/support/databases.ts';
+import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
 
 const logger = createLogger('silent');
@@ -67,5 +71,31 @@ describe('three relays over one outbox', () => {
     }
     expect(seen).toHaveLength(ROWS);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+});
+
+describe('a relay woken by the outbox signal', () => {
+  it('publishes a row committed elsewhere within a second, and polls again once the signal is back', async () => {
+    const signal = listenToOutbox(env.databaseUrl, logger);
+    const relay = startOutboxRelay(orm, nats, logger, signal);
+    try {
+      await eventually(async () => signal.listening(), (up) => up);
+      await relay.drain(10_000); // whatever the first test left
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the relay is asleep now, for its 5 s safety poll
+      const subject = `${env.prefix}.events.signal.one.checked`;
+      const nc = await nats.ready;
+      const stream = streamNames(env.prefix).events;
+      await (await jetstreamManager(nc)).consumers.add(stream, { durable_name: 'signal', filter_subject: subject, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All });
+      const committedAt = Date.now();
+      // Another process's commit: plain SQL on a connection of its own.
+      await query(env.databaseUrl, `insert into outbox (id, subject, type, payload, created_at) values (gen_random_uuid(), $1, 'signal.checked', '{}', now())`, [subject]);
+      const consumer = await jetstream(nc).consumers.get(stream, 'signal');
+      const message = await consumer.next({ expires: 4_000 });
+      expect(message?.subject).toBe(subject);
+      expect(Date.now() - committedAt).toBeLessThan(1_500);
+    } finally {
+      await relay.stop();
+      await signal.close();
+    }
   });
 });

@@ -2,17 +2,21 @@
 // a crash between publish and mark re-publishes, and JetStream's duplicate window drops the copy.
 // While NATS is down the relay waits and retries; rows stay in the outbox, so nothing is lost.
 // Any number of processes run a relay; they take turns (an advisory lock per batch), so the stream
-// receives the rows in order.
+// receives the rows in order. Commits wake every relay through the outbox signal (LISTEN/NOTIFY);
+// the table is polled only as a safety net, or often while the signal's connection is down.
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from '#infra/logger.ts';
+import type { OutboxSignal } from '#infra/persistence/outbox-signal.ts';
 import { OutboxMessage } from '#infra/persistence/outbox-message.ts';
 import type { NatsLink } from './nats-link.ts';
 
 const BATCH = 200;
 const RELAY_LOCK = 'lockstep:outbox-relay';
+/** Idle polling without the signal, and the safety poll beside it. */
 const IDLE_POLL_MS = 250;
+const SIGNALLED_IDLE_POLL_MS = 5_000;
 const MAX_BACKOFF_MS = 2_000;
 
 /** A running relay. */
@@ -27,8 +31,8 @@ export interface OutboxRelay {
   published(): number;
 }
 
-/** Starts relaying outbox rows to JetStream. */
-export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger): OutboxRelay {
+/** Starts relaying outbox rows to JetStream, woken by `signal` when given. */
+export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger, signal?: OutboxSignal): OutboxRelay {
   const stopped = new AbortController();
   let publishedCount = 0;
   let wake: (() => void) | undefined;
@@ -96,15 +100,19 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger):
         kicked = false;
         continue;
       }
-      await sleep(count < 0 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : IDLE_POLL_MS);
+      const idle = signal?.listening() ? SIGNALLED_IDLE_POLL_MS : IDLE_POLL_MS;
+      await sleep(count < 0 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : idle);
     }
   })();
 
+  const kick = () => {
+    kicked = true;
+    wake?.();
+  };
+  signal?.onSignal(kick);
+
   return {
-    kick: () => {
-      kicked = true;
-      wake?.();
-    },
+    kick,
     published: () => publishedCount,
     async drain(timeoutMs = 5_000) {
       if (!nats.isConnected()) return;

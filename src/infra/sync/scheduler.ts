@@ -1,6 +1,9 @@
 // Polls projects whose sync mode is `polling` or `hybrid`: each due project (its interval passed
 // since the last poll) gets an incremental session. Projects are claimed with FOR UPDATE SKIP
 // LOCKED and stamped in the same transaction, so with many Lockstep processes each poll starts once.
+// The same transaction reads when the next project falls due, and the scheduler sleeps until then
+// (at most a few seconds, so a newly connected project waits little): an idle hub asks nothing
+// once a second.
 import { LockMode } from '@mikro-orm/core';
 import { SyncSession } from '#domain/project/sync-session.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
@@ -9,19 +12,22 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { newSession } from '#infra/services/sessions.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 
-const TICK_MS = 1_000;
+/** Bounds of the sleep between rounds. */
+const MIN_SLEEP_MS = 200;
+const MAX_SLEEP_MS = 5_000;
 
 /** A running scheduler. */
 export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** Starts polling due projects every second. */
+/** Starts polling due projects as they fall due. */
 export function startScheduler(uow: UnitOfWork, projects: ProjectService, logger: Logger): Scheduler {
   const stopped = new AbortController();
 
-  async function tick(): Promise<void> {
-    await uow.run(async (em) => {
+  /** Starts the due projects' sessions; resolves with how long to sleep before the next round. */
+  async function tick(): Promise<number> {
+    return uow.run(async (em) => {
       const due = await em.getConnection().execute<Array<{ id: string }>>(
         `select id from external_projects
           where sync_mode in ('polling', 'hybrid') and status in ('active', 'error') and direction in ('pull', 'bidirectional')
@@ -42,15 +48,28 @@ export function startScheduler(uow: UnitOfWork, projects: ProjectService, logger
         em.persist(session);
         events.push(...started);
       }
-      return { result: undefined, events };
+      await em.flush(); // this round's stamps count towards the next due time
+      const [next] = await em.getConnection().execute<Array<{ wait: number | null }>>(
+        `select extract(epoch from min(coalesce(last_polled_at, now()) + poll_interval_seconds * interval '1 second') - now())::float8 * 1000 as wait
+           from external_projects
+          where sync_mode in ('polling', 'hybrid') and status in ('active', 'error') and direction in ('pull', 'bidirectional')`,
+        [],
+        'all',
+        em.getTransactionContext(),
+      );
+      const wait = next?.wait ?? MAX_SLEEP_MS;
+      return { result: Math.min(Math.max(wait, MIN_SLEEP_MS), MAX_SLEEP_MS), events };
     });
   }
 
   const loop = (async () => {
     while (!stopped.signal.aborted) {
-      await tick().catch((error: unknown) => logger.warn({ err: error }, 'scheduler tick failed'));
+      const sleepMs = await tick().catch((error: unknown) => {
+        logger.warn({ err: error }, 'scheduler tick failed');
+        return MAX_SLEEP_MS;
+      });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, TICK_MS);
+        const timer = setTimeout(resolve, sleepMs);
         stopped.signal.addEventListener('abort', () => {
           clearTimeout(timer);
           resolve();

@@ -10,6 +10,7 @@ import { Migration20261129000100_push_leases } from './Migration20261129000100_p
 import { Migration20261129000200_comment_author_token } from './Migration20261129000200_comment_author_token.ts';
 import { Migration20261129001000_alert_groups } from './Migration20261129001000_alert_groups.ts';
 import { Migration20261130060000_activity_indexes } from './Migration20261130060000_activity_indexes.ts';
+import { Migration20261130060100_outbox_notify } from './Migration20261130060100_outbox_notify.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -22,4 +23,5 @@ export const migrations = [
   Migration20261129000200_comment_author_token,
   Migration20261129001000_alert_groups,
   Migration20261130060000_activity_indexes,
+  Migration20261130060100_outbox_notify,
 ];
