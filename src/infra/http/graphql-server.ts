@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+// GraphiQL with its scripts, styles and workers inlined: the page loads nothing from outside.
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { maskError } from '#graphql/errors.ts';
 import { checkVariables, storableLiteralsRule } from '#graphql/input-limits.ts';
 import type { GraphQLContext } from '#graphql/context.ts';
@@ -71,7 +73,12 @@ export function createGraphQLServer(schema: GraphQLSchema, services: Services, m
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { subscriptionsProtocol: 'WS', title: 'Lockstep' },
+    graphiql: {
+      subscriptionsProtocol: 'WS',
+      title: 'Lockstep',
+      defaultHeaders: JSON.stringify({ Authorization: 'Bearer <your token>' }, null, 2),
+    },
+    renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, report) },
     logging: false,
     plugins: [inputLimitsPlugin(), metricsPlugin(metrics)],
