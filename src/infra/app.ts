@@ -12,6 +12,7 @@ import { createGraphQLRoute } from './http/graphql-route.ts';
 import { attachGraphQLWebSocket } from './http/graphql-ws.ts';
 import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
+import { checkReadiness } from './http/readiness.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -102,6 +103,10 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
+      },
+      '/readyz': async (_request, response) => {
+        const report = await checkReadiness(orm, nats, () => engine.consumers());
+        sendJson(response, report.status === 'ready' ? 200 : 503, report);
       },
       '/api/webhooks/*': createWebhookReceiver(uow, projects),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),

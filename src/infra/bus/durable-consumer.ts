@@ -34,6 +34,10 @@ export interface DurableConsumerOptions {
 
 /** A running consumer loop. */
 export interface RunningConsumer {
+  /** The durable name this loop consumes. */
+  readonly durable: string;
+  /** True while the loop is attached to its JetStream consumer and taking messages. */
+  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   /** Messages taken but not yet answered; the loop stops pulling above `backlog`. */
   const backlog = Math.max(16, (options.concurrency?.total ?? 1) * 8);
   let taken = 0;
+  let attached = false;
   let onAnswered: (() => void) | undefined;
 
   async function decide(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
@@ -129,14 +134,17 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
         const messages = await consumer.consume({ max_messages: 16 });
         closeCurrent = () => messages.close();
         if (stopped.signal.aborted) await messages.close();
+        attached = true;
         for await (const message of messages) {
           taken += 1;
           void handleOne(message);
           await roomForMore();
           if (stopped.signal.aborted) break;
         }
+        attached = false;
         await limiter.idle();
       } catch (error) {
+        attached = false;
         if (stopped.signal.aborted) break;
         options.logger.warn({ err: error, durable: options.durable }, 'consumer interrupted; restarting');
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -145,6 +153,8 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   })();
 
   return {
+    durable: options.durable,
+    isRunning: () => attached && !stopped.signal.aborted,
     async stop() {
       stopped.abort();
       await closeCurrent?.();

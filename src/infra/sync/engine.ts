@@ -33,6 +33,8 @@ export const workerConcurrency = {
 /** The running engine. */
 export interface SyncEngine {
   readonly sweeper: Sweeper;
+  /** Each durable consumer by name, and whether it is attached and taking messages. */
+  consumers(): Record<string, boolean>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export function startSyncEngine(deps: {
   const scheduler = startScheduler(deps.uow, deps.projects, logger.child({ worker: 'scheduler' }));
   return {
     sweeper,
+    consumers: () => Object.fromEntries(consumers.map((consumer) => [consumer.durable, consumer.isRunning()])),
     async stop() {
       await scheduler.stop();
       await sweeper.stop();
