@@ -16,6 +16,8 @@ import { checkReadiness } from './http/readiness.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { createProjectMetrics } from './project-metrics.ts';
+import { readProjectFigures } from './persistence/project-figures.ts';
 import { openDatabase } from './persistence/orm.ts';
 import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
@@ -65,7 +67,12 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const tokens = createTokenStore(orm);
   const generatedAdminToken = await tokens.bootstrapAdmin(config.adminToken);
   const replica = await loadHubReplicaId(orm);
-  const uow = createUnitOfWork(orm, names.prefix, () => relay.kick());
+  const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
+  const projectMetrics = createProjectMetrics(metrics.registry, () => readProjectFigures(orm));
+  const uow = createUnitOfWork(orm, names.prefix, (events) => {
+    relay.kick();
+    projectMetrics.committed(events);
+  });
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
@@ -73,6 +80,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const engine = startSyncEngine({ orm, uow, nats, names, projects,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
+    metrics: projectMetrics,
     logger: logger.child({ module: 'sync' }) });
   let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const peering = createPeeringService(uow, vault, replica, () => publicUrl);
@@ -92,7 +100,6 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };
-  const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
   const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);
@@ -108,7 +115,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
         const report = await checkReadiness(orm, nats, () => engine.consumers());
         sendJson(response, report.status === 'ready' ? 200 : 503, report);
       },
-      '/api/webhooks/*': createWebhookReceiver(uow, projects),
+      '/api/webhooks/*': createWebhookReceiver(uow, projects, projectMetrics),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
       '/metrics': async (request, response) => {
         if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {

@@ -7,6 +7,7 @@ import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-con
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 import type { StreamNames } from '#infra/bus/streams.ts';
 import type { Logger } from '#infra/logger.ts';
+import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { createInboundWorker } from './inbound-worker.ts';
@@ -48,12 +49,13 @@ export function startSyncEngine(deps: {
   hubReplica: string;
   retry: RetryPolicy;
   logger: Logger;
+  metrics: ProjectMetrics;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
-  const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
+  const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,

@@ -23,6 +23,7 @@ import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Logger } from '#infra/logger.ts';
+import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
@@ -90,6 +91,7 @@ export function createPushWorker(
   retry: RetryPolicy,
   hub: string,
   logger: Logger,
+  metrics: ProjectMetrics,
 ): PushExecutor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   const pushComment = createCommentPusher(uow, mirrorsComments);
@@ -106,7 +108,10 @@ export function createPushWorker(
       const external = error instanceof ExternalCallError ? error : undefined;
       if (external?.kind === 'unauthorized') project.disconnect(`credentials refused: ${message}`, now);
       else project.recordFailure(message, now);
-      if (external?.kind === 'rate_limited') project.rateLimit(now + (external.retryAfterMs ?? 1_000));
+      if (external?.kind === 'rate_limited') {
+        project.rateLimit(now + (external.retryAfterMs ?? 1_000));
+        metrics.rateLimited(project.id, (external.retryAfterMs ?? 1_000) / 1_000);
+      }
       const transient = external === undefined || external.isTransient();
       if (transient && job.attempts < retry.maxAttempts) {
         const wait = backoffMs(retry, job.attempts, external?.retryAfterMs);
@@ -131,6 +136,7 @@ export function createPushWorker(
       job.deliveredAt = new Date(now);
       job.updatedAt = new Date(now);
       project?.recordSuccess(now);
+      metrics.propagated(job.projectId, Math.max(0, now - job.createdAt.getTime()) / 1_000);
       if (!ticket || !project) return { result: 'done' as Outcome, events: [] };
       const events: Array<DomainEvent | Awaited<ReturnType<typeof planTicketPushes>>[number]> = [];
       const at = new Date(now).toISOString();
@@ -223,9 +229,12 @@ export function createPushWorker(
       if (current && moved.length > 0) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved);
     }
     let result: OutboundResult;
+    const started = performance.now();
     try {
       result = job.operation === 'create' ? await session.createItem(request) : await session.updateItem(mapping?.externalId ?? '', request);
+      metrics.pushed(project.id, 'delivered', (performance.now() - started) / 1_000);
     } catch (error) {
+      metrics.pushed(project.id, 'failed', (performance.now() - started) / 1_000);
       // A side with a version precondition refused a stale write: it moved, so the push gives way.
       if (error instanceof PreconditionFailed && mapping) {
         const current = error.current ?? (await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000)).catch(() => null));
