@@ -80,6 +80,11 @@ function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
   return capabilities.canFetch && capabilities.conditionalWrites !== true;
 }
 
+/** The ids every log line about a push carries: its ticket, its project and the delivery id the side sees. */
+function changeIds(job: PushJob): { ticketId: string; projectId: string; deliveryId: string } {
+  return { ticketId: job.ticketId, projectId: job.projectId, deliveryId: job.id };
+}
+
 /** Runs one push job by id; safe to call again for the same job. */
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
@@ -116,11 +121,11 @@ export function createPushWorker(
       if (transient && job.attempts < retry.maxAttempts) {
         const wait = backoffMs(retry, job.attempts, external?.retryAfterMs);
         job.nextAttemptAt = new Date(now + wait);
-        logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
+        logger.warn({ ...changeIds(job), attempt: job.attempts, wait, err: message }, 'push failed; will retry');
         return { result: { retryInMs: wait }, events: [] };
       }
       const refused = await buryJob(em, job, project, message);
-      logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
+      logger.error({ ...changeIds(job), attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [refused] };
     });
   }
@@ -137,6 +142,7 @@ export function createPushWorker(
       job.updatedAt = new Date(now);
       project?.recordSuccess(now);
       metrics.propagated(job.projectId, Math.max(0, now - job.createdAt.getTime()) / 1_000);
+      logger.info({ ...changeIds(job), operation: job.operation, fields: job.fields.map((push) => push.field), attempts: job.attempts + 1 }, 'change pushed');
       if (!ticket || !project) return { result: 'done' as Outcome, events: [] };
       const events: Array<DomainEvent | Awaited<ReturnType<typeof planTicketPushes>>[number]> = [];
       const at = new Date(now).toISOString();
