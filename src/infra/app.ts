@@ -14,6 +14,9 @@ import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
 import { checkReadiness } from './http/readiness.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
+import { tracedRoute } from './http/traced-route.ts';
+import { createTracing } from './tracing/tracing.ts';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createProjectMetrics } from './project-metrics.ts';
@@ -54,9 +57,15 @@ export interface Lockstep {
   stop(): Promise<void>;
 }
 
+/** What the composition root takes besides configuration (tests watch spans through `spanProcessor`). */
+export interface StartOptions {
+  readonly spanProcessor?: SpanProcessor;
+}
+
 /** Migrates, connects and starts serving; resolves once the port is bound. */
-export async function startLockstep(config: Config, logger: Logger): Promise<Lockstep> {
+export async function startLockstep(config: Config, logger: Logger, options: StartOptions = {}): Promise<Lockstep> {
   allowPrivateTargets(config.allowPrivateTargets);
+  const tracing = createTracing({ otlpEndpoint: config.otlpEndpoint, processor: options.spanProcessor });
   const orm = await openDatabase(config.databaseUrl, logger);
   const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
   const names = streamNames(config.natsPrefix);
@@ -81,6 +90,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
     metrics: projectMetrics,
+    tracer: tracing.tracer,
     logger: logger.child({ module: 'sync' }) });
   let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const peering = createPeeringService(uow, vault, replica, () => publicUrl);
@@ -106,7 +116,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const graphqlRoute = createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes);
   const server = createHttpServer(
     {
-      '/graphql': graphqlRoute.handle,
+      '/graphql': tracedRoute(tracing.tracer, 'POST /graphql', graphqlRoute.handle),
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
@@ -115,7 +125,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
         const report = await checkReadiness(orm, nats, () => engine.consumers());
         sendJson(response, report.status === 'ready' ? 200 : 503, report);
       },
-      '/api/webhooks/*': createWebhookReceiver(uow, projects, projectMetrics),
+      '/api/webhooks/*': tracedRoute(tracing.tracer, 'receive webhook', createWebhookReceiver(uow, projects, projectMetrics)),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
       '/metrics': async (request, response) => {
         if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {
@@ -194,6 +204,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     });
     await phase('nats', () => nats.close());
     await phase('database', () => orm.close());
+    await phase('traces', () => tracing.shutdown(), 3_000);
     logger.info('stopped');
   }
 

@@ -2,6 +2,7 @@
 // caller gets) and metrics. HTTP and SSE reach it through graphql-route.ts, WebSockets through
 // graphql-ws.ts; both authenticate the bearer token first.
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 // GraphiQL with its scripts, styles and workers inlined: the page loads nothing from outside.
@@ -37,6 +38,10 @@ function metricsPlugin(metrics: Metrics): Plugin {
       const type = operation && 'operation' in operation ? String(operation.operation) : 'unknown';
       const name = (operation && 'name' in operation && operation.name?.value) || 'anonymous';
       metrics.graphqlOperations.inc({ type, name });
+      // The request's span (see traced-route.ts) takes the operation's name.
+      const span = trace.getActiveSpan();
+      span?.updateName(`graphql ${type} ${name}`);
+      span?.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': name });
       return {
         onExecuteDone({ result }) {
           if ('errors' in result && result.errors) {

@@ -7,6 +7,7 @@ import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-con
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 import type { StreamNames } from '#infra/bus/streams.ts';
 import type { Logger } from '#infra/logger.ts';
+import type { Tracer } from '@opentelemetry/api';
 import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
@@ -50,6 +51,7 @@ export function startSyncEngine(deps: {
   retry: RetryPolicy;
   logger: Logger;
   metrics: ProjectMetrics;
+  tracer: Tracer;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
@@ -60,6 +62,8 @@ export function startSyncEngine(deps: {
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'inbound',
+      spanName: 'apply delivery',
+      tracer: deps.tracer,
       subject: `${p}.events.delivery.*.received`,
       handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
       concurrency: workerConcurrency.inbound,
@@ -75,6 +79,8 @@ export function startSyncEngine(deps: {
         stream: names.events,
         durable,
         subject,
+        spanName: 'plan pushes',
+        tracer: deps.tracer,
         handle: async (payload) => {
           // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
           // transaction, and a ticket created on the hub has no link yet: nothing to plan. Skipping
@@ -90,6 +96,8 @@ export function startSyncEngine(deps: {
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'push',
+      spanName: 'push change',
+      tracer: deps.tracer,
       subject: `${p}.events.push.*.requested`,
       handle: (payload) => push(String(payload['jobId'])),
       concurrency: workerConcurrency.push,
@@ -102,6 +110,8 @@ export function startSyncEngine(deps: {
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'sessions',
+      spanName: 'run sync session',
+      tracer: deps.tracer,
       subject: `${p}.events.session.*.requested`,
       handle: (payload) => runSession(String(payload['sessionId'])),
       concurrency: workerConcurrency.sessions,
