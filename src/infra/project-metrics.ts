@@ -98,7 +98,8 @@ export function createProjectMetrics(registry: Registry, figures: () => Promise<
   gauge('lockstep_push_queue_depth', 'Push jobs waiting to be delivered, by project.', ['project'], (g, rows) => {
     for (const row of rows) g.set({ project: row.id }, row.pending);
   });
-  gauge('lockstep_push_jobs_dead', 'Push jobs that gave up (dead letters) and wait for an operator, by project.', ['project'], (g, rows) => {
+  const dead = 'Push jobs that gave up (dead letters) and wait for an operator, by project.';
+  gauge('lockstep_push_jobs_dead', dead, ['project'], (g, rows) => {
     for (const row of rows) g.set({ project: row.id }, row.dead);
   });
 

@@ -72,7 +72,11 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   /** Runs `decide` in a consumer span, a child of the span that wrote the event (if traced). */
   function traced(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
     const parent = contextFromHeaders((name) => message.headers?.get(name) || undefined);
-    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': message.subject, 'messaging.consumer.group.name': options.durable };
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.destination.name': message.subject,
+      'messaging.consumer.group.name': options.durable,
+    };
     return tracer.startActiveSpan(spanName, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
       try {
         const outcome = await decide(message, payload);

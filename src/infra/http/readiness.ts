@@ -35,9 +35,17 @@ async function pendingMigrations(orm: MikroORM): Promise<ReadinessReport['migrat
   }
 }
 
+interface ErrorRow {
+  id: string;
+  name: string;
+  kind: string;
+  last_error: string | null;
+  last_error_at: Date | null;
+}
+
 async function projectsInError(orm: MikroORM): Promise<ProjectInError[]> {
   const rows = await within(
-    orm.em.getConnection().execute<Array<{ id: string; name: string; kind: string; last_error: string | null; last_error_at: Date | null }>>(
+    orm.em.getConnection().execute<ErrorRow[]>(
       `select id, name, kind, last_error, last_error_at from external_projects where status = 'error' order by name, id limit 100`,
     ),
     1_000,
@@ -55,7 +63,7 @@ async function projectsInError(orm: MikroORM): Promise<ProjectInError[]> {
 export async function checkReadiness(orm: MikroORM, nats: NatsLink, consumers: () => Record<string, boolean>): Promise<ReadinessReport> {
   const [health, migrations, inError] = await Promise.all([checkHealth(orm, nats), pendingMigrations(orm), projectsInError(orm)]);
   const consumerStates = Object.fromEntries(
-    Object.entries(consumers()).map(([name, running]) => [name, running && health.nats === 'up' ? ('running' as const) : ('stopped' as const)]),
+    Object.entries(consumers()).map(([name, running]) => [name, running && health.nats === 'up' ? 'running' : 'stopped'] as const),
   );
   const ready =
     health.status === 'ok' &&

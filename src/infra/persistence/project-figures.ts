@@ -4,7 +4,8 @@ import type { ProjectFigures } from '#infra/project-metrics.ts';
 
 /** Every project with its pending and dead push jobs. */
 export async function readProjectFigures(orm: MikroORM): Promise<ProjectFigures[]> {
-  const rows = await orm.em.getConnection().execute<Array<{ id: string; name: string; kind: string; status: string; pending: string; dead: string }>>(
+  type Row = { id: string; name: string; kind: string; status: string; pending: string; dead: string };
+  const rows = await orm.em.getConnection().execute<Row[]>(
     `select p.id, p.name, p.kind, p.status,
             count(j.id) filter (where j.status = 'pending') as pending,
             count(j.id) filter (where j.status = 'dead') as dead

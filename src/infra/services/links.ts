@@ -104,9 +104,9 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
     mappingsOf: (ticketId) => uow.reader().find(SyncMapping, { ticketId, status: 'linked' }, { orderBy: { linkedAt: 'asc' } }),
     async mappingsOfTickets(ticketIds) {
       const ids = ticketIds.filter(isHubId);
-      const found = ids.length > 0
-        ? await uow.reader().find(SyncMapping, { ticketId: { $in: ids }, status: 'linked' }, { orderBy: [{ linkedAt: 'asc' }, { id: 'asc' }] })
-        : [];
+      if (ids.length === 0) return new Map();
+      const orderBy = [{ linkedAt: 'asc' }, { id: 'asc' }] as const;
+      const found = await uow.reader().find(SyncMapping, { ticketId: { $in: ids }, status: 'linked' }, { orderBy: [...orderBy] });
       return Map.groupBy(found, (mapping) => mapping.ticketId);
     },
   };

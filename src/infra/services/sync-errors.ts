@@ -13,7 +13,7 @@ export interface SyncErrorService {
 export function createSyncErrorService(uow: UnitOfWork): SyncErrorService {
   return {
     async list(filter, page) {
-      if ((filter.projectId !== undefined && !isHubId(filter.projectId)) || (filter.ticketId !== undefined && !isHubId(filter.ticketId))) return [];
+      if ([filter.projectId, filter.ticketId].some((id) => id !== undefined && !isHubId(id))) return [];
       const where: object[] = [];
       if (filter.projectId !== undefined) where.push({ projectId: filter.projectId });
       if (filter.ticketId !== undefined) where.push({ ticketId: filter.ticketId });

@@ -62,9 +62,11 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     for (const event of events) {
       if (event.type === 'ticket.created') logger.info({ ticketId: event.ticketId, projectId, deliveryId }, 'ticket imported from project');
       else if (event.type === 'ticket.updated') {
-        logger.info({ ticketId: event.ticketId, projectId, deliveryId, fields: event.changes.map((change) => change.field) }, 'ticket changed from project');
+        const fields = event.changes.map((change) => change.field);
+        logger.info({ ticketId: event.ticketId, projectId, deliveryId, fields }, 'ticket changed from project');
       } else if (event.type === 'conflict.detected') {
-        logger.info({ ticketId: event.ticketId, projectId, deliveryId, conflictId: event.conflictId, field: event.field }, 'conflict opened');
+        const { ticketId, conflictId, field } = event;
+        logger.info({ ticketId, projectId, deliveryId, conflictId, field }, 'conflict opened');
       }
     }
   }

@@ -142,7 +142,8 @@ export function createPushWorker(
       job.updatedAt = new Date(now);
       project?.recordSuccess(now);
       metrics.propagated(job.projectId, Math.max(0, now - job.createdAt.getTime()) / 1_000);
-      logger.info({ ...changeIds(job), operation: job.operation, fields: job.fields.map((push) => push.field), attempts: job.attempts + 1 }, 'change pushed');
+      const pushed = job.fields.map((push) => push.field);
+      logger.info({ ...changeIds(job), operation: job.operation, fields: pushed, attempts: job.attempts + 1 }, 'change pushed');
       if (!ticket || !project) return { result: 'done' as Outcome, events: [] };
       const events: Array<DomainEvent | Awaited<ReturnType<typeof planTicketPushes>>[number]> = [];
       const at = new Date(now).toISOString();
