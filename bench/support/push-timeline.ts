@@ -13,7 +13,7 @@ export interface PushedUpdate {
 }
 
 const PUSH_JOBS = `query($filter: PushJobFilter) {
-  pushJobs(filter: $filter, first: 100) { operation status attempts createdAt deliveredAt }
+  pushJobs(filter: $filter, first: 100) { edges { node { operation status attempts createdAt deliveredAt } } }
 }`;
 
 interface PushJobView {
@@ -28,8 +28,9 @@ interface PushJobView {
 export async function pushedUpdates(admin: AdminClient, projectId: string, ticketIds: readonly string[]): Promise<PushedUpdate[]> {
   const perTicket = await Promise.all(
     ticketIds.map(async (ticketId) => {
-      const data = await admin.run<{ pushJobs: PushJobView[] }>(PUSH_JOBS, { filter: { ticketId, projectId } });
-      return data.pushJobs
+      const data = await admin.run<{ pushJobs: { edges: Array<{ node: PushJobView }> } }>(PUSH_JOBS, { filter: { ticketId, projectId } });
+      return data.pushJobs.edges
+        .map((edge) => edge.node)
         .filter((job) => job.operation === 'update')
         .map((job) => ({
           ticketId,

@@ -30,8 +30,8 @@ interface Health {
 const PROJECTS = '{ externalProjects(first: 100) { edges { node { id name kind status direction syncMode lastSyncedAt lastError rateLimitedUntil } } } }';
 const HEALTH = `query($p: ID!) {
   externalProject(id: $p) { activity(minutes: 60) { minute inbound outbound } }
-  syncErrors(projectId: $p, first: 100) { id }
-  pushJobs(filter: { projectId: $p, status: DEAD }, first: 100) { id }
+  syncErrors(projectId: $p, first: 100) { edges { node { id } } }
+  pushJobs(filter: { projectId: $p, status: DEAD }, first: 100) { edges { node { id } } }
 }`;
 const SESSION_FIELDS = 'id kind status dryRun processed created updated unchanged conflicts errors errorMessages startedAt completedAt plan { action direction field externalId ticketId }';
 const START = `mutation($input: StartSyncInput!) { startSync(input: $input) { session { ${SESSION_FIELDS} } } }`;
@@ -86,8 +86,8 @@ function ProjectCard({ api, project, admin, onChanged }: { api: Api; project: Pr
 
   useEffect(() => {
     api
-      .run<{ externalProject: { activity: ActivityBucket[] } | null; syncErrors: unknown[]; pushJobs: unknown[] }>(HEALTH, { p: project.id })
-      .then((data) => setHealth({ errors: data.syncErrors.length, dead: data.pushJobs.length, activity: data.externalProject?.activity ?? [] }))
+      .run<{ externalProject: { activity: ActivityBucket[] } | null; syncErrors: { edges: unknown[] }; pushJobs: { edges: unknown[] } }>(HEALTH, { p: project.id })
+      .then((data) => setHealth({ errors: data.syncErrors.edges.length, dead: data.pushJobs.edges.length, activity: data.externalProject?.activity ?? [] }))
       .catch(() => setHealth(null));
     return api.subscribe<{ syncStatus: SessionView }>(STATUS, { p: project.id }, ({ syncStatus }) =>
       setSession((current) => (current === null || current.id === syncStatus.id || syncStatus.status === 'RUNNING' ? syncStatus : current)),

@@ -7,6 +7,8 @@ import './tickets.ts';
 import './conflicts.ts';
 import './comments.ts';
 import './projects.ts';
+import './push-jobs.ts';
+import './sync-errors.ts';
 import './links.ts';
 import './sessions.ts';
 import './peering.ts';

@@ -4,6 +4,7 @@
 import type { PlanEntry, SyncSession } from '#domain/project/sync-session.ts';
 import { builder } from './builder.ts';
 import { SyncSessionKindEnum, SyncSessionStatusEnum } from './enums.ts';
+import { connectionComplexity, keysetConnection } from './keyset-connection.ts';
 import { ExternalProjectRef } from './projects.ts';
 
 
@@ -72,13 +73,29 @@ builder.queryField('syncSession', (t) =>
   }),
 );
 
+const SyncSessionFilter = builder.inputType('SyncSessionFilter', {
+  fields: (t) => ({
+    kind: t.field({ type: SyncSessionKindEnum }),
+    status: t.field({ type: SyncSessionStatusEnum }),
+  }),
+});
+
 builder.queryField('syncSessions', (t) =>
-  t.field({
-    type: [SyncSessionRef],
-    description: 'The latest sessions of a project, newest first.',
-    args: { projectId: t.arg.id({ required: true }), first: t.arg.int({ defaultValue: 20 }) },
-    complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? 20, 100) }),
-    resolve: (_root, { projectId, first }, { services }) => services.sessions.listFor(String(projectId), Math.min(Math.max(first ?? 20, 1), 100)),
+  t.connection({
+    type: SyncSessionRef,
+    description: 'The sessions of a project, newest first (20 per page by default).',
+    args: { projectId: t.arg.id({ required: true }), filter: t.arg({ type: SyncSessionFilter }) },
+    complexity: connectionComplexity(20),
+    resolve: (_root, args, { services }) => {
+      const filter = args.filter ?? {};
+      return keysetConnection(args, 20, (session: SyncSession) => ({ at: session.startedAt, id: session.id }), (page) =>
+        services.sessions.listFor(
+          String(args.projectId),
+          { ...(filter.kind != null ? { kind: filter.kind } : {}), ...(filter.status != null ? { status: filter.status } : {}) },
+          page,
+        ),
+      );
+    },
   }),
 );
 

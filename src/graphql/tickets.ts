@@ -6,6 +6,7 @@ import type { TicketPatch } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
 import { ConflictRef } from './conflicts.ts';
+import { loadersOf } from './loaders.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { BadInputError } from '#infra/services/errors.ts';
 import { PriorityEnum, PrivacyLevelEnum, TicketKindEnum, TicketStatusEnum } from './enums.ts';
@@ -30,9 +31,9 @@ export const TicketRef = builder.objectRef<Ticket>('Ticket').implement({
     openConflicts: t.field({
       type: [ConflictRef],
       description: 'Conflicts on this ticket waiting for a reviewer.',
-      // At most one open conflict per field, so the list is short.
+      // At most one open conflict per field, so the list is short; loaded with the page's other tickets.
       complexity: { field: 1, multiplier: 2 },
-      resolve: (ticket, _args, { services }) => services.conflicts.openForTicket(ticket.id),
+      resolve: (ticket, _args, context) => loadersOf(context).openConflictsOfTicket.load(ticket.id),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

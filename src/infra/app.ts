@@ -13,10 +13,16 @@ import { createGraphQLRoute } from './http/graphql-route.ts';
 import { attachGraphQLWebSocket } from './http/graphql-ws.ts';
 import { createSubscriptionSlots } from './http/subscription-slots.ts';
 import { checkHealth } from './http/health.ts';
+import { checkReadiness } from './http/readiness.ts';
 import { createHttpServer, sendJson } from './http/server.ts';
 import { consoleRoute } from './http/console-route.ts';
+import { tracedRoute } from './http/traced-route.ts';
+import { createTracing } from './tracing/tracing.ts';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { createProjectMetrics } from './project-metrics.ts';
+import { readProjectFigures } from './persistence/project-figures.ts';
 import { openDatabase } from './persistence/orm.ts';
 import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
@@ -56,9 +62,15 @@ export interface Lockstep {
   stop(): Promise<void>;
 }
 
+/** What the composition root takes besides configuration (tests watch spans through `spanProcessor`). */
+export interface StartOptions {
+  readonly spanProcessor?: SpanProcessor;
+}
+
 /** Migrates, connects and starts serving; resolves once the port is bound. */
-export async function startLockstep(config: Config, logger: Logger): Promise<Lockstep> {
+export async function startLockstep(config: Config, logger: Logger, options: StartOptions = {}): Promise<Lockstep> {
   allowPrivateTargets(config.allowPrivateTargets);
+  const tracing = createTracing({ otlpEndpoint: config.otlpEndpoint, processor: options.spanProcessor });
   const orm = await openDatabase(config.databaseUrl, logger);
   const nats = createNatsLink(config.natsUrl, logger.child({ module: 'nats' }));
   const names = streamNames(config.natsPrefix);
@@ -70,7 +82,12 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const tokens = createTokenStore(orm);
   const generatedAdminToken = await tokens.bootstrapAdmin(config.adminToken);
   const replica = await loadHubReplicaId(orm);
-  const uow = createUnitOfWork(orm, names.prefix, () => relay.kick());
+  const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
+  const projectMetrics = createProjectMetrics(metrics.registry, () => readProjectFigures(orm));
+  const uow = createUnitOfWork(orm, names.prefix, (events) => {
+    relay.kick();
+    projectMetrics.committed(events);
+  });
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
@@ -79,6 +96,8 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const engine = startSyncEngine({ orm, uow, nats, names, projects,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
+    metrics: projectMetrics,
+    tracer: tracing.tracer,
     logger: logger.child({ module: 'sync' }) });
   let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
   const peering = createPeeringService(uow, vault, replica, () => publicUrl);
@@ -101,7 +120,6 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     publicUrl: () => publicUrl,
     sweepNow: () => engine.sweeper.sweep(),
   };
-  const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   registerFanoutMetrics(metrics.registry, fanout);
   const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
@@ -109,14 +127,18 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
   const graphqlRoute = createGraphQLRoute(graphql, tokens, slots, config.maxRequestBytes);
   const server = createHttpServer(
     {
-      '/graphql': graphqlRoute.handle,
+      '/graphql': tracedRoute(tracing.tracer, 'POST /graphql', graphqlRoute.handle),
       '/console': consoleRoute,
       '/console/*': consoleRoute,
       '/healthz': async (_request, response) => {
         const report = await checkHealth(orm, nats);
         sendJson(response, report.status === 'ok' ? 200 : 503, report);
       },
-      '/api/webhooks/*': createWebhookReceiver(uow, projects),
+      '/readyz': async (_request, response) => {
+        const report = await checkReadiness(orm, nats, () => engine.consumers());
+        sendJson(response, report.status === 'ready' ? 200 : 503, report);
+      },
+      '/api/webhooks/*': tracedRoute(tracing.tracer, 'receive webhook', createWebhookReceiver(uow, projects, projectMetrics)),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
       '/metrics': async (request, response) => {
         if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {
@@ -197,6 +219,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
     });
     await phase('nats', () => nats.close());
     await phase('database', () => orm.close());
+    await phase('traces', () => tracing.shutdown(), 3_000);
     logger.info('stopped');
   }
 

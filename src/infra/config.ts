@@ -39,6 +39,7 @@ const environmentSchema = z.object({
   LOCKSTEP_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1, 'must be at least 1').default(50),
   LOCKSTEP_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1, 'must be at least 1').default(200),
   LOCKSTEP_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,6 +69,8 @@ export interface Config {
   readonly previousSecretKeys: readonly string[];
   /** Namespace of JetStream streams and subjects, so deployments can share one NATS. */
   readonly natsPrefix: string;
+  /** OTLP/HTTP base URL traces are exported to; unset: no traces. */
+  readonly otlpEndpoint: string | undefined;
   readonly logLevel: string;
   /** Attempts of an outbound push before it goes to the dead-letter state. */
   readonly pushMaxAttempts: number;
@@ -120,6 +123,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       .map((key) => key.trim())
       .filter((key) => key.length > 0),
     natsPrefix: env.LOCKSTEP_NATS_PREFIX,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: env.LOG_LEVEL,
     pushMaxAttempts: env.LOCKSTEP_PUSH_MAX_ATTEMPTS,
     pushBackoffMs: env.LOCKSTEP_PUSH_BACKOFF_MS,

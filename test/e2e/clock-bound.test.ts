@@ -12,7 +12,7 @@ const receiver = createGenericWebhookSimulator({ secret: SECRET });
 let project: { id: string; webhookUrl: string; webhookSecret: string };
 
 const TICKETS = `{ tickets(first: 10, filter: { text: "Clock" }) { edges { node { id title } } } }`;
-const ERRORS = `query($projectId: ID!) { syncErrors(projectId: $projectId) { externalId message value } }`;
+const ERRORS = `query($projectId: ID!) { syncErrors(projectId: $projectId) { edges { node { externalId message value } } } }`;
 const admin = () => suite.lockstep.admin;
 const titles = async () => (await admin().run<{ tickets: { edges: Array<{ node: { title: string } }> } }>(TICKETS)).tickets.edges.map((e) => e.node.title);
 const send = (fields: Record<string, string>, updatedAt: string) =>
@@ -38,7 +38,7 @@ describe('a delivery dated 2099', () => {
 
     expect(await send({ title: 'Clock from the future' }, '2099-01-01T00:00:00.000Z')).toBe(202);
     const errors = await eventually(
-      async () => (await admin().run<{ syncErrors: Array<{ externalId: string; message: string; value: unknown }> }>(ERRORS, { projectId: project.id })).syncErrors,
+      async () => (await admin().run<{ syncErrors: { edges: Array<{ node: { externalId: string; message: string; value: unknown } }> } }>(ERRORS, { projectId: project.id })).syncErrors.edges.map((edge) => edge.node),
       (list) => list.length > 0,
     );
     expect(errors[0]).toMatchObject({ externalId: 'CLOCK-1', value: '2099-01-01T00:00:00.000Z' });

@@ -149,17 +149,17 @@ describe('outbound', () => {
     receiver.failNext(3, 503);
     await update(id, { title: 'Dead letter, edited' });
     const dead = await eventually(
-      () => lockstep.admin.run<{ pushJobs: Array<{ id: string; status: string; attempts: number; lastError: string }> }>(
-        `query($f: PushJobFilter) { pushJobs(filter: $f) { id status attempts lastError } }`,
+      () => lockstep.admin.run<{ pushJobs: { edges: Array<{ node: { id: string; status: string; attempts: number; lastError: string } }> } }>(
+        `query($f: PushJobFilter) { pushJobs(filter: $f) { edges { node { id status attempts lastError } } } }`,
         { f: { ticketId: id, status: 'DEAD' } },
       ),
-      (r) => r.pushJobs.length === 1,
+      (r) => r.pushJobs.edges.length === 1,
     );
-    expect(dead.pushJobs[0]).toMatchObject({ status: 'DEAD', attempts: 3 });
-    expect(dead.pushJobs[0]?.lastError).toMatch(/503/);
+    expect(dead.pushJobs.edges[0]?.node).toMatchObject({ status: 'DEAD', attempts: 3 });
+    expect(dead.pushJobs.edges[0]?.node.lastError).toMatch(/503/);
     const retried = await lockstep.admin.run<{ retryPushJob: { pushJob: { id: string } | null } }>(
       `mutation($id: ID!) { retryPushJob(id: $id) { pushJob { id } } }`,
-      { id: dead.pushJobs[0]?.id },
+      { id: dead.pushJobs.edges[0]?.node.id },
     );
     expect(retried.retryPushJob.pushJob).not.toBeNull();
     await eventually(async () => deliveriesFor(id).filter((d) => d.status === 200 && d.event === 'ticket.updated'), (d) => d.length === 1);

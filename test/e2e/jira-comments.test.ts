@@ -155,8 +155,8 @@ describe('Jira comments', () => {
       jira.webhooks.configure({ reorder: false });
       await jira.webhooks.release();
     }
-    const dead = await admin().run<{ pushJobs: Array<{ id: string }> }>(`query($t: ID!) { pushJobs(filter: { ticketId: $t, status: DEAD }) { id } }`, { t: id });
-    expect(dead.pushJobs).toEqual([]);
+    const dead = await admin().run<{ pushJobs: { edges: Array<{ node: { id: string } }> } }>(`query($t: ID!) { pushJobs(filter: { ticketId: $t, status: DEAD }) { edges { node { id } } } }`, { t: id });
+    expect(dead.pushJobs.edges).toEqual([]);
     expect(jiraComments(key)).toEqual([]);
   });
 
@@ -205,11 +205,11 @@ describe('Jira comments', () => {
     await admin().run(ADD, { input: { ticketId: id, body: 'Posted despite the limits.' } });
     const [posted] = await eventually(() => comments(id), (list) => list[0]?.mirrors.length === 1, 15_000);
     expect(jiraComments(key)).toEqual(['Posted despite the limits.']);
-    const jobs = await admin().run<{ pushJobs: Array<{ operation: string; commentId: string | null; status: string; attempts: number }> }>(
-      `query($t: ID!) { pushJobs(filter: { ticketId: $t }) { operation commentId status attempts } }`,
+    const jobs = await admin().run<{ pushJobs: { edges: Array<{ node: { operation: string; commentId: string | null; status: string; attempts: number } }> } }>(
+      `query($t: ID!) { pushJobs(filter: { ticketId: $t }) { edges { node { operation commentId status attempts } } } }`,
       { t: id },
     );
-    expect(jobs.pushJobs.filter((job) => job.operation === 'comment')).toEqual([{ operation: 'comment', commentId: posted?.id, status: 'DELIVERED', attempts: 2 }]);
+    expect(jobs.pushJobs.edges.map((edge) => edge.node).filter((job) => job.operation === 'comment')).toEqual([{ operation: 'comment', commentId: posted?.id, status: 'DELIVERED', attempts: 2 }]);
   });
 
   it('refuses bad input and other people’s comments with clear errors, changing nothing', async () => {

@@ -144,8 +144,8 @@ describe('Jira custom fields', () => {
     expect(ticket.customFields).toEqual({ team: 'payments', points: 8 });
     expect(ticket.mappings[0]?.errors[0]).toMatchObject({ field: 'customFields.team', direction: 'inbound', value: { value: 'Marketing', id: '10102' } });
     expect(ticket.mappings[0]?.errors[0]?.message).toMatch(/Jira option "Marketing" \(id 10102\) of customfield_10050 matches no entry of config\.customFields\.team\.options/);
-    const listed = await admin().run<{ syncErrors: SyncErrorView[] }>(`query($t: ID) { syncErrors(ticketId: $t) { field direction message value } }`, { t: id });
-    expect(listed.syncErrors.map((e) => e.field)).toContain('customFields.team');
+    const listed = await admin().run<{ syncErrors: { edges: Array<{ node: SyncErrorView }> } }>(`query($t: ID) { syncErrors(ticketId: $t) { edges { node { field direction message value } } } }`, { t: id });
+    expect(listed.syncErrors.edges.map(({ node: e }) => e.field)).toContain('customFields.team');
   });
 
   it('shows a hub value with no Jira option as an error on the mapping, and changes nothing in Jira', async () => {

@@ -261,9 +261,9 @@ describe('Jira', () => {
     const response = await signedJiraWebhook(key, { priority: { name: 'Blocker' } });
     expect(response.status).toBe(202);
     const errors = await eventually(
-      () => admin().run<{ syncErrors: Array<{ field: string; direction: string; value: unknown }> }>(`query($t: ID) { syncErrors(ticketId: $t) { field direction value } }`, { t: id }),
-      (r) => r.syncErrors.some((e) => e.field === 'priority'),
+      () => admin().run<{ syncErrors: { edges: Array<{ node: { field: string; direction: string; value: unknown } }> } }>(`query($t: ID) { syncErrors(ticketId: $t) { edges { node { field direction value } } } }`, { t: id }),
+      (r) => r.syncErrors.edges.some(({ node: e }) => e.field === 'priority'),
     );
-    expect(errors.syncErrors.find((e) => e.field === 'priority')).toMatchObject({ direction: 'inbound', value: 'Blocker' });
+    expect(errors.syncErrors.edges.map((edge) => edge.node).find((e) => e.field === 'priority')).toMatchObject({ direction: 'inbound', value: 'Blocker' });
   });
 });

@@ -42,11 +42,11 @@ describe('polling', () => {
     const renamed = await eventually(() => find('then renamed'), (r) => r.tickets.edges.length === 1, 20_000, 250);
     expect(renamed.tickets.edges[0]?.node.id).toBe(id);
     const sessions = await suite.lockstep.admin.run<{ externalProjects: { edges: Array<{ node: { id: string } }> } }>(`{ externalProjects(first: 1) { edges { node { id } } } }`);
-    const listed = await suite.lockstep.admin.run<{ syncSessions: Array<{ kind: string; trigger: string; status: string }> }>(
-      `query($p: ID!) { syncSessions(projectId: $p) { kind trigger status } }`,
+    const listed = await suite.lockstep.admin.run<{ syncSessions: { edges: Array<{ node: { kind: string; trigger: string; status: string } }> } }>(
+      `query($p: ID!) { syncSessions(projectId: $p) { edges { node { kind trigger status } } } }`,
       { p: sessions.externalProjects.edges[0]?.node.id },
     );
-    expect(listed.syncSessions.length).toBeGreaterThanOrEqual(2);
-    expect(listed.syncSessions.every((s) => s.kind === 'INCREMENTAL' && s.trigger === 'scheduler')).toBe(true);
+    expect(listed.syncSessions.edges.length).toBeGreaterThanOrEqual(2);
+    expect(listed.syncSessions.edges.every(({ node: s }) => s.kind === 'INCREMENTAL' && s.trigger === 'scheduler')).toBe(true);
   });
 });

@@ -69,8 +69,8 @@ async function ticketWithMissedChange(): Promise<string> {
   receiver.failNext(2, 503);
   await lockstep.admin.run(`mutation($id: ID!) { updateTicket(input: { id: $id, status: RESOLVED }) { ticket { id } } }`, { id });
   await eventually(
-    () => lockstep.admin.run<{ pushJobs: unknown[] }>(`query($t: ID) { pushJobs(filter: { ticketId: $t, status: DEAD }) { id } }`, { t: id }),
-    (r) => r.pushJobs.length === 1,
+    () => lockstep.admin.run<{ pushJobs: { edges: unknown[] } }>(`query($t: ID) { pushJobs(filter: { ticketId: $t, status: DEAD }) { edges { node { id } } } }`, { t: id }),
+    (r) => r.pushJobs.edges.length === 1,
   );
   return id;
 }

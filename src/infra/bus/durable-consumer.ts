@@ -5,7 +5,9 @@
 // concurrently within per-key limits (one project's hanging system never holds the others), and
 // a message whose handler keeps throwing is parked after a few tries instead of going round forever.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '#infra/logger.ts';
+import { contextFromHeaders } from '#infra/tracing/trace-context.ts';
 import { createKeyedLimiter, type KeyedLimits } from './keyed-limiter.ts';
 import type { NatsLink } from './nats-link.ts';
 
@@ -30,10 +32,17 @@ export interface DurableConsumerOptions {
   readonly maxFailures?: number;
   /** Records a message that kept failing (e.g. the job becomes dead with its error); it is then acknowledged. */
   readonly park?: (payload: Record<string, unknown>, error: unknown) => Promise<void>;
+  /** Each message is handled in a span of this name, continuing the trace in its headers. */
+  readonly spanName?: string;
+  readonly tracer?: Tracer;
 }
 
 /** A running consumer loop. */
 export interface RunningConsumer {
+  /** The durable name this loop consumes. */
+  readonly durable: string;
+  /** True while the loop is attached to its JetStream consumer and taking messages. */
+  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -54,7 +63,33 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   /** Messages taken but not yet answered; the loop stops pulling above `backlog`. */
   const backlog = Math.max(16, (options.concurrency?.total ?? 1) * 8);
   let taken = 0;
+  let attached = false;
   let onAnswered: (() => void) | undefined;
+
+  const tracer = options.tracer ?? trace.getTracer('lockstep');
+  const spanName = options.spanName ?? `consume ${options.durable}`;
+
+  /** Runs `decide` in a consumer span, a child of the span that wrote the event (if traced). */
+  function traced(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
+    const parent = contextFromHeaders((name) => message.headers?.get(name) || undefined);
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.destination.name': message.subject,
+      'messaging.consumer.group.name': options.durable,
+    };
+    return tracer.startActiveSpan(spanName, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+      try {
+        const outcome = await decide(message, payload);
+        if (outcome !== 'done') span.setAttribute('lockstep.retry_in_ms', outcome.retryInMs);
+        return outcome;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
 
   async function decide(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
     const seq = message.seq;
@@ -83,7 +118,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
     let outcome: Outcome;
     try {
       const payload = message.json<Record<string, unknown>>();
-      outcome = await limiter.run(keyOf(payload), () => decide(message, payload), options.concurrency?.laneOf?.(payload));
+      outcome = await limiter.run(keyOf(payload), () => traced(message, payload), options.concurrency?.laneOf?.(payload));
     } catch (error) {
       options.logger.error({ err: error, subject: message.subject }, 'unreadable message dropped');
       outcome = 'done';
@@ -129,14 +164,17 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
         const messages = await consumer.consume({ max_messages: 16 });
         closeCurrent = () => messages.close();
         if (stopped.signal.aborted) await messages.close();
+        attached = true;
         for await (const message of messages) {
           taken += 1;
           void handleOne(message);
           await roomForMore();
           if (stopped.signal.aborted) break;
         }
+        attached = false;
         await limiter.idle();
       } catch (error) {
+        attached = false;
         if (stopped.signal.aborted) break;
         options.logger.warn({ err: error, durable: options.durable }, 'consumer interrupted; restarting');
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -145,6 +183,8 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   })();
 
   return {
+    durable: options.durable,
+    isRunning: () => attached && !stopped.signal.aborted,
     async stop() {
       stopped.abort();
       await closeCurrent?.();

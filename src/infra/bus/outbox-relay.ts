@@ -7,6 +7,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jetstream } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import type { Logger } from '#infra/logger.ts';
 import type { OutboxSignal } from '#infra/persistence/outbox-signal.ts';
 import { OutboxMessage } from '#infra/persistence/outbox-message.ts';
@@ -52,6 +53,14 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger, 
       wake = done;
     });
 
+  /** The row's trace context as NATS message headers, so its consumer continues the trace. */
+  function traceHeaders(row: OutboxMessage) {
+    if (!row.traceContext) return {};
+    const carried = headers();
+    for (const [name, value] of Object.entries(row.traceContext)) carried.set(name, value);
+    return { headers: carried };
+  }
+
   /** Publishes one batch; returns how many rows it published. */
   async function publishBatch(): Promise<number> {
     const nc = nats.current();
@@ -68,7 +77,7 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger, 
       );
       if (rows.length === 0) return 0;
       // Sent in commit order on one connection, so the stream keeps that order; awaited together.
-      await Promise.all(rows.map((row) => js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id })));
+      await Promise.all(rows.map((row) => js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, ...traceHeaders(row) })));
       const now = new Date();
       for (const row of rows) row.publishedAt = now;
       return rows.length;

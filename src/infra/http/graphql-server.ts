@@ -2,8 +2,11 @@
 // caller gets) and metrics. HTTP and SSE reach it through graphql-route.ts, WebSockets through
 // graphql-ws.ts; both authenticate the bearer token first.
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+// GraphiQL with its scripts, styles and workers inlined: the page loads nothing from outside.
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { maskError } from '#graphql/errors.ts';
 import { checkVariables, storableLiteralsRule } from '#graphql/input-limits.ts';
 import type { GraphQLContext } from '#graphql/context.ts';
@@ -35,6 +38,10 @@ function metricsPlugin(metrics: Metrics): Plugin {
       const type = operation && 'operation' in operation ? String(operation.operation) : 'unknown';
       const name = (operation && 'name' in operation && operation.name?.value) || 'anonymous';
       metrics.graphqlOperations.inc({ type, name });
+      // The request's span (see traced-route.ts) takes the operation's name.
+      const span = trace.getActiveSpan();
+      span?.updateName(`graphql ${type} ${name}`);
+      span?.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': name });
       return {
         onExecuteDone({ result }) {
           if ('errors' in result && result.errors) {
@@ -71,7 +78,12 @@ export function createGraphQLServer(schema: GraphQLSchema, services: Services, m
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { subscriptionsProtocol: 'WS', title: 'Lockstep' },
+    graphiql: {
+      subscriptionsProtocol: 'WS',
+      title: 'Lockstep',
+      defaultHeaders: JSON.stringify({ Authorization: 'Bearer <your token>' }, null, 2),
+    },
+    renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, report) },
     logging: false,
     plugins: [inputLimitsPlugin(), metricsPlugin(metrics)],

@@ -10,7 +10,8 @@ export interface HealthReport {
   readonly nats: 'up' | 'down';
 }
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** Rejects when `promise` takes longer than `ms`. */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),

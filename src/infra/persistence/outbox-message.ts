@@ -13,6 +13,8 @@ export class OutboxMessage {
   payload!: Record<string, unknown>;
   createdAt!: Date;
   publishedAt!: Date | null;
+  /** W3C trace context (`traceparent`, `tracestate`) of the work that wrote it; null when untraced. */
+  traceContext!: Record<string, string> | null;
 }
 
 export const OutboxMessageSchema = defineEntity({
@@ -26,5 +28,6 @@ export const OutboxMessageSchema = defineEntity({
     payload: p.json<Record<string, unknown>>(),
     createdAt: p.datetime().columnType('timestamptz'),
     publishedAt: p.datetime().columnType('timestamptz').nullable(),
+    traceContext: p.json<Record<string, string>>().nullable(),
   },
 });

@@ -3,10 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { subjectFor, type RoutableEvent } from '#infra/bus/subjects.ts';
+import { currentTraceHeaders } from '#infra/tracing/trace-context.ts';
 import { OutboxMessage } from './outbox-message.ts';
 
 /** Persists each event as an outbox row; flushed with the rest of the unit of work. */
 export function appendToOutbox(em: EntityManager, prefix: string, events: readonly RoutableEvent[]): void {
+  const trace = currentTraceHeaders();
+  const traceContext = Object.keys(trace).length > 0 ? trace : null;
   for (const event of events) {
     const message = new OutboxMessage();
     message.id = randomUUID();
@@ -15,6 +18,7 @@ export function appendToOutbox(em: EntityManager, prefix: string, events: readon
     message.payload = { ...event, eventId: message.id };
     message.createdAt = new Date();
     message.publishedAt = null;
+    message.traceContext = traceContext;
     em.persist(message);
   }
 }

@@ -18,8 +18,8 @@ export interface UnitOfWork {
   reader(): EntityManager;
 }
 
-/** Unit of work over `orm`; `afterCommit` runs after each commit that wrote events. */
-export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: () => void): UnitOfWork {
+/** Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some. */
+export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: (events: Committed<unknown>['events']) => void): UnitOfWork {
   return {
     async run(work) {
       const { result, events } = await orm.em.fork().transactional(async (em) => {
@@ -27,7 +27,7 @@ export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: () 
         appendToOutbox(em, prefix, committed.events);
         return committed;
       });
-      if (events.length > 0) afterCommit();
+      if (events.length > 0) afterCommit(events);
       return result;
     },
     reader: () => orm.em.fork(),

@@ -26,6 +26,8 @@ export interface ConflictService {
   get(id: string): Promise<Conflict | null>;
   list(filter: ConflictFilter, page: ConflictPage): Promise<Conflict[]>;
   openForTicket(ticketId: string): Promise<Conflict[]>;
+  /** The open conflicts of many tickets in one query, oldest first, by ticket id. */
+  openForTickets(ticketIds: readonly string[]): Promise<Map<string, Conflict[]>>;
   resolve(conflictId: string, value: unknown, caller: Caller): Promise<{ conflict: Conflict; ticket: Ticket }>;
 }
 
@@ -51,6 +53,13 @@ export function createConflictService(uow: UnitOfWork, replica: string): Conflic
 
     openForTicket: (ticketId) =>
       uow.reader().find(Conflict, { ticketId, status: 'open' }, { orderBy: [{ detectedAt: 'asc' }, { id: 'asc' }] }),
+    async openForTickets(ticketIds) {
+      const ids = ticketIds.filter(isHubId);
+      const found = ids.length > 0
+        ? await uow.reader().find(Conflict, { ticketId: { $in: ids }, status: 'open' }, { orderBy: [{ detectedAt: 'asc' }, { id: 'asc' }] })
+        : [];
+      return Map.groupBy(found, (conflict) => conflict.ticketId);
+    },
 
     resolve: (conflictId, value, caller) =>
       uow.run(async (em) => {

@@ -27,6 +27,8 @@ export interface LinkOutcome {
 export interface LinkService {
   link(ticketId: string, projectId: string, externalId: string | undefined): Promise<LinkOutcome>;
   mappingsOf(ticketId: string): Promise<SyncMapping[]>;
+  /** The linked mappings of many tickets in one query, oldest link first, by ticket id. */
+  mappingsOfTickets(ticketIds: readonly string[]): Promise<Map<string, SyncMapping[]>>;
 }
 
 /** Link service over `uow`. */
@@ -100,5 +102,12 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
     },
 
     mappingsOf: (ticketId) => uow.reader().find(SyncMapping, { ticketId, status: 'linked' }, { orderBy: { linkedAt: 'asc' } }),
+    async mappingsOfTickets(ticketIds) {
+      const ids = ticketIds.filter(isHubId);
+      if (ids.length === 0) return new Map();
+      const orderBy = [{ linkedAt: 'asc' }, { id: 'asc' }] as const;
+      const found = await uow.reader().find(SyncMapping, { ticketId: { $in: ids }, status: 'linked' }, { orderBy: [...orderBy] });
+      return Map.groupBy(found, (mapping) => mapping.ticketId);
+    },
   };
 }

@@ -4,18 +4,20 @@
 // kind returns the running one, of another kind is refused until it ends.
 import { LockMode } from '@mikro-orm/core';
 import { ExternalProject } from '#domain/project/external-project.ts';
-import { SyncSession, type SyncSessionKind } from '#domain/project/sync-session.ts';
+import { SyncSession, type SyncSessionKind, type SyncSessionStatus } from '#domain/project/sync-session.ts';
 import { BadInputError, NotFoundError } from './errors.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { SessionRequested } from '#infra/sync/engine-events.ts';
 import { isHubId, newHubId } from './ids.ts';
+import { keyset, type KeysetPage } from './keyset.ts';
 import type { ProjectService } from './projects.ts';
 
 /** The session use cases. */
 export interface SessionService {
   start(projectId: string, kind: SyncSessionKind, dryRun: boolean, trigger?: string): Promise<SyncSession>;
   get(id: string): Promise<SyncSession | null>;
-  listFor(projectId: string, limit: number): Promise<SyncSession[]>;
+  /** A project's sessions, newest first, optionally of one kind and/or status. */
+  listFor(projectId: string, filter: { kind?: SyncSessionKind; status?: SyncSessionStatus }, page: KeysetPage): Promise<SyncSession[]>;
 }
 
 /** Records a new running session and the messages that start it, inside the caller's transaction. */
@@ -44,9 +46,13 @@ export function createSessionService(uow: UnitOfWork, projects: ProjectService):
       });
     },
     get: async (id) => (isHubId(id) ? uow.reader().findOne(SyncSession, { id }) : null),
-    async listFor(projectId, limit) {
+    async listFor(projectId, filter, page) {
       if (!isHubId(projectId)) throw new NotFoundError(`No external project with id "${projectId}"`);
-      return uow.reader().find(SyncSession, { projectId }, { orderBy: { startedAt: 'desc' }, limit });
+      const where: object[] = [{ projectId }];
+      if (filter.kind !== undefined) where.push({ kind: filter.kind });
+      if (filter.status !== undefined) where.push({ status: filter.status });
+      const { where: position, orderBy, limit } = keyset('startedAt', page);
+      return uow.reader().find(SyncSession, { $and: [...where, ...position] }, { orderBy, limit });
     },
   };
 }

@@ -7,6 +7,8 @@ import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-con
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 import type { StreamNames } from '#infra/bus/streams.ts';
 import type { Logger } from '#infra/logger.ts';
+import type { Tracer } from '@opentelemetry/api';
+import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { createInboundWorker } from './inbound-worker.ts';
@@ -33,6 +35,8 @@ export const workerConcurrency = {
 /** The running engine. */
 export interface SyncEngine {
   readonly sweeper: Sweeper;
+  /** Each durable consumer by name, and whether it is attached and taking messages. */
+  consumers(): Record<string, boolean>;
   stop(): Promise<void>;
 }
 
@@ -46,16 +50,20 @@ export function startSyncEngine(deps: {
   hubReplica: string;
   retry: RetryPolicy;
   logger: Logger;
+  metrics: ProjectMetrics;
+  tracer: Tracer;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow);
-  const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
+  const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'inbound',
+      spanName: 'apply delivery',
+      tracer: deps.tracer,
       subject: `${p}.events.delivery.*.received`,
       handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
       concurrency: workerConcurrency.inbound,
@@ -71,6 +79,8 @@ export function startSyncEngine(deps: {
         stream: names.events,
         durable,
         subject,
+        spanName: 'plan pushes',
+        tracer: deps.tracer,
         handle: async (payload) => {
           // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
           // transaction, and a ticket created on the hub has no link yet: nothing to plan. Skipping
@@ -86,6 +96,8 @@ export function startSyncEngine(deps: {
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'push',
+      spanName: 'push change',
+      tracer: deps.tracer,
       subject: `${p}.events.push.*.requested`,
       handle: (payload) => push(String(payload['jobId'])),
       concurrency: workerConcurrency.push,
@@ -98,6 +110,8 @@ export function startSyncEngine(deps: {
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'sessions',
+      spanName: 'run sync session',
+      tracer: deps.tracer,
       subject: `${p}.events.session.*.requested`,
       handle: (payload) => runSession(String(payload['sessionId'])),
       concurrency: workerConcurrency.sessions,
@@ -109,6 +123,7 @@ export function startSyncEngine(deps: {
   const scheduler = startScheduler(deps.uow, deps.projects, logger.child({ worker: 'scheduler' }));
   return {
     sweeper,
+    consumers: () => Object.fromEntries(consumers.map((consumer) => [consumer.durable, consumer.isRunning()])),
     async stop() {
       await scheduler.stop();
       await sweeper.stop();

@@ -57,6 +57,20 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     );
   }
 
+  /** One line per ticket a delivery changed, with the ticket, project and delivery ids. */
+  function logChanges(projectId: string, deliveryId: string, events: ReadonlyArray<DomainEvent | EngineEvent>): void {
+    for (const event of events) {
+      if (event.type === 'ticket.created') logger.info({ ticketId: event.ticketId, projectId, deliveryId }, 'ticket imported from project');
+      else if (event.type === 'ticket.updated') {
+        const fields = event.changes.map((change) => change.field);
+        logger.info({ ticketId: event.ticketId, projectId, deliveryId, fields }, 'ticket changed from project');
+      } else if (event.type === 'conflict.detected') {
+        const { ticketId, conflictId, field } = event;
+        logger.info({ ticketId, projectId, deliveryId, conflictId, field }, 'conflict opened');
+      }
+    }
+  }
+
   return async (inboxId, deliveryCount = 1) => {
     const em = uow.reader();
     const delivery = await em.findOne(InboxDelivery, { id: inboxId });
@@ -86,11 +100,13 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     // Read before the transaction: a transient failure here retries the delivery later.
     const items = await complete(project, delivery.items);
     const comments = await completeComments(project, delivery.comments);
+    let applied: ReadonlyArray<DomainEvent | EngineEvent> = [];
     try {
       return await uow.run(async (tx) => {
         const inbox = await tx.findOne(InboxDelivery, { id: inboxId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!inbox || inbox.status !== 'pending') return { result: 'done' as Outcome, events: [] };
         const events: Array<DomainEvent | EngineEvent> = [];
+        applied = events;
         await applyItems(tx, project, items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
         if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
         const connector = projects.connectorOf(project.kind);
@@ -100,10 +116,13 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
         inbox.processedAt = new Date();
         inbox.attempts += 1;
         return { result: 'done' as Outcome, events };
+      }).then((outcome) => {
+        logChanges(delivery.projectId, delivery.deliveryId, applied);
+        return outcome;
       });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      logger.warn({ inboxId, err: error.message }, 'delivery refused by the domain');
+      logger.warn({ projectId: delivery.projectId, deliveryId: delivery.deliveryId, inboxId, err: error.message }, 'delivery refused by the domain');
       await uow.run(async (tx) => {
         const inbox = await tx.findOne(InboxDelivery, { id: inboxId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (inbox && inbox.status === 'pending') Object.assign(inbox, { status: 'failed', error: error.message, attempts: inbox.attempts + 1 });

@@ -23,6 +23,7 @@ import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Logger } from '#infra/logger.ts';
+import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
@@ -79,6 +80,11 @@ function readsBeforeWrite(capabilities: ConnectorCapabilities): boolean {
   return capabilities.canFetch && capabilities.conditionalWrites !== true;
 }
 
+/** The ids every log line about a push carries: its ticket, its project and the delivery id the side sees. */
+function changeIds(job: PushJob): { ticketId: string; projectId: string; deliveryId: string } {
+  return { ticketId: job.ticketId, projectId: job.projectId, deliveryId: job.id };
+}
+
 /** Runs one push job by id; safe to call again for the same job. */
 export type PushExecutor = (jobId: string) => Promise<Outcome>;
 
@@ -90,6 +96,7 @@ export function createPushWorker(
   retry: RetryPolicy,
   hub: string,
   logger: Logger,
+  metrics: ProjectMetrics,
 ): PushExecutor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   const pushComment = createCommentPusher(uow, mirrorsComments);
@@ -106,16 +113,19 @@ export function createPushWorker(
       const external = error instanceof ExternalCallError ? error : undefined;
       if (external?.kind === 'unauthorized') project.disconnect(`credentials refused: ${message}`, now);
       else project.recordFailure(message, now);
-      if (external?.kind === 'rate_limited') project.rateLimit(now + (external.retryAfterMs ?? 1_000));
+      if (external?.kind === 'rate_limited') {
+        project.rateLimit(now + (external.retryAfterMs ?? 1_000));
+        metrics.rateLimited(project.id, (external.retryAfterMs ?? 1_000) / 1_000);
+      }
       const transient = external === undefined || external.isTransient();
       if (transient && job.attempts < retry.maxAttempts) {
         const wait = backoffMs(retry, job.attempts, external?.retryAfterMs);
         job.nextAttemptAt = new Date(now + wait);
-        logger.warn({ jobId, attempt: job.attempts, wait, err: message }, 'push failed; will retry');
+        logger.warn({ ...changeIds(job), attempt: job.attempts, wait, err: message }, 'push failed; will retry');
         return { result: { retryInMs: wait }, events: [] };
       }
       const refused = await buryJob(em, job, project, message);
-      logger.error({ jobId, attempts: job.attempts, err: message }, 'push gave up (dead letter)');
+      logger.error({ ...changeIds(job), attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [refused] };
     });
   }
@@ -131,6 +141,9 @@ export function createPushWorker(
       job.deliveredAt = new Date(now);
       job.updatedAt = new Date(now);
       project?.recordSuccess(now);
+      metrics.propagated(job.projectId, Math.max(0, now - job.createdAt.getTime()) / 1_000);
+      const pushed = job.fields.map((push) => push.field);
+      logger.info({ ...changeIds(job), operation: job.operation, fields: pushed, attempts: job.attempts + 1 }, 'change pushed');
       if (!ticket || !project) return { result: 'done' as Outcome, events: [] };
       const events: Array<DomainEvent | Awaited<ReturnType<typeof planTicketPushes>>[number]> = [];
       const at = new Date(now).toISOString();
@@ -223,9 +236,12 @@ export function createPushWorker(
       if (current && moved.length > 0) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved);
     }
     let result: OutboundResult;
+    const started = performance.now();
     try {
       result = job.operation === 'create' ? await session.createItem(request) : await session.updateItem(mapping?.externalId ?? '', request);
+      metrics.pushed(project.id, 'delivered', (performance.now() - started) / 1_000);
     } catch (error) {
+      metrics.pushed(project.id, 'failed', (performance.now() - started) / 1_000);
       // A side with a version precondition refused a stale write: it moved, so the push gives way.
       if (error instanceof PreconditionFailed && mapping) {
         const current = error.current ?? (await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000)).catch(() => null));

@@ -14,6 +14,7 @@ import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts
 import { sendJson } from '#infra/http/server.ts';
 import { InboxDelivery } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { isHubId, newHubId } from '#infra/services/ids.ts';
 import type { DeliveryReceived } from './engine-events.ts';
@@ -49,7 +50,7 @@ function headersOf(request: IncomingMessage): Record<string, string | undefined>
 }
 
 /** The webhook route handler. */
-export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService) {
+export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService, metrics: ProjectMetrics) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
@@ -60,6 +61,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     const kind = parseKind(kindSegment);
     const project = kind && isHubId(projectId) && rest.length === 0 ? await projects.get(projectId) : null;
     if (!project || project.kind !== kind) {
+      metrics.delivery(null, 'refused', 'unknown_project');
       sendJson(response, 404, { error: `No ${kind ? kind.toUpperCase() : kindSegment} project with id "${projectId}"` });
       return;
     }
@@ -68,6 +70,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
       rawBody = await readBody(request);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
+        metrics.delivery(project.id, 'refused', 'too_large');
         sendJson(response, 413, { error: `Delivery larger than ${maxDeliveryBytes} bytes` });
         request.resume();
         return;
@@ -83,6 +86,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     const connector = projects.connectorOf(project.kind);
     const secrets = project.acceptedWebhookSecrets(Date.now());
     if (!(await connector.verifyDelivery(delivery, secrets, project.config))) {
+      metrics.delivery(project.id, 'refused', 'signature');
       sendJson(response, 401, { error: 'Signature does not match this project’s webhook secret' });
       return;
     }
@@ -91,6 +95,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
       parsed = connector.parseDelivery(delivery, project.config);
     } catch (error) {
       if (error instanceof InvalidDelivery) {
+        metrics.delivery(project.id, 'refused', 'invalid');
         sendJson(response, 400, { error: error.message });
         return;
       }
@@ -98,6 +103,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
     }
     const unstorable = findNulCharacter(parsed, 'delivery');
     if (unstorable) {
+      metrics.delivery(project.id, 'refused', 'invalid');
       sendJson(response, 400, { error: `${unstorable}: contains a NUL character (\\u0000) or a lone surrogate, which cannot be stored` });
       return;
     }
@@ -108,6 +114,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
         await sendRequest({ url: parsed.confirmSubscriptionUrl, headers: { accept: '*/*' } });
       } catch (error) {
         if (!(error instanceof ExternalCallError)) throw error;
+        metrics.delivery(project.id, 'refused', 'subscription');
         sendJson(response, 502, { error: `Could not confirm the subscription: ${error.message}` });
         return;
       }
@@ -144,6 +151,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService)
       if (error instanceof UniqueConstraintViolationException) return 'duplicate' as const;
       throw error;
     });
+    metrics.delivery(project.id, outcome);
     sendJson(response, 202, { status: outcome, deliveryId: parsed.deliveryId });
   };
 }
