@@ -8,6 +8,7 @@ import './conflicts.ts';
 import './comments.ts';
 import './projects.ts';
 import './links.ts';
+import './unlinking.ts';
 import './sessions.ts';
 import './peering.ts';
 import './alerts.ts';
