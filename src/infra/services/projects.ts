@@ -17,6 +17,7 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { isHubId, newHubId } from './ids.ts';
+import { requireRuleOrigins } from './link-rule-origins.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
 
 /** Finds the connector of a kind. */
@@ -168,12 +169,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
   async function requireLinkRules(connector: Connector, rules: readonly LinkRule[] | undefined): Promise<void> {
     if (!rules || rules.length === 0) return;
     if (!connector.capabilities.canCreate) throw new BadInputError(`linkRules: ${connector.kind.toUpperCase()} projects cannot create items`);
-    for (const [index, rule] of rules.entries()) {
-      for (const id of rule.originProjectIds ?? []) {
-        const origin = isHubId(id) ? await uow.reader().findOne(ExternalProject, { id }) : null;
-        if (!origin) throw new BadInputError(`linkRules[${index}].originProjectIds: no external project with id "${id}"`);
-      }
-    }
+    await requireRuleOrigins(uow.reader(), rules);
   }
 
   /** Loads under a row lock, applies `change`, commits with a `project.configured` event. */
