@@ -27,6 +27,7 @@ let hubA: RunningLockstep;
 let hubB: RunningLockstep;
 let onA: string;
 let onB: string;
+let alphaShared: string;
 
 const find = async (hub: RunningLockstep, text: string) =>
   (await hub.admin.run<{ tickets: { edges: Array<{ node: Found }> } }>(FIND, { text })).tickets.edges.map((edge) => edge.node);
@@ -77,7 +78,7 @@ describe('peering with sync rules', () => {
   });
 
   it("sends what each hub's rules match, once, and never sends a twin back", async () => {
-    await create(hubA, { title: 'Alpha shares this', labels: ['for-b'] });
+    alphaShared = await create(hubA, { title: 'Alpha shares this', labels: ['for-b'] });
     await create(hubA, { title: 'Alpha keeps this', labels: ['internal'] });
     await create(hubB, { title: 'Bravo shares this', labels: ['for-a'] });
     await create(hubA, { title: 'Alpha shares both ways', labels: ['for-a', 'for-b'] });
@@ -93,5 +94,18 @@ describe('peering with sync rules', () => {
     expect(await find(hubB, 'Alpha shares this')).toHaveLength(1);
     expect(await find(hubB, 'Bravo shares this')).toHaveLength(1);
     expect(await find(hubB, 'Alpha keeps this')).toEqual([]);
+  });
+
+  it('ignores what the peer sends about a twin unlinked here, and never makes a new twin of it', async () => {
+    const [twin] = await find(hubB, 'Alpha shares this');
+    await hubB.admin.run(`mutation($input: UnlinkTicketInput!) { unlinkTicket(input: $input) { ticket { id } } }`, {
+      input: { ticketId: twin?.id, projectId: onB },
+    });
+    await hubA.admin.run(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }`, {
+      input: { id: alphaShared, title: 'Alpha shares this, renamed on A' },
+    });
+    await settle(2_000);
+    expect(await find(hubB, 'renamed on A')).toEqual([]);
+    expect((await find(hubB, 'Alpha shares this')).map((t) => t.title)).toEqual(['Alpha shares this']);
   });
 });

@@ -14,9 +14,11 @@ export class Migration20261130030000_link_rules extends Migration {
     this.addSql('alter table sync_mappings add column tombstone boolean not null default false');
     this.addSql('create index sync_mappings_tombstone_idx on sync_mappings (project_id, external_id) where tombstone');
     this.addSql('create index sync_mappings_ticket_project_idx on sync_mappings (ticket_id, project_id)');
+    this.addSql(`create index push_jobs_creates_idx on push_jobs (ticket_id, project_id) where operation = 'create'`);
   }
 
   override down(): void {
+    this.addSql('drop index push_jobs_creates_idx');
     this.addSql('drop index sync_mappings_ticket_project_idx');
     this.addSql('drop index sync_mappings_tombstone_idx');
     this.addSql('alter table sync_mappings drop column tombstone');
