@@ -275,6 +275,40 @@ describe('unlinkTicket', () => {
     await eventually(() => read(id), (t) => t.title === 'Changed over there after the relink');
   });
 
+  it('ends a create still waiting for its answer: the ticket stays unlinked, and rules leave it alone', async () => {
+    receiver.delayAnswers(1_500, 1);
+    const id = await create({ title: 'Unlinked while creating', labels: ['vip'], priority: 'P1' });
+    await eventually(async () => sentFor(id, 'ticket.created'), (sent) => sent.length === 1);
+    await admin().run(UNLINK, { input: { ticketId: id, projectId: hook.id } });
+    const jobs = await admin().run<{ pushJobs: Array<{ operation: string; status: string }> }>(
+      `query($ticketId: ID!) { pushJobs(filter: { ticketId: $ticketId }) { operation status } }`,
+      { ticketId: id },
+    );
+    expect(jobs.pushJobs).toEqual([{ operation: 'create', status: 'SUPERSEDED' }]);
+    await settle(2_500);
+    await update(id, { labels: [] });
+    await update(id, { labels: ['vip'] });
+    await settle();
+    const ticket = await read(id);
+    expect(ticket.mappings).toEqual([]);
+    expect(ticket.history.filter((entry) => entry.field === 'link')).toEqual([
+      { field: 'link', from: 'creating', to: null, actor: ADMIN, projectId: hook.id },
+    ]);
+    expect(sentFor(id, 'ticket.created')).toHaveLength(1);
+    // The item the late answer named is known as unlinked: a delivery about it imports nothing.
+    const item = [...receiver.items.values()].find((candidate) => candidate.fields['title'] === 'Unlinked while creating');
+    expect(item).toBeDefined();
+    const status = await receiver.sendChange({
+      webhookUrl: hook.webhookUrl,
+      secret: hook.webhookSecret,
+      externalId: item?.externalId ?? '',
+      fields: { title: 'About the item created too late' },
+    });
+    expect(status).toBe(202);
+    await settle(1_500);
+    expect(await query(suite.env.databaseUrl, `select id from tickets where title = 'About the item created too late'`)).toEqual([]);
+  });
+
   it('answers unknown or unlinked ids with a clear error and changes nothing', async () => {
     const id = await create({ title: 'Never linked', labels: ['home'] });
     const noTicket = await admin().request(UNLINK, { input: { ticketId: randomUUID(), projectId: hook.id } });

@@ -24,6 +24,7 @@ import { newHubId } from '#infra/services/ids.ts';
 import { auditOf } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { requestExternalCreate } from './external-create.ts';
+import { everLinked } from './rule-linker.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { recordSyncError } from './sync-errors.ts';
 
@@ -193,7 +194,8 @@ async function route(
       problem(`alert route: no external project with id "${targetId}"`, record.projectId);
       continue;
     }
-    if (await em.count(SyncMapping, { ticketId: ticket.id, projectId: targetId, status: 'linked' })) continue;
+    // As for sync rules: a ticket ever linked there (or unlinked from there by a person) is left alone.
+    if (await everLinked(em, ticket.id, targetId)) continue;
     const create = await requestExternalCreate(em, ticket, target);
     if (create.kind === 'requested') events.push(create.message);
     if (create.kind === 'refused') problem(`alert route: ${create.reason}`, targetId);
