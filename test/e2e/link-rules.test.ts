@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
+import { alertmanagerBody, postAlertBody } from '#simulators/alertmanager/sender.ts';
 import { createJiraSimulator, type JiraSimulator } from '#simulators/jira/simulator.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
@@ -200,6 +201,41 @@ describe('link rules', () => {
     });
     expect(connect.errors?.[0]?.message).toMatch(/originProjectIds: no external project/);
     expect(await query(suite.env.databaseUrl, 'select id from external_projects')).toHaveLength(projects.length);
+  });
+});
+
+describe('rules over alert groups', () => {
+  it('link the urgent groups of an alert source, as a route would, once', async () => {
+    const source = (await admin().run<{ connectExternalProject: { project: Project } }>(CONNECT, {
+      input: { name: 'Prometheus', kind: 'ALERTMANAGER', direction: 'PULL', config: {}, credentials: {} },
+    })).connectExternalProject.project;
+    const pager = await connectReceiver('Pager desk', [{ kinds: ['ALERT_GROUP'], originProjectIds: [source.id], minPriority: 'P1' }]);
+    const fire = (group: string, severity: string) =>
+      postAlertBody(
+        source.webhookUrl,
+        source.webhookSecret,
+        alertmanagerBody({
+          groupKey: group,
+          alerts: [{ status: 'firing', fingerprint: `fp-${group}`, startsAt: new Date().toISOString(), labels: { alertname: group, severity } }],
+        }),
+      );
+    expect((await fire('DiskFull', 'critical')).status).toBe(202);
+    expect((await fire('CpuWarm', 'warning')).status).toBe(202);
+    const ticketOf = async (title: string) => {
+      const rows = await eventually(
+        async () => query<{ id: string }>(suite.env.databaseUrl, 'select id from tickets where title = $1', [title]),
+        (found) => found.length === 1,
+      );
+      return rows[0]?.id ?? '';
+    };
+    const urgent = await ticketOf('DiskFull');
+    const calm = await ticketOf('CpuWarm');
+    await linkedTo(urgent, pager.id);
+    expect((await fire('DiskFull', 'critical')).status).toBe(202);
+    await settle();
+    expect(sentFor(urgent, 'ticket.created')).toHaveLength(1);
+    expect(mappedTo(await read(calm), pager.id)).toEqual([]);
+    expect(sentFor(calm)).toEqual([]);
   });
 });
 
