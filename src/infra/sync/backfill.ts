@@ -30,8 +30,8 @@ const linking = (ticketId: string): ItemOutcome => ({
   entries: [{ action: 'create', direction: 'outbound', externalId: null, ticketId, field: null }],
 });
 
-const progress = (session: SyncSession): DomainEvent => ({
-  type: 'sync.progress',
+const event = (type: 'sync.progress' | 'sync.failed', session: SyncSession): DomainEvent => ({
+  type,
   projectId: session.projectId,
   sessionId: session.id,
   at: new Date().toISOString(),
@@ -54,6 +54,11 @@ export async function runBackfill(uow: UnitOfWork, sessionId: string): Promise<b
       const session = await em.findOne(SyncSession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!session || session.status !== 'running') return { result: 'stopped' as const, events: [] };
       const project = await em.findOneOrFail(ExternalProject, { id: session.projectId });
+      if (!project.isSyncing()) {
+        // Paused (or cut off) midway: the session ends; a new BACKFILL picks up what is still unlinked.
+        session.fail(`project is ${project.status}`, Date.now());
+        return { result: 'stopped' as const, events: [event('sync.failed', session)] };
+      }
       const ids = await nextPage(em, session.cursor);
       if (ids.length === 0) return { result: 'done' as const, events: [] };
       const tickets = session.dryRun
@@ -75,7 +80,7 @@ export async function runBackfill(uow: UnitOfWork, sessionId: string): Promise<b
         if (create.kind === 'requested') events.push(create.message);
       }
       session.advance(ids[ids.length - 1] ?? session.cursor);
-      return { result: 'more' as const, events: [...events, progress(session)] };
+      return { result: 'more' as const, events: [...events, event('sync.progress', session)] };
     });
     if (more === 'stopped') return false;
     if (more === 'done') return true;
