@@ -24,6 +24,8 @@ export interface LinkRule {
   readonly statuses: readonly TicketStatus[] | null;
   /** The project the ticket was imported from (a ticket created on the hub has none). */
   readonly originProjectIds: readonly string[] | null;
+  /** Alert labels every member of an alert group carries (only rules written as alert routes set it). */
+  readonly alertLabels?: Readonly<Record<string, string>>;
 }
 
 /** What a rule looks at in a ticket. */
@@ -35,6 +37,8 @@ export interface RuleSubject {
   readonly privacy: Privacy;
   /** The replica that created the ticket: a project id for imports, the hub's id otherwise. */
   readonly originReplica: string | null;
+  /** For an alert group: the labels all its alerts carry with the same value. */
+  readonly alertLabels?: Readonly<Record<string, string>>;
 }
 
 /** Most rules one project holds, and most values one criterion lists. */
@@ -54,6 +58,9 @@ export function ruleMatches(rule: LinkRule, subject: RuleSubject): boolean {
   if (rule.labels !== null && !rule.labels.some((label) => subject.labels.includes(label))) return false;
   if (rule.originProjectIds !== null && (subject.originReplica === null || !rule.originProjectIds.includes(subject.originReplica))) {
     return false;
+  }
+  if (rule.alertLabels !== undefined) {
+    return Object.entries(rule.alertLabels).every(([name, value]) => subject.alertLabels?.[name] === value);
   }
   return true;
 }

@@ -9,6 +9,7 @@ import { allowsPush } from '#domain/sync/policy.ts';
 import { BadInputError, NotFoundError } from './errors.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { SessionRequested } from '#infra/sync/engine-events.ts';
+import { routesThrough, ruledProjects } from '#infra/sync/rule-linker.ts';
 import { isHubId, newHubId } from './ids.ts';
 import type { ProjectService } from './projects.ts';
 
@@ -27,21 +28,24 @@ export function newSession(projectId: string, kind: SyncSessionKind, dryRun: boo
   return { session, events: [started, requested] };
 }
 
-/** A backfill needs rules to apply and a project that takes pushes. */
-function requireBackfill(project: ExternalProject): void {
-  if (project.linkRules.length === 0) throw new BadInputError(`projectId: project ${project.name} has no linkRules; a BACKFILL links what they match`);
-  if (!allowsPush(project.direction)) {
-    throw new BadInputError(`projectId: project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})`);
-  }
-}
-
 /** Session service over `uow`. */
 export function createSessionService(uow: UnitOfWork, projects: ProjectService): SessionService {
+  /** A backfill needs rules to apply (its own or routed to it) and a project that takes pushes. */
+  async function requireBackfill(project: ExternalProject): Promise<void> {
+    const ruled = await ruledProjects(uow.reader(), routesThrough(projects));
+    if (!ruled.some((candidate) => candidate.project.id === project.id)) {
+      throw new BadInputError(`projectId: project ${project.name} has no linkRules; a BACKFILL links what they match`);
+    }
+    if (!allowsPush(project.direction)) {
+      throw new BadInputError(`projectId: project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})`);
+    }
+  }
+
   return {
     async start(projectId, kind, dryRun, trigger = 'api') {
       const project = await projects.require(projectId);
       if (!project.isSyncing()) throw new BadInputError(`projectId: project ${project.name} is ${project.status.toUpperCase()}; resume it first`);
-      if (kind === 'backfill') requireBackfill(project);
+      if (kind === 'backfill') await requireBackfill(project);
       return uow.run(async (em) => {
         // Starts of one project queue on its row, so two at once never both find none running.
         await em.findOne(ExternalProject, { id: projectId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -14,7 +14,7 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { requestExternalCreate } from './external-create.ts';
-import { backfillWants } from './rule-linker.ts';
+import { backfillWants, ruledProjects, type RoutesOf } from './rule-linker.ts';
 
 /** Tickets looked at per transaction. */
 export const backfillPageSize = 100;
@@ -48,7 +48,7 @@ async function nextPage(em: EntityManager, cursor: string | null): Promise<strin
  * Runs the backfill of session `sessionId` from its cursor to the end. False when the session
  * stopped running meanwhile (another process finished it), true when every page was done.
  */
-export async function runBackfill(uow: UnitOfWork, sessionId: string): Promise<boolean> {
+export async function runBackfill(uow: UnitOfWork, routesOf: RoutesOf, sessionId: string): Promise<boolean> {
   for (;;) {
     const more = await uow.run(async (em) => {
       const session = await em.findOne(SyncSession, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -59,6 +59,7 @@ export async function runBackfill(uow: UnitOfWork, sessionId: string): Promise<b
         session.fail(`project is ${project.status}`, Date.now());
         return { result: 'stopped' as const, events: [event('sync.failed', session)] };
       }
+      const ruled = (await ruledProjects(em, routesOf)).find((candidate) => candidate.project.id === project.id) ?? { project, rules: [] };
       const ids = await nextPage(em, session.cursor);
       if (ids.length === 0) return { result: 'done' as const, events: [] };
       const tickets = session.dryRun
@@ -66,7 +67,7 @@ export async function runBackfill(uow: UnitOfWork, sessionId: string): Promise<b
         : await em.find(Ticket, { id: { $in: ids } }, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
       const events: Array<DomainEvent | EngineEvent> = [];
       for (const ticket of tickets) {
-        if (!(await backfillWants(em, ticket, project))) {
+        if (!(await backfillWants(em, ticket, ruled))) {
           session.record(skipped);
           continue;
         }

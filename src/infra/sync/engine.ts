@@ -14,6 +14,7 @@ import { createInboundWorker } from './inbound-worker.ts';
 import { parkDelivery, parkPushJob, parkSession } from './parking.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
+import { routesThrough } from './rule-linker.ts';
 import { createJobLeases } from './job-lease.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
@@ -58,7 +59,7 @@ export function startSyncEngine(deps: {
   const { names, logger } = deps;
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
-  const plan = createPushPlanner(deps.uow);
+  const plan = createPushPlanner(deps.uow, routesThrough(deps.projects));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }));
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {

@@ -13,7 +13,7 @@ import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { PushRequested } from './engine-events.ts';
-import { linkByRules, projectsWithRules, type RuleTrigger } from './rule-linker.ts';
+import { linkByRules, ruledProjects, type RoutesOf, type RuleTrigger } from './rule-linker.ts';
 
 type JobDefaults = 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt' | 'commentId' | 'leaseOwner' | 'leaseUntil';
 
@@ -69,10 +69,10 @@ function planPeer(ticket: Ticket, mapping: SyncMapping, project: ExternalProject
  * (`trigger`), asks the projects whose sync rules now want the ticket to create it (see
  * rule-linker.ts). A new ticket has no link yet, so `pushes: false` skips the plan itself.
  */
-export function createPushPlanner(uow: UnitOfWork): (ticketId: string, trigger?: RuleTrigger, pushes?: boolean) => Promise<void> {
+export function createPushPlanner(uow: UnitOfWork, routesOf: RoutesOf): (ticketId: string, trigger?: RuleTrigger, pushes?: boolean) => Promise<void> {
   return async (ticketId, trigger, pushes = true) => {
     // Most hubs have few projects with rules: without any, a new ticket costs one small read.
-    const ruled = trigger ? await projectsWithRules(uow.reader()) : [];
+    const ruled = trigger ? await ruledProjects(uow.reader(), routesOf) : [];
     if (!pushes && ruled.length === 0) return;
     await uow.run(async (em) => {
       const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -22,6 +22,7 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { runBackfill } from './backfill.ts';
+import { routesThrough } from './rule-linker.ts';
 import { applyItem, applyItems, lockLinks } from './item-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
 
@@ -172,7 +173,7 @@ export function createSessionRunner(deps: { orm: MikroORM; uow: UnitOfWork; proj
       return 'done';
     }
     if (session.kind === 'backfill') {
-      if (await runBackfill(uow, sessionId)) await withSession(sessionId, (s) => (s.complete(Date.now()), [syncEvent('sync.completed', s)]));
+      if (await runBackfill(uow, routesThrough(projects), sessionId)) await withSession(sessionId, (s) => (s.complete(Date.now()), [syncEvent('sync.completed', s)]));
       return 'done';
     }
     const { connector, settings } = projects.settingsOf(project);
