@@ -1,6 +1,7 @@
 // Sync rules and unlinking: each project's link rules; the replica that created each ticket (rules
 // can name the project a ticket came from; older tickets take the origin of their first write);
-// and who stopped a link, with the tombstone that makes deliveries about that item ignored.
+// who stopped a link, with the tombstone that makes deliveries about that item ignored; and alert
+// groups no longer keep their own routing list (routes are rules of their targets).
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261130030000_link_rules extends Migration {
@@ -15,9 +16,12 @@ export class Migration20261130030000_link_rules extends Migration {
     this.addSql('create index sync_mappings_tombstone_idx on sync_mappings (project_id, external_id) where tombstone');
     this.addSql('create index sync_mappings_ticket_project_idx on sync_mappings (ticket_id, project_id)');
     this.addSql(`create index push_jobs_creates_idx on push_jobs (ticket_id, project_id) where operation = 'create'`);
+    // Alert routes are sync rules now: a ticket ever linked to a target is what keeps it from a second create.
+    this.addSql('alter table alert_groups drop column routed_project_ids');
   }
 
   override down(): void {
+    this.addSql(`alter table alert_groups add column routed_project_ids jsonb not null default '[]'`);
     this.addSql('drop index push_jobs_creates_idx');
     this.addSql('drop index sync_mappings_ticket_project_idx');
     this.addSql('drop index sync_mappings_tombstone_idx');
