@@ -9,7 +9,12 @@ export const LinkRuleRef = builder.objectRef<LinkRule>('LinkRule').implement({
   fields: (t) => ({
     kinds: t.field({ type: [TicketKindEnum], nullable: true, resolve: (rule) => rule.kinds }),
     labels: t.stringList({ nullable: true, description: 'Any of these labels.', resolve: (rule) => rule.labels }),
-    minPriority: t.field({ type: PriorityEnum, nullable: true, description: 'This priority or a more urgent one.', resolve: (rule) => rule.minPriority }),
+    minPriority: t.field({
+      type: PriorityEnum,
+      nullable: true,
+      description: 'This priority or a more urgent one.',
+      resolve: (rule) => rule.minPriority,
+    }),
     statuses: t.field({ type: [TicketStatusEnum], nullable: true, resolve: (rule) => rule.statuses }),
     originProjectIds: t.idList({
       nullable: true,

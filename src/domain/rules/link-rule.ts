@@ -54,11 +54,11 @@ export class InvalidLinkRule extends DomainError {
 export function ruleMatches(rule: LinkRule, subject: RuleSubject): boolean {
   if (rule.kinds !== null && !rule.kinds.includes(subject.kind)) return false;
   if (rule.statuses !== null && !rule.statuses.includes(subject.status)) return false;
-  if (rule.minPriority !== null && priorities.indexOf(subject.priority) > priorities.indexOf(rule.minPriority)) return false;
+  const urgency = priorities.indexOf(subject.priority);
+  if (rule.minPriority !== null && urgency > priorities.indexOf(rule.minPriority)) return false;
   if (rule.labels !== null && !rule.labels.some((label) => subject.labels.includes(label))) return false;
-  if (rule.originProjectIds !== null && (subject.originReplica === null || !rule.originProjectIds.includes(subject.originReplica))) {
-    return false;
-  }
+  const origin = subject.originReplica;
+  if (rule.originProjectIds !== null && (origin === null || !rule.originProjectIds.includes(origin))) return false;
   if (rule.alertLabels !== undefined) {
     return Object.entries(rule.alertLabels).every(([name, value]) => subject.alertLabels?.[name] === value);
   }
@@ -108,7 +108,9 @@ function oneOf<T extends string>(at: string, allowed: readonly T[], value: strin
   throw new InvalidLinkRule(`${at}: unknown value "${value}" (use ${allowed.join(', ')})`);
 }
 
-function list<T extends string>(at: string, values: readonly string[] | null | undefined, parse: (value: string) => T): T[] | null {
+type Values = readonly string[] | null | undefined;
+
+function list<T extends string>(at: string, values: Values, parse: (value: string) => T): T[] | null {
   if (values == null) return null;
   if (values.length === 0) throw new InvalidLinkRule(`${at}: must not be empty (leave it out to match any)`);
   if (values.length > maxRuleValues) throw new InvalidLinkRule(`${at}: at most ${maxRuleValues} values`);

@@ -18,7 +18,9 @@ export function routeRule(sourceProjectId: string, route: AlertRoute): LinkRule 
 }
 
 /** Each target project's rules from the routes of `sources`, by target id. */
-export function routeRulesByTarget(sources: ReadonlyArray<{ readonly id: string; readonly routes: readonly AlertRoute[] }>): Map<string, LinkRule[]> {
+export function routeRulesByTarget(
+  sources: ReadonlyArray<{ readonly id: string; readonly routes: readonly AlertRoute[] }>,
+): Map<string, LinkRule[]> {
   const byTarget = new Map<string, LinkRule[]>();
   for (const source of sources) {
     for (const route of source.routes) {

@@ -135,9 +135,8 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
         if (!ticket) throw new NotFoundError(`No ticket with id "${ticketId}"`);
         const mapping = await em.findOne(SyncMapping, { ticketId, projectId, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         // A job planned between the two reads (under the ticket's lock, now ours) is taken as well.
-        const pending = [...waiting, ...(await em.find(PushJob, { ...pendingWhere, id: { $nin: waiting.map((job) => job.id) } }, jobLock))].filter(
-          (job) => job.status === 'pending',
-        );
+        const later = await em.find(PushJob, { ...pendingWhere, id: { $nin: waiting.map((job) => job.id) } }, jobLock);
+        const pending = [...waiting, ...later].filter((job) => job.status === 'pending');
         if (!mapping && pending.length === 0) throw new BadInputError(`ticketId: ticket ${ticketId} is not linked to project ${project.name}`);
         const now = new Date();
         for (const job of pending) {

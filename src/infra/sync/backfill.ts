@@ -39,7 +39,8 @@ const event = (type: 'sync.progress' | 'sync.failed', session: SyncSession): Dom
 
 /** The next page of ticket ids after `cursor`. */
 async function nextPage(em: EntityManager, cursor: string | null): Promise<string[]> {
-  const where: FilterQuery<Ticket> = cursor ? { id: { $gt: cursor }, privacy: { $ne: 'local_only' } } : { privacy: { $ne: 'local_only' } };
+  const leaving: FilterQuery<Ticket> = { privacy: { $ne: 'local_only' } };
+  const where: FilterQuery<Ticket> = cursor ? { ...leaving, id: { $gt: cursor } } : leaving;
   const rows = await em.find(Ticket, where, { fields: ['id'], orderBy: { id: 'asc' }, limit: backfillPageSize });
   return rows.map((row) => row.id);
 }
@@ -59,7 +60,10 @@ export async function runBackfill(uow: UnitOfWork, routesOf: RoutesOf, sessionId
         session.fail(`project is ${project.status}`, Date.now());
         return { result: 'stopped' as const, events: [event('sync.failed', session)] };
       }
-      const ruled = (await ruledProjects(em, routesOf)).find((candidate) => candidate.project.id === project.id) ?? { project, rules: [] };
+      const ruled = (await ruledProjects(em, routesOf)).find((candidate) => candidate.project.id === project.id) ?? {
+        project,
+        rules: [],
+      };
       const ids = await nextPage(em, session.cursor);
       if (ids.length === 0) return { result: 'done' as const, events: [] };
       const tickets = session.dryRun

@@ -25,7 +25,9 @@ import { startSweeper, type Sweeper } from './sweeper.ts';
 function changesOf(payload: Record<string, unknown>): FieldChange[] {
   const changes = payload['changes'];
   if (!Array.isArray(changes)) return [];
-  return changes.filter((change): change is FieldChange => typeof change === 'object' && change !== null && typeof change.field === 'string');
+  return changes.filter(
+    (change): change is FieldChange => typeof change === 'object' && change !== null && typeof change.field === 'string',
+  );
 }
 
 /** Per-project (per-ticket) concurrency of each worker in one process. */

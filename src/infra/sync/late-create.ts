@@ -13,12 +13,27 @@ export function isCreateEndedByUnlink(job: PushJob): boolean {
 }
 
 /** Records `externalId`, created by `job` after the unlink, as an unlinked item (inside the caller's transaction). */
-export async function recordCreateAfterUnlink(em: EntityManager, job: PushJob, externalId: string, externalUrl: string | null): Promise<void> {
+export async function recordCreateAfterUnlink(
+  em: EntityManager,
+  job: PushJob,
+  externalId: string,
+  externalUrl: string | null,
+): Promise<void> {
   if ((await em.count(SyncMapping, { projectId: job.projectId, externalId })) > 0) return;
   const ticket = await em.findOne(Ticket, { id: job.ticketId });
   if (!ticket) return;
-  const unlinked = await em.find(AuditEntry, { ticketId: job.ticketId, projectId: job.projectId, field: 'link' }, { orderBy: { at: 'desc' }, limit: 1 });
-  const mapping = SyncMapping.link({ id: newHubId(), ticket, projectId: job.projectId, externalId, fields: [], nowMs: Date.now(), externalUrl });
+  // Who unlinked it: the latest `link` entry of the ticket's history with the project.
+  const where = { ticketId: job.ticketId, projectId: job.projectId, field: 'link' };
+  const unlinked = await em.find(AuditEntry, where, { orderBy: { at: 'desc' }, limit: 1 });
+  const mapping = SyncMapping.link({
+    id: newHubId(),
+    ticket,
+    projectId: job.projectId,
+    externalId,
+    fields: [],
+    nowMs: Date.now(),
+    externalUrl,
+  });
   mapping.stop(unlinked[0]?.actor ?? 'unlinkTicket', Date.now());
   em.persist(mapping);
 }
