@@ -79,8 +79,8 @@ builder.mutationField('linkTicket', (t) =>
   t.field({
     type: LinkTicketPayload,
     args: { input: t.arg({ type: LinkTicketInput, required: true }) },
-    resolve: async (_root, { input }, { services }) => {
-      const outcome = await services.links.link(String(input.ticketId), String(input.projectId), input.externalId ?? undefined);
+    resolve: async (_root, { input }, { services, caller }) => {
+      const outcome = await services.links.link(String(input.ticketId), String(input.projectId), input.externalId ?? undefined, caller.name);
       return { ticket: outcome.ticket, mapping: outcome.mapping, pushJob: outcome.job };
     },
   }),

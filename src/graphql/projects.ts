@@ -1,5 +1,5 @@
 // External projects in GraphQL: connect (the adapter validates and tests first), update, pause,
-// resume, rotate the webhook secret; read them with their webhook URL. Admin-only changes; the
+// resume, rotate the webhook secret, set sync rules; read them with their webhook URL. Admin-only changes; the
 // webhook secret is shown to admins only, and credentials are never returned.
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { conflictStrategies, type ConflictStrategy } from '#domain/conflict/conflict.ts';
@@ -17,6 +17,7 @@ import {
   SyncModeEnum,
 } from './enums.ts';
 import { BadInputError } from '#infra/services/errors.ts';
+import { LinkRuleInput, LinkRuleRef, toLinkRules } from './link-rules.ts';
 
 const FieldStrategyRef = builder.objectRef<{ field: string; strategy: ConflictStrategy }>('FieldStrategy').implement({
   fields: (t) => ({
@@ -52,6 +53,11 @@ export const ExternalProjectRef = builder.objectRef<ExternalProject>('ExternalPr
     }),
     mappedFields: t.stringList({ resolve: (project) => project.mappedFields }),
     allowsShareable: t.exposeBoolean('allowsShareable', { description: 'Whether SHAREABLE tickets may go to this project.' }),
+    linkRules: t.field({
+      type: [LinkRuleRef],
+      description: 'Tickets matching any rule are linked here once, when created or when a change makes them match.',
+      resolve: (project) => project.linkRules,
+    }),
     config: t.field({
       type: 'JSON',
       nullable: true,
@@ -119,6 +125,7 @@ const ConnectExternalProjectInput = builder.inputType('ConnectExternalProjectInp
       description: 'Ticket fields mirrored to this project, customFields.<name> included (default: all six, plus the custom fields the config maps).',
     }),
     allowsShareable: t.boolean({ description: 'Whether SHAREABLE tickets may go to this project (default true).' }),
+    linkRules: t.field({ type: [LinkRuleInput], description: 'Which tickets are linked here automatically (default: none).' }),
     syncMode: t.field({ type: SyncModeEnum }),
     pollIntervalSeconds: t.int(),
   }),
@@ -135,6 +142,7 @@ const UpdateExternalProjectInput = builder.inputType('UpdateExternalProjectInput
     fieldStrategies: t.field({ type: [FieldStrategyInput] }),
     mappedFields: t.stringList(),
     allowsShareable: t.boolean(),
+    linkRules: t.field({ type: [LinkRuleInput], description: 'Replaces the rules; [] removes them.' }),
     syncMode: t.field({ type: SyncModeEnum }),
     pollIntervalSeconds: t.int(),
   }),
@@ -178,6 +186,7 @@ builder.mutationField('connectExternalProject', (t) =>
     args: { input: t.arg({ type: ConnectExternalProjectInput, required: true }) },
     resolve: async (_root, { input }, { services }) => {
       const mappedFields = toMappedFields(input.mappedFields);
+      const linkRules = toLinkRules(input.linkRules);
       const project = await services.projects.connect({
         name: input.name,
         kind: input.kind,
@@ -188,6 +197,7 @@ builder.mutationField('connectExternalProject', (t) =>
         fieldStrategies: toFieldStrategies(input.fieldStrategies),
         ...(mappedFields ? { mappedFields } : {}),
         ...(input.allowsShareable != null ? { allowsShareable: input.allowsShareable } : {}),
+        ...(linkRules ? { linkRules } : {}),
         ...(input.syncMode != null ? { syncMode: input.syncMode } : {}),
         ...(input.pollIntervalSeconds != null ? { pollIntervalSeconds: input.pollIntervalSeconds } : {}),
       });
@@ -203,6 +213,7 @@ builder.mutationField('updateExternalProject', (t) =>
     args: { input: t.arg({ type: UpdateExternalProjectInput, required: true }) },
     resolve: async (_root, { input }, { services }) => {
       const mappedFields = toMappedFields(input.mappedFields);
+      const linkRules = toLinkRules(input.linkRules);
       const project = await services.projects.update(String(input.id), {
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.direction != null ? { direction: input.direction } : {}),
@@ -212,6 +223,7 @@ builder.mutationField('updateExternalProject', (t) =>
         ...(input.fieldStrategies != null ? { fieldStrategies: toFieldStrategies(input.fieldStrategies) } : {}),
         ...(mappedFields ? { mappedFields } : {}),
         ...(input.allowsShareable != null ? { allowsShareable: input.allowsShareable } : {}),
+        ...(linkRules ? { linkRules } : {}),
         ...(input.syncMode != null ? { syncMode: input.syncMode } : {}),
         ...(input.pollIntervalSeconds != null ? { pollIntervalSeconds: input.pollIntervalSeconds } : {}),
       });

@@ -10,6 +10,7 @@ import './projects.ts';
 import './push-jobs.ts';
 import './sync-errors.ts';
 import './links.ts';
+import './unlinking.ts';
 import './sessions.ts';
 import './peering.ts';
 import './alerts.ts';

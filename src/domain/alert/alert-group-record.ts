@@ -1,5 +1,5 @@
 // The engine's bookkeeping for one group of one source project: the current episode's ticket, when
-// it resolved, marks of alerts outside it, and the route targets it was sent to.
+// it resolved, and marks of alerts outside it. (Routing is the sync rules': a ticket is linked once.)
 
 import type { AlertEpisode, AlertGroupState, AlertMark } from './alert-group.ts';
 import type { AlertInstance } from './alert-instance.ts';
@@ -14,8 +14,6 @@ export class AlertGroupRecord {
   ticketId!: string | null;
   resolvedAt!: Date | null;
   earlier!: AlertMark[];
-  /** Projects the current episode's ticket was routed to (each once). */
-  routedProjectIds!: string[];
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -33,18 +31,12 @@ export class AlertGroupRecord {
     return { episode, earlier: this.earlier };
   }
 
-  /** Records the folded state; a new `ticketId` starts a new episode, not yet routed anywhere. */
+  /** Records the folded state; a new `ticketId` starts a new episode. */
   record(state: AlertGroupState, ticketId: string | null, nowMs: number): void {
-    if (ticketId !== this.ticketId) this.routedProjectIds = [];
     this.ticketId = ticketId;
     const resolvedAtMs = state.episode?.resolvedAtMs ?? null;
     this.resolvedAt = resolvedAtMs === null ? null : new Date(resolvedAtMs);
     this.earlier = [...state.earlier];
     this.updatedAt = new Date(nowMs);
-  }
-
-  /** Notes that the episode was sent to `projectId`. */
-  routedTo(projectId: string): void {
-    if (!this.routedProjectIds.includes(projectId)) this.routedProjectIds = [...this.routedProjectIds, projectId];
   }
 }

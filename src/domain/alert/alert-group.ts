@@ -182,7 +182,7 @@ export function stepAlertGroup(group: AlertGroupState, report: AlertReport, poli
 }
 
 /** The labels every member of the episode carries with the same value (what routes match). */
-export function commonLabels(members: readonly AlertReport[]): Record<string, string> {
+export function commonLabels(members: readonly Pick<AlertReport, 'labels'>[]): Record<string, string> {
   const [first, ...rest] = members;
   if (!first) return {};
   const common: Record<string, string> = {};

@@ -8,6 +8,7 @@
 import type { ConflictStrategy } from '../conflict/conflict.ts';
 import { DomainError } from '../errors.ts';
 import type { JsonValue } from '../json.ts';
+import type { LinkRule } from '../rules/link-rule.ts';
 import type { ProjectPolicy, SyncDirection } from '../sync/policy.ts';
 import { mirroredFields, type FieldKey } from '../ticket/fields.ts';
 import type { HandshakeStatus, IntegrationKind, ProjectStatus, SyncMode } from './kinds.ts';
@@ -34,6 +35,8 @@ export interface ConnectProjectInput {
   readonly fieldStrategies: Partial<Record<FieldKey, ConflictStrategy>>;
   readonly mappedFields?: readonly FieldKey[];
   readonly allowsShareable?: boolean;
+  /** Which tickets are linked here without anyone asking (parsed by `parseLinkRules`). */
+  readonly linkRules?: readonly LinkRule[];
   readonly syncMode: SyncMode;
   readonly pollIntervalSeconds: number;
   readonly webhookSecret: string;
@@ -52,6 +55,7 @@ export interface ProjectChanges {
   readonly fieldStrategies?: Partial<Record<FieldKey, ConflictStrategy>>;
   readonly mappedFields?: readonly FieldKey[];
   readonly allowsShareable?: boolean;
+  readonly linkRules?: readonly LinkRule[];
   readonly syncMode?: SyncMode;
   readonly pollIntervalSeconds?: number;
 }
@@ -69,6 +73,8 @@ export class ExternalProject {
   fieldStrategies!: Partial<Record<FieldKey, ConflictStrategy>>;
   mappedFields!: FieldKey[];
   allowsShareable!: boolean;
+  /** Tickets matching any of these are linked here once, when created or when a change makes them match. */
+  linkRules!: LinkRule[];
   syncMode!: SyncMode;
   pollIntervalSeconds!: number;
   webhookSecret!: string;
@@ -104,6 +110,7 @@ export class ExternalProject {
       fieldStrategies: { ...input.fieldStrategies },
       mappedFields: [...(input.mappedFields ?? mirroredFields)],
       allowsShareable: input.allowsShareable ?? true,
+      linkRules: [...(input.linkRules ?? [])],
       syncMode: input.syncMode,
       pollIntervalSeconds: requireInterval(input.pollIntervalSeconds),
       webhookSecret: input.webhookSecret,
@@ -182,6 +189,7 @@ export class ExternalProject {
     if (changes.fieldStrategies !== undefined) this.fieldStrategies = { ...changes.fieldStrategies };
     if (changes.mappedFields !== undefined) this.mappedFields = [...changes.mappedFields];
     if (changes.allowsShareable !== undefined) this.allowsShareable = changes.allowsShareable;
+    if (changes.linkRules !== undefined) this.linkRules = [...changes.linkRules];
     if (changes.syncMode !== undefined) this.syncMode = changes.syncMode;
     if (changes.pollIntervalSeconds !== undefined) this.pollIntervalSeconds = requireInterval(changes.pollIntervalSeconds);
     if (changes.sealedCredentials !== undefined) {

@@ -1,12 +1,16 @@
 // The SyncSession aggregate: one bounded sync operation with a project (an initial import, an
-// incremental catch-up, a full reconcile, or one an operator asked for), with its counts, errors,
+// incremental catch-up, a full reconcile, one an operator asked for, or a backfill of the sync
+// rules over existing tickets), with its counts, errors,
 // timings and, for a dry run, the plan it would have applied. Sessions survive restarts: a running
 // one resumes from its cursor. Plain public properties so MikroORM can map the class directly.
 
 import { DomainError } from '../errors.ts';
 
-/** What a session does: import everything, catch up since the cursor, compare everything, or on request. */
-export const syncSessionKinds = ['initial', 'incremental', 'reconcile', 'manual'] as const;
+/**
+ * What a session does: import everything, catch up since the cursor, compare everything, on
+ * request, or link the existing tickets the project's sync rules want (backfill).
+ */
+export const syncSessionKinds = ['initial', 'incremental', 'reconcile', 'manual', 'backfill'] as const;
 export type SyncSessionKind = (typeof syncSessionKinds)[number];
 
 /** Session lifecycle. */

@@ -46,7 +46,7 @@ export interface LinkInput {
   readonly externalUrl?: string | null;
 }
 
-/** A link is live until the external item is deleted (the ticket is kept). */
+/** A link is live until the external item is deleted or a person stops it (the ticket is kept). */
 export const mappingStatuses = ['linked', 'unlinked'] as const;
 export type MappingStatus = (typeof mappingStatuses)[number];
 
@@ -61,6 +61,10 @@ export class SyncMapping {
   fields!: Record<string, FieldSide>;
   linkedAt!: Date;
   unlinkedAt!: Date | null;
+  /** Who stopped the link (null while linked, or when the item was deleted there). */
+  unlinkedBy!: string | null;
+  /** A person stopped this link: deliveries about the item are ignored until it is linked again. */
+  tombstone!: boolean;
 
   /**
    * A new link. Fields whose external value equals the ticket's (or with no external value given,
@@ -77,6 +81,8 @@ export class SyncMapping {
     mapping.status = 'linked';
     mapping.linkedAt = new Date(input.nowMs);
     mapping.unlinkedAt = null;
+    mapping.unlinkedBy = null;
+    mapping.tombstone = false;
     mapping.fields = {};
     for (const field of input.fields) {
       const hub = input.ticket.fieldValue(field);
@@ -92,6 +98,21 @@ export class SyncMapping {
   unlink(nowMs: number): void {
     this.status = 'unlinked';
     this.unlinkedAt = new Date(nowMs);
+  }
+
+  /**
+   * A person stopped syncing this ticket with the item: the link ends and leaves a tombstone, so
+   * the item's later reports are ignored instead of imported as a new ticket.
+   */
+  stop(actor: string, nowMs: number): void {
+    this.unlink(nowMs);
+    this.unlinkedBy = actor;
+    this.tombstone = true;
+  }
+
+  /** The item was linked again on purpose: its reports count again. */
+  clearTombstone(): void {
+    this.tombstone = false;
   }
 
   /** The replica state of `field`. */

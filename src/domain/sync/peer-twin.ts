@@ -38,6 +38,8 @@ export function createTwin(state: PeerTicketState, policy: ProjectPolicy, ctx: A
   ticket.customFields = {};
   ticket.registers = {};
   ticket.clock = { vector: {}, hlc: initialHlc(ctx.hub) };
+  // Imported through the peer's project: sync rules name that project as the ticket's origin.
+  ticket.originReplica = policy.projectId;
   ticket.createdAt = new Date(ctx.nowMs);
   ticket.updatedAt = ticket.createdAt;
   const merged = mergePeerFields(ticket, policy, state, incoming, ctx);

@@ -85,6 +85,8 @@ export class Ticket {
   customFields!: Record<string, JsonValue>;
   registers!: TicketRegisters;
   clock!: TicketClock;
+  /** The replica that created the ticket: a project's id for an import, the hub's own id otherwise. */
+  originReplica!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -97,6 +99,7 @@ export class Ticket {
     ticket.customFields = {};
     ticket.registers = {};
     ticket.clock = { vector: {}, hlc: initialHlc(ctx.replica) };
+    ticket.originReplica = ctx.replica;
     ticket.createdAt = new Date(ctx.nowMs);
     const write = ticket.issue({ replica: ctx.replica, actor: ctx.actor }, ctx.nowMs);
     for (const [field, value] of values) ticket.store(field, createRegister({ value, ...write }));

@@ -71,6 +71,10 @@ export function createPeerApi(uow: UnitOfWork, hub: string, mirrorsComments: Mir
           await lockPeerItem(em, project.id, state.ticketId);
           const existing = await em.findOne(SyncMapping, { projectId: project.id, externalId: state.ticketId, status: 'linked' });
           if (existing) return { result: { externalId: existing.ticketId }, events: [] };
+          // A person here unlinked our twin of that ticket: no new twin until it is linked again.
+          if ((await em.count(SyncMapping, { projectId: project.id, externalId: state.ticketId, tombstone: true })) > 0) {
+            throw new PeeringRefused(409, `Ticket "${state.ticketId}" was unlinked from ${project.name} on this hub`);
+          }
           const events: Array<DomainEvent | EngineEvent> = [];
           const { ticket } = await importPeerTwin(em, project, state, { hub, deliveryId: parsed.data.deliveryId, dryRun: false }, events);
           return { result: { externalId: ticket.id }, events };

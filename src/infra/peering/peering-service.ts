@@ -10,11 +10,13 @@ import { z } from 'zod';
 import { sendRequest, responseJson } from '#adapters/shared/http.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
+import type { LinkRule } from '#domain/rules/link-rule.ts';
 import { syncDirections, type SyncDirection } from '#domain/sync/policy.ts';
 import { BadInputError } from '#infra/services/errors.ts';
 import type { CredentialVault } from '#infra/crypto/credential-vault.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from '#infra/services/ids.ts';
+import { requireRuleOrigins } from '#infra/services/link-rule-origins.ts';
 import { newWebhookSecret } from '#infra/services/projects.ts';
 import { decodeInvitation, encodeInvitation } from './invitation.ts';
 
@@ -62,8 +64,10 @@ export function mirrorDirection(direction: SyncDirection): SyncDirection {
 
 /** The peering use cases. */
 export interface PeeringService {
-  createInvitation(name: string, direction: SyncDirection): Promise<{ invitation: string; project: ExternalProject }>;
-  acceptInvitation(invitation: string, name: string): Promise<ExternalProject>;
+  /** `linkRules` decide which tickets this hub sends the peer (as any project's rules do). */
+  createInvitation(name: string, direction: SyncDirection, linkRules?: readonly LinkRule[]): Promise<{ invitation: string; project: ExternalProject }>;
+  /** `linkRules` decide which tickets this hub sends the inviting hub. */
+  acceptInvitation(invitation: string, name: string, linkRules?: readonly LinkRule[]): Promise<ExternalProject>;
   /** The inviting hub's side of an acceptance (called by the peer over HTTP). */
   completeAcceptance(request: AcceptRequest): Promise<AcceptAnswer>;
   /** The peer project whose peer API token is `token`, or null. */
@@ -72,7 +76,14 @@ export interface PeeringService {
 
 /** Peering over `uow`; `hub` is this hub's replica id and `publicUrl` how peers reach it. */
 export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hub: string, publicUrl: () => string): PeeringService {
-  const peerProject = (input: { id: string; name: string; direction: SyncDirection; config: Record<string, JsonValue>; webhookSecret: string }) =>
+  const peerProject = (input: {
+    id: string;
+    name: string;
+    direction: SyncDirection;
+    config: Record<string, JsonValue>;
+    webhookSecret: string;
+    linkRules: readonly LinkRule[];
+  }) =>
     ExternalProject.invite({
       ...input,
       kind: 'lockstep_peer',
@@ -83,8 +94,9 @@ export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hu
     });
 
   return {
-    createInvitation: (name, direction) =>
+    createInvitation: (name, direction, linkRules = []) =>
       uow.run(async (em) => {
+        await requireRuleOrigins(em, linkRules);
         const secret = randomBytes(32).toString('base64url');
         const expiresAt = new Date(Date.now() + invitationLifetimeMs).toISOString();
         const project = peerProject({
@@ -92,6 +104,7 @@ export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hu
           name,
           direction,
           webhookSecret: newWebhookSecret(),
+          linkRules,
           config: { role: 'inviter', invitationSecretHash: sha256(secret), invitationExpiresAt: expiresAt },
         });
         em.persist(project);
@@ -99,19 +112,24 @@ export function createPeeringService(uow: UnitOfWork, vault: CredentialVault, hu
         return { result: { invitation, project }, events: [{ type: 'project.configured', projectId: project.id, at: new Date().toISOString(), status: project.status }] };
       }),
 
-    async acceptInvitation(text, name) {
+    async acceptInvitation(text, name, linkRules = []) {
       const invitation = decodeInvitation(text, Date.now());
+      await requireRuleOrigins(uow.reader(), linkRules);
       // Recorded before the call and reused by a retry: when the inviting hub committed and our
       // side then failed, accepting again finishes the same handshake instead of being refused.
       const pending = await uow.run(async (em) => {
         const candidates = await em.find(ExternalProject, { kind: 'lockstep_peer', status: 'configuring' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const earlier = candidates.find((p) => p.config['pendingInvitation'] === invitation.projectId && p.config['peerUrl'] === invitation.hubUrl);
-        if (earlier) return { result: earlier, events: [] };
+        if (earlier) {
+          earlier.linkRules = [...linkRules];
+          return { result: earlier, events: [] };
+        }
         const project = peerProject({
           id: newHubId(),
           name,
           direction: 'bidirectional',
           webhookSecret: newWebhookSecret(),
+          linkRules,
           config: { role: 'acceptor', pendingInvitation: invitation.projectId, peerUrl: invitation.hubUrl },
         });
         project.sealedCredentials = vault.seal({ tokenForPeer: randomBytes(32).toString('base64url') });

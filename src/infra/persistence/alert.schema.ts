@@ -17,7 +17,6 @@ export const AlertGroupSchema = defineEntity({
     ticketId: p.uuid().$type<string | null>().nullable(),
     resolvedAt: timestamp().$type<Date | null>().nullable(),
     earlier: p.json<AlertMark[]>(),
-    routedProjectIds: p.json<string[]>(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   },

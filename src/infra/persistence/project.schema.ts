@@ -6,6 +6,7 @@ import { ExternalProject } from '#domain/project/external-project.ts';
 import type { HandshakeStatus, IntegrationKind, ProjectStatus, SyncMode } from '#domain/project/kinds.ts';
 import { SyncSession, type PlanEntry, type SyncSessionKind, type SyncSessionStatus } from '#domain/project/sync-session.ts';
 import { SyncMapping, type FieldSide, type MappingStatus } from '#domain/sync/mapping.ts';
+import type { LinkRule } from '#domain/rules/link-rule.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 
@@ -28,6 +29,7 @@ export const ExternalProjectSchema = defineEntity({
     fieldStrategies: p.json<Partial<Record<FieldKey, ConflictStrategy>>>(),
     mappedFields: p.array().$type<FieldKey[]>(),
     allowsShareable: p.boolean(),
+    linkRules: p.json<LinkRule[]>(),
     syncMode: p.text().$type<SyncMode>(),
     pollIntervalSeconds: p.integer(),
     webhookSecret: p.text(),
@@ -59,6 +61,8 @@ export const SyncMappingSchema = defineEntity({
     fields: p.json<Record<string, FieldSide>>(),
     linkedAt: timestamp(),
     unlinkedAt: optionalTimestamp(),
+    unlinkedBy: optionalText(),
+    tombstone: p.boolean(),
   },
 });
 

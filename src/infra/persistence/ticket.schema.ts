@@ -24,6 +24,7 @@ export const TicketSchema = defineEntity({
     customFields: p.json<Record<string, JsonValue>>(),
     registers: p.json<TicketRegisters>(),
     clock: p.json<TicketClock>(),
+    originReplica: p.text().$type<string | null>().nullable(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   },

@@ -1,6 +1,7 @@
 // Linking a ticket to an external item: to an existing one by its id (its current values are
 // fetched when the connector can, and the hub's differing values are pushed), or by creating it
-// there (see external-create.ts: asking twice never creates two items).
+// there (see external-create.ts: asking twice never creates two items). Unlinking stops the sync
+// of one ticket with one project, leaving a tombstone that linking the item again clears.
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { JsonValue } from '#domain/json.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
@@ -8,7 +9,7 @@ import { allowsPush } from '#domain/sync/policy.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { BadInputError, NotFoundError } from './errors.ts';
-import { PushJob } from '#infra/persistence/sync-records.ts';
+import { AuditEntry, PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { requestExternalCreate } from '#infra/sync/external-create.ts';
 import { planTicketPushes } from '#infra/sync/push-planner.ts';
@@ -25,16 +26,34 @@ export interface LinkOutcome {
 
 /** The link use cases. */
 export interface LinkService {
-  link(ticketId: string, projectId: string, externalId: string | undefined): Promise<LinkOutcome>;
+  /** `actor` names who linked it in the ticket's history when an unlinked item is linked again. */
+  link(ticketId: string, projectId: string, externalId: string | undefined, actor?: string): Promise<LinkOutcome>;
+  /** Stops syncing the ticket with the project; `actor` is named in the ticket's history. */
+  unlink(ticketId: string, projectId: string, actor: string): Promise<Ticket>;
   mappingsOf(ticketId: string): Promise<SyncMapping[]>;
   /** The linked mappings of many tickets in one query, oldest link first, by ticket id. */
   mappingsOfTickets(ticketIds: readonly string[]): Promise<Map<string, SyncMapping[]>>;
 }
 
+/** A history entry: the ticket's link with `projectId` went from one external id to another (null: none). */
+function linkHistory(ticketId: string, projectId: string, from: string | null, to: string | null, actor: string | null): AuditEntry {
+  return Object.assign(new AuditEntry(), {
+    ticketId,
+    projectId,
+    field: 'link',
+    fromValue: from,
+    toValue: to,
+    origin: 'hub',
+    actor,
+    deliveryId: null,
+    at: new Date(),
+  });
+}
+
 /** Link service over `uow`. */
 export function createLinkService(uow: UnitOfWork, projects: ProjectService): LinkService {
   return {
-    async link(ticketId, projectId, externalId) {
+    async link(ticketId, projectId, externalId, actor) {
       if (!isHubId(ticketId)) throw new NotFoundError(`No ticket with id "${ticketId}"`);
       const project = await projects.require(projectId);
       const { connector, settings } = projects.settingsOf(project);
@@ -86,6 +105,10 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
           externalUrl,
         });
         em.persist(mapping);
+        // Linking an item a person unlinked clears its tombstone: its deliveries count again.
+        const stopped = await em.find(SyncMapping, { projectId, externalId, tombstone: true }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        for (const old of stopped) old.clearTombstone();
+        if (stopped.length > 0) em.persist(linkHistory(ticketId, projectId, null, externalId, actor ?? null));
         const pushes = await planTicketPushes(em, ticket, [mapping]);
         const jobId = pushes[0]?.jobId;
         const job = jobId ? await em.findOne(PushJob, { id: jobId }) : null;
@@ -98,6 +121,39 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
       return linking.catch((error: unknown) => {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
         throw new BadInputError(`externalId: "${externalId ?? ''}" was linked to another ticket meanwhile in project ${project.name}`);
+      });
+    },
+
+    async unlink(ticketId, projectId, actor) {
+      if (!isHubId(ticketId)) throw new NotFoundError(`No ticket with id "${ticketId}"`);
+      const project = await projects.require(projectId);
+      return uow.run(async (em) => {
+        // Whatever was waiting to go there ends: updates, comments, and a create not yet answered.
+        // The push worker takes a job before its ticket, so the jobs are locked first here too.
+        const pendingWhere = { projectId, ticketId, status: 'pending' } as const;
+        const jobLock = { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } } as const;
+        const waiting = await em.find(PushJob, pendingWhere, jobLock);
+        const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!ticket) throw new NotFoundError(`No ticket with id "${ticketId}"`);
+        const mapping = await em.findOne(SyncMapping, { ticketId, projectId, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        // A job planned between the two reads (under the ticket's lock, now ours) is taken as well.
+        const later = await em.find(PushJob, { ...pendingWhere, id: { $nin: waiting.map((job) => job.id) } }, jobLock);
+        const pending = [...waiting, ...later].filter((job) => job.status === 'pending');
+        if (!mapping && pending.length === 0) throw new BadInputError(`ticketId: ticket ${ticketId} is not linked to project ${project.name}`);
+        const now = new Date();
+        for (const job of pending) {
+          job.status = 'superseded';
+          job.lastError = `unlinked by ${actor}`;
+          job.updatedAt = now;
+        }
+        if (!mapping) {
+          em.persist(linkHistory(ticketId, projectId, 'creating', null, actor));
+          return { result: ticket, events: [] };
+        }
+        mapping.stop(actor, now.getTime());
+        em.persist(linkHistory(ticketId, projectId, mapping.externalId, null, actor));
+        const at = now.toISOString();
+        return { result: ticket, events: [{ type: 'external_ticket.unlinked', ticketId, projectId, externalId: mapping.externalId, at }] };
       });
     },
 

@@ -7,6 +7,7 @@ import type { ConflictStrategy } from '#domain/conflict/conflict.ts';
 import { ExternalCallError, type Connector, type ConnectionSettings } from '#domain/project/connector.ts';
 import { ExternalProject, type ProjectChanges } from '#domain/project/external-project.ts';
 import type { IntegrationKind, SyncMode } from '#domain/project/kinds.ts';
+import type { LinkRule } from '#domain/rules/link-rule.ts';
 import type { SyncDirection } from '#domain/sync/policy.ts';
 import { customFieldName, mirroredFields, type FieldKey } from '#domain/ticket/fields.ts';
 import { BadInputError, NotFoundError } from './errors.ts';
@@ -16,6 +17,7 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { JsonValue } from '#domain/json.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { isHubId, newHubId } from './ids.ts';
+import { requireRuleOrigins } from './link-rule-origins.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
 
 /** Finds the connector of a kind. */
@@ -34,6 +36,7 @@ export interface ConnectInput {
   readonly fieldStrategies: Partial<Record<FieldKey, ConflictStrategy>>;
   readonly mappedFields?: readonly FieldKey[];
   readonly allowsShareable?: boolean;
+  readonly linkRules?: readonly LinkRule[];
   readonly syncMode?: SyncMode;
   readonly pollIntervalSeconds?: number;
 }
@@ -164,6 +167,13 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
     }
   }
 
+  /** Refuses rules for a kind that cannot create items, or naming an origin project that does not exist. */
+  async function requireLinkRules(connector: Connector, rules: readonly LinkRule[] | undefined): Promise<void> {
+    if (!rules || rules.length === 0) return;
+    if (!connector.capabilities.canCreate) throw new BadInputError(`linkRules: ${connector.kind.toUpperCase()} projects cannot create items`);
+    await requireRuleOrigins(uow.reader(), rules);
+  }
+
   /** Loads under a row lock, applies `change`, commits with a `project.configured` event. */
   const change = (id: string, apply: (project: ExternalProject) => Promise<void> | void) =>
     uow.run(async (em) => {
@@ -182,6 +192,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const config = connector.parseConfig(input.config);
       const credentials = connector.parseCredentials(input.credentials);
       await requireRouteTargets(connector, config);
+      await requireLinkRules(connector, input.linkRules);
       // Configured custom fields are mirrored by default; an explicit list wins.
       if (input.mappedFields) requireConfigured(connector, config, input.mappedFields);
       const added = configuredFields(connector, config);
@@ -209,6 +220,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
           fieldStrategies: input.fieldStrategies,
           ...(mappedFields ? { mappedFields } : {}),
           ...(input.allowsShareable !== undefined ? { allowsShareable: input.allowsShareable } : {}),
+          ...(input.linkRules !== undefined ? { linkRules: input.linkRules } : {}),
           syncMode,
           pollIntervalSeconds: input.pollIntervalSeconds ?? 60,
           webhookSecret: newWebhookSecret(),
@@ -227,6 +239,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
       const credentials = input.credentials === undefined ? undefined : connector.parseCredentials(input.credentials);
       requireDirection(connector, input.direction);
       if (config !== undefined) await requireRouteTargets(connector, config, id);
+      await requireLinkRules(connector, input.linkRules);
       if (config !== undefined) await requirePublicTargets(config);
       if (config !== undefined || credentials !== undefined) {
         const settings = service.settingsOf(current).settings;

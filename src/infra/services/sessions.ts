@@ -5,9 +5,11 @@
 import { LockMode } from '@mikro-orm/core';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncSession, type SyncSessionKind, type SyncSessionStatus } from '#domain/project/sync-session.ts';
+import { allowsPush } from '#domain/sync/policy.ts';
 import { BadInputError, NotFoundError } from './errors.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { SessionRequested } from '#infra/sync/engine-events.ts';
+import { routesThrough, ruledProjects } from '#infra/sync/rule-linker.ts';
 import { isHubId, newHubId } from './ids.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
 import type { ProjectService } from './projects.ts';
@@ -30,10 +32,22 @@ export function newSession(projectId: string, kind: SyncSessionKind, dryRun: boo
 
 /** Session service over `uow`. */
 export function createSessionService(uow: UnitOfWork, projects: ProjectService): SessionService {
+  /** A backfill needs rules to apply (its own or routed to it) and a project that takes pushes. */
+  async function requireBackfill(project: ExternalProject): Promise<void> {
+    const ruled = await ruledProjects(uow.reader(), routesThrough(projects));
+    if (!ruled.some((candidate) => candidate.project.id === project.id)) {
+      throw new BadInputError(`projectId: project ${project.name} has no linkRules; a BACKFILL links what they match`);
+    }
+    if (!allowsPush(project.direction)) {
+      throw new BadInputError(`projectId: project ${project.name} does not accept pushes (direction ${project.direction.toUpperCase()})`);
+    }
+  }
+
   return {
     async start(projectId, kind, dryRun, trigger = 'api') {
       const project = await projects.require(projectId);
       if (!project.isSyncing()) throw new BadInputError(`projectId: project ${project.name} is ${project.status.toUpperCase()}; resume it first`);
+      if (kind === 'backfill') await requireBackfill(project);
       return uow.run(async (em) => {
         // Starts of one project queue on its row, so two at once never both find none running.
         await em.findOne(ExternalProject, { id: projectId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -1,10 +1,10 @@
 // Applies a delivery's alerts in the transaction that marks it processed: per group (locked, in key
 // order) the domain folds the reports, the Ticket aggregate takes the changes with the source as
-// origin (history, subscriptions, pushes follow), alerts are kept, due routes ask for a create.
+// origin (history, subscriptions, pushes follow), and alerts are kept. Routes are sync rules of
+// their targets: the rule linker acts on the group's ticket events (rule-linker.ts).
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  commonLabels,
   stepAlertGroup,
   type AlertGroupState,
   type GroupPatch,
@@ -14,7 +14,6 @@ import { AlertGroupRecord } from '#domain/alert/alert-group-record.ts';
 import { AlertInstance } from '#domain/alert/alert-instance.ts';
 import type { AlertPolicy } from '#domain/alert/alert-policy.ts';
 import type { AlertReport } from '#domain/alert/alert-report.ts';
-import { dueRouteTargets } from '#domain/alert/alert-routes.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { futureDated } from '#domain/sync/clock-bound.ts';
@@ -23,7 +22,6 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
-import { requestExternalCreate } from './external-create.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { recordSyncError } from './sync-errors.ts';
 
@@ -151,9 +149,6 @@ async function applyGroup(
   record.record(state, work.ticket?.id ?? null, Date.now());
   for (const entry of auditOf(applied, project.id, ctx.deliveryId)) em.persist(entry);
   events.push(...applied);
-  if (work.ticket && state.episode?.members.some((member) => member.status === 'firing')) {
-    await route(em, record, work.ticket, commonLabels(state.episode.members), policy, ctx, events);
-  }
   for (const changed of work.changed.values()) {
     const mappings = await em.find(
       SyncMapping,
@@ -161,42 +156,6 @@ async function applyGroup(
       { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
     );
     events.push(...(await planTicketPushes(em, changed, mappings)));
-  }
-}
-
-/** Asks each due route's target to create the ticket's item, once per episode. */
-async function route(
-  em: EntityManager,
-  record: AlertGroupRecord,
-  ticket: Ticket,
-  labels: Record<string, string>,
-  policy: AlertPolicy,
-  ctx: ApplyAlertsContext,
-  events: Events,
-) {
-  for (const targetId of dueRouteTargets(policy.routes, ticket.priority, labels, record.routedProjectIds)) {
-    record.routedTo(targetId);
-    const target = await em.findOne(ExternalProject, { id: targetId });
-    const problem = (message: string, projectId: string) =>
-      events.push(
-        recordSyncError(em, {
-          projectId,
-          ticketId: ticket.id,
-          externalId: null,
-          field: null,
-          direction: 'outbound',
-          message,
-          deliveryId: ctx.deliveryId,
-        }),
-      );
-    if (!target) {
-      problem(`alert route: no external project with id "${targetId}"`, record.projectId);
-      continue;
-    }
-    if (await em.count(SyncMapping, { ticketId: ticket.id, projectId: targetId, status: 'linked' })) continue;
-    const create = await requestExternalCreate(em, ticket, target);
-    if (create.kind === 'requested') events.push(create.message);
-    if (create.kind === 'refused') problem(`alert route: ${create.reason}`, targetId);
   }
 }
 

@@ -3,6 +3,7 @@
 // plus the sweeper. Work runs concurrently with a limit per project (per ticket for the planner),
 // so one slow system only ever fills its own slots. `stop()` lets the messages in hand finish.
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FieldChange } from '#domain/events.ts';
 import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 import type { StreamNames } from '#infra/bus/streams.ts';
@@ -15,11 +16,21 @@ import { createInboundWorker } from './inbound-worker.ts';
 import { parkDelivery, parkPushJob, parkSession } from './parking.ts';
 import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
+import { routesThrough } from './rule-linker.ts';
 import { createJobLeases } from './job-lease.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
+
+/** The field changes a `ticket.updated` message carries (only the fields and previous values are read). */
+function changesOf(payload: Record<string, unknown>): FieldChange[] {
+  const changes = payload['changes'];
+  if (!Array.isArray(changes)) return [];
+  return changes.filter(
+    (change): change is FieldChange => typeof change === 'object' && change !== null && typeof change.field === 'string',
+  );
+}
 
 /** Per-project (per-ticket) concurrency of each worker in one process. */
 const byProject = (payload: Record<string, unknown>) => String(payload['projectId'] ?? 'none');
@@ -56,7 +67,7 @@ export function startSyncEngine(deps: {
   const { names, logger } = deps;
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
-  const plan = createPushPlanner(deps.uow);
+  const plan = createPushPlanner(deps.uow, routesThrough(deps.projects));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
@@ -83,10 +94,12 @@ export function startSyncEngine(deps: {
         tracer: deps.tracer,
         handle: async (payload) => {
           // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
-          // transaction, and a ticket created on the hub has no link yet: nothing to plan. Skipping
-          // these keeps a large import from queueing thousands of empty plans ahead of real edits.
-          if (payload['type'] === 'ticket.created') return 'done';
-          await plan(String(payload['ticketId']));
+          // transaction, and a ticket created on the hub has no link yet: only sync rules may want
+          // a new ticket. Without rules that costs one read, so a large import queues no empty plans.
+          const ticketId = String(payload['ticketId']);
+          if (payload['type'] === 'ticket.created') await plan(ticketId, { kind: 'created' }, false);
+          else if (payload['type'] === 'ticket.updated') await plan(ticketId, { kind: 'updated', changes: changesOf(payload) });
+          else await plan(ticketId);
           return 'done';
         },
         concurrency: workerConcurrency.planner,

@@ -1,6 +1,7 @@
 // Applies what a project reports about its items to the hub: a known link goes through the state
 // model field by field (fast-forward, echo, stale, or the field's strategy); an unknown item is
-// imported as a new linked ticket when the direction allows pull; a deleted item ends its link.
+// imported as a new linked ticket when the direction allows pull (unless a person unlinked it:
+// its tombstone makes its reports ignored); a deleted item ends its link.
 // The links of a whole batch are looked up (and locked) in one query. Used by the inbound
 // processor (webhooks) and by sync sessions (fetched pages), and, on an EntityManager that is never
 // flushed, by dry runs. Returns what happened, for the reports.
@@ -173,6 +174,8 @@ export async function applyItem(
     return outcome;
   }
   if (item.deleted || !allowsPull(project.policy().direction)) return none;
+  // A person unlinked this item: its reports are ignored, never imported as a twin, until it is linked again.
+  if ((await em.count(SyncMapping, { projectId: project.id, externalId: item.externalId, tombstone: true })) > 0) return none;
   const imported = peer ? await importPeerTwin(em, project, peer, ctx, events) : await importItem(em, project, item, ctx, events);
   links.set(item.externalId, imported.mapping);
   return imported.outcome;

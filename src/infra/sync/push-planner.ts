@@ -13,6 +13,7 @@ import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { PushRequested } from './engine-events.ts';
+import { linkByRules, ruledProjects, type RoutesOf, type RuleTrigger } from './rule-linker.ts';
 
 type JobDefaults = 'id' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'createdAt' | 'updatedAt' | 'deliveredAt' | 'commentId' | 'leaseOwner' | 'leaseUntil';
 
@@ -63,13 +64,23 @@ function planPeer(ticket: Ticket, mapping: SyncMapping, project: ExternalProject
   return project.mappedFields.map((field) => ({ field, value: ticket.fieldValue(field), version: ticket.clock.vector, ifOrderingKey: null }));
 }
 
-/** Plans the pushes of one ticket in a transaction of its own. */
-export function createPushPlanner(uow: UnitOfWork): (ticketId: string) => Promise<void> {
-  return (ticketId) =>
-    uow.run(async (em) => {
+/**
+ * Plans the pushes of one ticket in a transaction of its own and, when a ticket event calls for it
+ * (`trigger`), asks the projects whose sync rules now want the ticket to create it (see
+ * rule-linker.ts). A new ticket has no link yet, so `pushes: false` skips the plan itself.
+ */
+export function createPushPlanner(uow: UnitOfWork, routesOf: RoutesOf): (ticketId: string, trigger?: RuleTrigger, pushes?: boolean) => Promise<void> {
+  return async (ticketId, trigger, pushes = true) => {
+    // Most hubs have few projects with rules: without any, a new ticket costs one small read.
+    const ruled = trigger ? await ruledProjects(uow.reader(), routesOf) : [];
+    if (!pushes && ruled.length === 0) return;
+    await uow.run(async (em) => {
       const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!ticket) return { result: undefined, events: [] };
-      const mappings = await em.find(SyncMapping, { ticketId, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      return { result: undefined, events: await planTicketPushes(em, ticket, mappings) };
+      const mappings = pushes ? await em.find(SyncMapping, { ticketId, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+      const planned = await planTicketPushes(em, ticket, mappings);
+      const linked = trigger && ruled.length > 0 ? await linkByRules(em, ticket, trigger, ruled) : [];
+      return { result: undefined, events: [...planned, ...linked] };
     });
+  };
 }

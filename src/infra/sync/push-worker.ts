@@ -36,6 +36,7 @@ import type { JobLeases } from './job-lease.ts';
 import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
+import { isCreateEndedByUnlink, recordCreateAfterUnlink } from './late-create.ts';
 import { recordSyncError } from './sync-errors.ts';
 import { acknowledgePeerPush, failPeerPush } from '#domain/sync/peer-push.ts';
 import { peerTicketState } from '#domain/sync/peer-state.ts';
@@ -133,6 +134,10 @@ export function createPushWorker(
   async function succeed(jobId: string, result: OutboundResult, readBack: ExternalItem | null): Promise<Outcome> {
     return uow.run(async (em) => {
       const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (job && isCreateEndedByUnlink(job) && result.externalId !== null) {
+        await recordCreateAfterUnlink(em, job, result.externalId, result.url ?? null);
+        return { result: 'done' as Outcome, events: [] };
+      }
       if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
       const ticket = await em.findOne(Ticket, { id: job.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const project = await em.findOne(ExternalProject, { id: job.projectId });

@@ -1,7 +1,8 @@
 // Runs sync sessions. The pull side fetches the project's items page by page (from the beginning
 // for initial and reconcile, from the project's cursor for incremental and manual) and applies
 // them like deliveries; for reconcile and manual sessions the push side then plans every linked
-// ticket, which re-sends whatever the project is missing. A dry run does the same on an
+// ticket, which re-sends whatever the project is missing; a backfill applies the project's sync
+// rules to existing tickets instead (backfill.ts). A dry run does the same on an
 // EntityManager that is never flushed, and keeps the plan. Each page is applied in one transaction
 // that also saves the cursor, so a session interrupted by a restart resumes after the last page.
 import { DeadlockException, FlushMode, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -20,6 +21,8 @@ import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import type { EngineEvent } from './engine-events.ts';
+import { runBackfill } from './backfill.ts';
+import { routesThrough } from './rule-linker.ts';
 import { applyItem, applyItems, lockLinks } from './item-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
 
@@ -167,6 +170,10 @@ export function createSessionRunner(deps: { orm: MikroORM; uow: UnitOfWork; proj
     const project = await uow.reader().findOne(ExternalProject, { id: session.projectId });
     if (!project || !project.isSyncing()) {
       await withSession(sessionId, (s) => (s.fail(`project is ${project?.status ?? 'gone'}`, Date.now()), [syncEvent('sync.failed', s)]));
+      return 'done';
+    }
+    if (session.kind === 'backfill') {
+      if (await runBackfill(uow, routesThrough(projects), sessionId)) await withSession(sessionId, (s) => (s.complete(Date.now()), [syncEvent('sync.completed', s)]));
       return 'done';
     }
     const { connector, settings } = projects.settingsOf(project);

@@ -134,7 +134,7 @@ describe('persistence shape', () => {
     ticket.edit({ title: 'Disk full on db-1' }, ctx);
     const row = JSON.parse(JSON.stringify({ ...ticket }));
     const loaded: Ticket = Object.assign(Object.create(Ticket.prototype), row, { createdAt: ticket.createdAt, updatedAt: ticket.updatedAt });
-    expect(Object.keys(row).sort()).toEqual(['assignee', 'clock', 'createdAt', 'customFields', 'description', 'id', 'kind', 'labels', 'priority', 'privacy', 'registers', 'status', 'title', 'updatedAt']);
+    expect(Object.keys(row).sort()).toEqual(['assignee', 'clock', 'createdAt', 'customFields', 'description', 'id', 'kind', 'labels', 'originReplica', 'priority', 'privacy', 'registers', 'status', 'title', 'updatedAt']);
     expect(loaded.version).toBe(ticket.version);
     const { conflicts } = loaded.edit({ title: 'Disk at 99%' }, { ...ctx, expectedVersion: read });
     expect(conflicts).toHaveLength(1);
