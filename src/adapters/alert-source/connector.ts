@@ -13,6 +13,7 @@ import {
   ExternalCallError,
   InvalidConnectorSettings,
   type Connector,
+  type ConnectorCapabilities,
   type ConnectorSession,
   type InboundDelivery,
 } from '#domain/project/connector.ts';
@@ -38,6 +39,11 @@ export interface AlertSourceDefinition<C extends AlertSourceConfig> {
   ) => boolean | Promise<boolean>;
   /** The delivery's alerts; throws InvalidDelivery naming the problem. */
   readonly parse: (delivery: InboundDelivery, config: C) => AlertDelivery;
+  /** Sources that also write back (PagerDuty): what they can do and their session. Default: receive only. */
+  readonly writeBack?: {
+    readonly capabilities: Pick<ConnectorCapabilities, 'canCreate' | 'canUpdate' | 'conditionalWrites'>;
+    readonly open: (config: C, credentials: Record<string, unknown>) => ConnectorSession;
+  };
 }
 
 const noCredentials = z.strictObject({}, { error: 'must be an empty object (this source needs no credentials)' });
@@ -82,6 +88,7 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
       canFetch: false,
       canCreate: false,
       canUpdate: false,
+      ...source.writeBack?.capabilities,
       syncModes: ['webhook'],
       directions: ['pull', 'bidirectional'],
     },
@@ -97,14 +104,19 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
       const parsed = source.parse(delivery, parseConfig(config));
       return {
         deliveryId: parsed.deliveryId,
-        items: [],
+        items: [...(parsed.items ?? [])],
         alerts: parsed.alerts,
         ...(parsed.confirmSubscriptionUrl !== undefined
           ? { confirmSubscriptionUrl: parsed.confirmSubscriptionUrl }
           : {}),
       };
     },
-    open: () => receiveOnlySession(source.kind),
+    open: (settings) => {
+      const writeBack = source.writeBack;
+      if (!writeBack) return receiveOnlySession(source.kind);
+      const credentials = parseSection(credentialsSchema ?? noCredentials, settings.credentials, 'credentials');
+      return writeBack.open(parseConfig(settings.config), credentials);
+    },
     alertPolicy: (config) => alertPolicyOf(parseConfig(config), source.severityDefaults),
   };
 }

@@ -32,6 +32,11 @@ export interface ExternalItem {
   readonly mappingErrors?: readonly FieldProblem[];
   /** From a peer hub: the item's whole register state with global dots (then `fields` is unused). */
   readonly peerState?: PeerTicketState;
+  /**
+   * Alert sources that also write back (PagerDuty): when no link holds this item, the report is
+   * this alert instead (an alert group), never a plain imported ticket.
+   */
+  readonly alertWhenUnlinked?: AlertReport;
 }
 
 /** A reported value the connector could not translate into a hub value (it is left out, and shown). */
