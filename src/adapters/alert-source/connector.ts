@@ -14,8 +14,10 @@ import {
   InvalidConnectorSettings,
   type Connector,
   type ConnectorCapabilities,
+  type ConnectionSettings,
   type ConnectorSession,
   type InboundDelivery,
+  type SilenceChannel,
 } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { describeIssues } from '#adapters/shared/parsing.ts';
@@ -39,6 +41,8 @@ export interface AlertSourceDefinition<C extends AlertSourceConfig> {
   ) => boolean | Promise<boolean>;
   /** The delivery's alerts; throws InvalidDelivery naming the problem. */
   readonly parse: (delivery: InboundDelivery, config: C) => AlertDelivery;
+  /** Sources that can mute a group (Alertmanager, Grafana): their silences, or null when not configured. */
+  readonly silences?: (config: C, credentials: Record<string, unknown>) => SilenceChannel | null;
   /** Sources that also write back (PagerDuty): what they can do and their session. Default: receive only. */
   readonly writeBack?: {
     readonly capabilities: Pick<ConnectorCapabilities, 'canCreate' | 'canUpdate' | 'conditionalWrites'>;
@@ -118,5 +122,11 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
       return writeBack.open(parseConfig(settings.config), credentials);
     },
     alertPolicy: (config) => alertPolicyOf(parseConfig(config), source.severityDefaults),
+    ...(source.silences
+      ? {
+          silences: (settings: ConnectionSettings) =>
+            source.silences?.(parseConfig(settings.config), parseSection(credentialsSchema ?? noCredentials, settings.credentials, 'credentials')) ?? null,
+        }
+      : {}),
   };
 }

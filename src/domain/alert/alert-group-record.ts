@@ -16,6 +16,8 @@ export class AlertGroupRecord {
   earlier!: AlertMark[];
   /** Projects the current episode's ticket was routed to (each once). */
   routedProjectIds!: string[];
+  /** The silence Lockstep made at the source while the ticket is acknowledged; null when none. */
+  silenceId!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 

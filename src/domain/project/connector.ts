@@ -220,6 +220,26 @@ export interface Connector {
   open(settings: ConnectionSettings): ConnectorSession;
   /** Alert sources: the alert-group rules of a parsed config (severities, reopen window, routes). */
   alertPolicy?(config: ConnectionSettings['config']): AlertPolicy;
+  /** Alert sources that can mute a group (Alertmanager silences): the channel, or null when not configured. */
+  silences?(settings: ConnectionSettings): SilenceChannel | null;
+}
+
+/** What a silence Lockstep makes says: whose it is, and what it mutes. */
+export interface SilenceRequest {
+  readonly ticketId: string;
+  readonly title: string;
+  /** The group's labels: each becomes an equality matcher. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Silences of an alert source, made and ended for acknowledged alert-group tickets. */
+export interface SilenceChannel {
+  /** Ids of the silences Lockstep made for the ticket that are not yet expired (read from the side). */
+  find(request: SilenceRequest, signal?: AbortSignal): Promise<string[]>;
+  /** Makes a silence; its id. */
+  create(request: SilenceRequest, signal?: AbortSignal): Promise<string>;
+  /** Expires a silence; one already gone or expired counts as expired. */
+  expire(silenceId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** Config or credentials a connector cannot accept. */

@@ -18,6 +18,7 @@ export const AlertGroupSchema = defineEntity({
     resolvedAt: timestamp().$type<Date | null>().nullable(),
     earlier: p.json<AlertMark[]>(),
     routedProjectIds: p.json<string[]>(),
+    silenceId: p.text().$type<string | null>().nullable(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   },

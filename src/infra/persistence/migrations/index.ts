@@ -9,6 +9,7 @@ import { Migration20261122000600_comments } from './Migration20261122000600_comm
 import { Migration20261129000100_push_leases } from './Migration20261129000100_push_leases.ts';
 import { Migration20261129000200_comment_author_token } from './Migration20261129000200_comment_author_token.ts';
 import { Migration20261129001000_alert_groups } from './Migration20261129001000_alert_groups.ts';
+import { Migration20261130050000_alert_group_silence } from './Migration20261130050000_alert_group_silence.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -20,4 +21,5 @@ export const migrations = [
   Migration20261129000100_push_leases,
   Migration20261129000200_comment_author_token,
   Migration20261129001000_alert_groups,
+  Migration20261130050000_alert_group_silence,
 ];

@@ -1,0 +1,15 @@
+// An acknowledged alert group remembers the silence Lockstep made for it at its source, so the
+// silence is expired when the ticket reopens or resolves (the source's own list stays the truth).
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261130050000_alert_group_silence extends Migration {
+  override name = 'Migration20261130050000_alert_group_silence';
+
+  override up(): void {
+    this.addSql('alter table alert_groups add column silence_id text');
+  }
+
+  override down(): void {
+    this.addSql('alter table alert_groups drop column silence_id');
+  }
+}
