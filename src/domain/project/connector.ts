@@ -137,6 +137,18 @@ export interface ConnectorCapabilities {
   readonly conditionalWrites?: boolean;
   /** The directions a project of this kind may take (e.g. alert sources only pull); absent means any. */
   readonly directions?: readonly SyncDirection[];
+  /**
+   * The credential the side signs its deliveries with (Slack's `signingSecret`), accepted besides
+   * the project's webhook secrets; absent means only the webhook secrets.
+   */
+  readonly signingCredential?: string;
+  /**
+   * The side shows the ticket rather than holding it (a Slack message): what it reports is a
+   * person's request, so once applied the item is redrawn with the ticket's new state.
+   */
+  readonly displaysTicket?: boolean;
+  /** The HTTP status an accepted delivery is answered with (default 202; Slack wants 200). */
+  readonly acceptedStatus?: number;
 }
 
 /** A connected project's settings as the connector needs them. */

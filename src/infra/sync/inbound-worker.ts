@@ -17,6 +17,7 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { applyAlerts } from './alert-applier.ts';
 import { linkAlertTickets, splitAlertItems } from './alert-items.ts';
+import { redrawDisplays } from './redraw.ts';
 import { applyComments } from './comment-applier.ts';
 import { mirrorsCommentsOf } from './comment-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -94,8 +95,9 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
         const events: Array<DomainEvent | EngineEvent> = [];
         const split = await splitAlertItems(tx, project, items);
         await applyItems(tx, project, split.items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
-        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
         const connector = projects.connectorOf(project.kind);
+        if (connector.capabilities.displaysTicket) await redrawDisplays(tx, project, split.items, events);
+        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
         const alerts = [...inbox.alerts, ...split.alerts];
         const alertPolicy = alerts.length > 0 ? connector.alertPolicy?.(project.config) : undefined;
         if (alertPolicy) await applyAlerts(tx, project, alerts, alertPolicy, { deliveryId: inbox.deliveryId }, events);
