@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createJiraSimulator, sampleCustomFields } from '#simulators/jira/simulator.ts';
-import { globalWorkflow } from '#simulators/jira/store.ts';
+import type { SimWorkflow } from '#simulators/jira/store.ts';
+import { runAlertLoop } from './demo-alert-loop.ts';
 import { startLockstep } from '#infra/app.ts';
 import { loadConfig } from '#infra/config.ts';
 import { createLogger } from '#infra/logger.ts';
@@ -35,9 +36,15 @@ async function graphql<T>(url: string, query: string, variables: Record<string, 
   return body.data;
 }
 
+/** Any status from any other, with an Acknowledged step for on-call work. */
+const workflow: SimWorkflow = {
+  statuses: { 'To Do': 'new', Acknowledged: 'indeterminate', 'In Progress': 'indeterminate', Blocked: 'indeterminate', Done: 'done', Closed: 'done' },
+  initial: 'To Do',
+  transitions: ['To Do', 'Acknowledged', 'In Progress', 'Blocked', 'Done', 'Closed'].map((to, index) => ({ id: String(11 + index * 10), name: to, from: null, to })),
+};
 const jira = createJiraSimulator({
   projectKey: 'OPS',
-  workflow: globalWorkflow,
+  workflow,
   customFields: [sampleCustomFields.team],
 });
 const jiraUrl = await jira.start();
@@ -85,10 +92,12 @@ for (let i = 0; i < 50; i += 1) {
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
+const alertLoop = await runAlertLoop((query, variables) => graphql(lockstep.url, query, variables), jira, project.id);
+
 const auth = Buffer.from('bot@example.com:api-token').toString('base64');
 console.log(`
 Lockstep is running with a simulated Jira project (OPS) and three imported issues.
-
+${alertLoop.report}
   GraphiQL:     ${lockstep.url}/graphql   (add the header  Authorization: Bearer ${adminToken})
   Jira (sim):   ${jiraUrl}/rest/api/3
 
@@ -119,7 +128,7 @@ Try in GraphiQL:
 
   mutation { createTicket(input: { title: "Made in Lockstep" }) { ticket { id } } }
   mutation { linkTicket(input: { ticketId: "<that id>", projectId: "${project.id}" }) { pushJob { id } } }
-      -> creates OPS-4 in Jira
+      -> creates a new issue in Jira (OPS-5: OPS-4 is the alert's)
 
 Ctrl-C stops the demo and drops its database.
 `);
@@ -130,6 +139,7 @@ async function stop(): Promise<void> {
   stopping = true;
   await lockstep.stop();
   await jira.stop();
+  await alertLoop.stop();
   await dropDemoDatabase().catch((error: unknown) => console.error('could not drop the demo database:', error));
   process.exit(0);
 }
