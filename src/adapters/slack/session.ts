@@ -34,7 +34,7 @@ export function createSlackSession(config: SlackConfig, credentials: SlackCreden
       await slackCall('auth.test', () => client.auth.test());
     },
     fetchChanges: nothingToRead,
-    fetchItem: async () => null,
+    fetchItem: nothingToRead,
     async createItem(request) {
       const found = request.retry ? await earlierPost(client, config.channel, request.ticketId) : null;
       if (found) {
