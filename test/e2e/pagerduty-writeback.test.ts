@@ -133,6 +133,28 @@ describe('PagerDuty write-back', () => {
     expect(statusChanges(await read(id)).map((change) => change.to)).toEqual(['resolved', 'acknowledged']); // newest first
   });
 
+  it("accepts deliveries signed with the secret PagerDuty generated for the subscription", async () => {
+    const other = createPagerDutySimulator();
+    await other.start();
+    try {
+      const connected = await admin().run<{ connectExternalProject: { project: typeof project } }>(gql.connect, {
+        input: {
+          name: 'PagerDuty (own secret)',
+          kind: 'PAGERDUTY',
+          direction: 'PULL',
+          config: {},
+          credentials: { webhookSecret: 'secret-pagerduty-made' },
+        },
+      });
+      other.subscribe(connected.connectExternalProject.project.webhookUrl, 'secret-pagerduty-made');
+      other.personTrigger('Signed with PagerDuty’s own secret');
+      await other.settled();
+      expect(other.deliveryStatuses).toEqual([202]);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('an incident opened in PagerDuty is an alert group that Lockstep then writes back to', async () => {
     const incident = pd.personTrigger('Disk full on db-3');
     const group = await eventually(

@@ -45,7 +45,7 @@ export interface AlertSourceDefinition<C extends AlertSourceConfig> {
   readonly silences?: (config: C, credentials: Record<string, unknown>) => SilenceChannel | null;
   /** Sources that also write back (PagerDuty): what they can do and their session. Default: receive only. */
   readonly writeBack?: {
-    readonly capabilities: Pick<ConnectorCapabilities, 'canCreate' | 'canUpdate' | 'conditionalWrites'>;
+    readonly capabilities: Pick<ConnectorCapabilities, 'canCreate' | 'canUpdate' | 'conditionalWrites' | 'signingCredential'>;
     readonly open: (config: C, credentials: Record<string, unknown>) => ConnectorSession;
   };
 }

@@ -51,7 +51,7 @@ export function createPagerDutyConnector(): Connector {
       };
     },
     writeBack: {
-      capabilities: { canCreate: true, canUpdate: true, conditionalWrites: true },
+      capabilities: { canCreate: true, canUpdate: true, conditionalWrites: true, signingCredential: 'webhookSecret' },
       open: (config, credentials) => createPagerDutySession(config, pagerDutyCredentialsSchema.parse(credentials)),
     },
   });

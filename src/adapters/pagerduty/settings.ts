@@ -1,7 +1,9 @@
 // A PagerDuty project's settings: the alert-source keys plus, for write-back through the REST API
 // v2, `baseUrl`, `serviceId` (where new incidents open) and `fromEmail` (the PagerDuty user the
-// changes are made as; the `From` header), and `credentials.apiToken` (a REST API key). All are
-// optional for a project that only receives webhooks; a write without them fails naming the key.
+// changes are made as; the `From` header), `credentials.apiToken` (a REST API key) and
+// `credentials.webhookSecret` (the signing secret PagerDuty generated for the webhook subscription,
+// accepted besides the project's own). All are optional for a project that only receives webhooks;
+// a write without them fails naming the key.
 
 import { z } from 'zod';
 import { alertSourceConfigSchema } from '#adapters/alert-source/config.ts';
@@ -17,7 +19,10 @@ export const pagerDutyConfigSchema = alertSourceConfigSchema({
 });
 
 export const pagerDutyCredentialsSchema = z
-  .object({ apiToken: nonEmptyString.optional() }, { error: expected('an object {apiToken?}') })
+  .object(
+    { apiToken: nonEmptyString.optional(), webhookSecret: nonEmptyString.optional() },
+    { error: expected('an object {apiToken?, webhookSecret?}') },
+  )
   .strict();
 
 export type PagerDutyConfig = z.output<typeof pagerDutyConfigSchema>;
