@@ -124,8 +124,10 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
     alertPolicy: (config) => alertPolicyOf(parseConfig(config), source.severityDefaults),
     ...(source.silences
       ? {
-          silences: (settings: ConnectionSettings) =>
-            source.silences?.(parseConfig(settings.config), parseSection(credentialsSchema ?? noCredentials, settings.credentials, 'credentials')) ?? null,
+          silences: (settings: ConnectionSettings) => {
+            const credentials = parseSection(credentialsSchema ?? noCredentials, settings.credentials, 'credentials');
+            return source.silences?.(parseConfig(settings.config), credentials) ?? null;
+          },
         }
       : {}),
   };

@@ -76,7 +76,8 @@ export function createDatadogIncidentSession(settings: DatadogApiSettings): Conn
       }
       if (target === null || target === current) return { externalId, reportedValues: { status: held } };
       const body = { data: { id: externalId, type: 'incidents', attributes: { fields: { state: { type: 'dropdown', value: target } } } } };
-      await sendRequest({ url: url(externalId), method: 'PATCH', headers: headers(), json: body, ...(request.signal ? { signal: request.signal } : {}) });
+      const signal = request.signal ? { signal: request.signal } : {};
+      await sendRequest({ url: url(externalId), method: 'PATCH', headers: headers(), json: body, ...signal });
       return { externalId, reportedValues: { status: hubStatusOfIncident(target) } };
     },
   };

@@ -30,7 +30,9 @@ export type DatadogIncidentPayload = z.output<typeof incidentPayloadSchema>;
 
 /** True when the body is an incident notification (it names an incident). */
 export function isIncidentPayload(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && typeof (json as Record<string, unknown>)['incident_uuid'] === 'string' && (json as Record<string, string>)['incident_uuid'] !== '';
+  if (typeof json !== 'object' || json === null) return false;
+  const uuid = (json as Record<string, unknown>)['incident_uuid'];
+  return typeof uuid === 'string' && uuid !== '';
 }
 
 /** An incident state as a hub status: active is open, stable acknowledged, resolved resolved. */

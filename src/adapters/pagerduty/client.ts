@@ -59,7 +59,8 @@ export function createPagerDutyClient(baseUrl: string, apiToken: string, fromEma
     });
     const parsed = schema.safeParse(responseJson(response));
     if (!parsed.success) {
-      throw new ExternalCallError('unavailable', `PagerDuty answered ${method} ${path} with an unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      const problem = parsed.error.issues[0]?.message ?? 'invalid';
+      throw new ExternalCallError('unavailable', `PagerDuty answered ${method} ${path} with an unexpected body: ${problem}`);
     }
     return parsed.data;
   }

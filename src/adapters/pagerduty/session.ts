@@ -35,7 +35,12 @@ function itemOf(incident: RestIncident): ExternalItem {
 }
 
 /** Moves `incident` toward the status `ticketStatus` asks for, when PagerDuty can. */
-async function follow(client: PagerDutyClient, incident: RestIncident, ticketStatus: TicketStatus | null, signal?: AbortSignal): Promise<RestIncident> {
+async function follow(
+  client: PagerDutyClient,
+  incident: RestIncident,
+  ticketStatus: TicketStatus | null,
+  signal?: AbortSignal,
+): Promise<RestIncident> {
   const target = ticketStatus ? incidentStatusFor(ticketStatus) : null;
   if (!target || !canMove(incident.status, target)) return incident;
   return client.setStatus(incident.id, target, signal);

@@ -15,7 +15,15 @@ import { ExternalCallError } from '#domain/project/connector.ts';
 import { privateTargetProblem } from '#adapters/shared/outbound-targets.ts';
 import { defaultTimeoutMs } from '#adapters/shared/http.ts';
 
-const unauthorized = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'missing_scope', 'not_allowed_token_type']);
+const unauthorized = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'not_allowed_token_type',
+]);
 const missing = new Set(['message_not_found', 'channel_not_found', 'cant_update_message', 'not_in_channel']);
 const unavailable = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 

@@ -82,6 +82,9 @@ export function createSlackConnector(): Connector {
       return { deliveryId: `slack:${id}`, items: item ? [item] : [] };
     },
     open: (settings) =>
-      createSlackSession(parseSection(slackConfigSchema, settings.config, 'config'), parseSection(slackCredentialsSchema, settings.credentials, 'credentials')),
+      createSlackSession(
+        parseSection(slackConfigSchema, settings.config, 'config'),
+        parseSection(slackCredentialsSchema, settings.credentials, 'credentials'),
+      ),
   };
 }

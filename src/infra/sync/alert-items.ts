@@ -69,6 +69,7 @@ export async function linkAlertTickets(
       externalUrl: item.url ?? null,
     });
     em.persist(mapping);
-    events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: item.externalId, at: new Date().toISOString() });
+    const at = new Date().toISOString();
+    events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: item.externalId, at });
   }
 }

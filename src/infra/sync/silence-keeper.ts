@@ -42,7 +42,17 @@ export function createSilenceKeeper(uow: UnitOfWork, projects: ProjectService, l
     logger.warn({ projectId: project.id, ticketId, err: message }, 'silence not kept');
     await uow.run(async (em) => ({
       result: undefined,
-      events: [recordSyncError(em, { projectId: project.id, ticketId, externalId: null, field: 'status', direction: 'outbound', message, deliveryId: `silence:${ticketId}` })],
+      events: [
+        recordSyncError(em, {
+          projectId: project.id,
+          ticketId,
+          externalId: null,
+          field: 'status',
+          direction: 'outbound',
+          message,
+          deliveryId: `silence:${ticketId}`,
+        }),
+      ],
     }));
   }
 
