@@ -106,6 +106,22 @@ describe('PagerDuty write-back', () => {
     expect(pd.deliveryStatuses.slice(-2)).toEqual([202, 202]);
   });
 
+  it('an acknowledged ticket opens its incident acknowledged, and the older "triggered" webhook takes nothing back', async () => {
+    const id = await create('Login errors');
+    await setStatus(id, 'ACKNOWLEDGED');
+    pd.resetCalls();
+    await admin().run(gql.link, { input: { ticketId: id, projectId: project.id } });
+    const linked = await eventually(() => read(id), (t) => t.mappings.length === 1);
+    await quiet();
+    const incidentId = linked.mappings[0]?.externalId ?? '';
+    expect(pd.incidents.get(incidentId)?.status).toBe('acknowledged');
+    expect(calls('POST /incidents')).toBe(1);
+    expect(calls('PUT /incidents/{id}')).toBe(1);
+    const ticket = await read(id);
+    expect(ticket.status).toBe('ACKNOWLEDGED');
+    expect(statusChanges(ticket)).toEqual([]);
+  });
+
   it('a retried create after a lost answer finds the first incident instead of opening a twin', async () => {
     pd.loseNextAnswers(1);
     const id = await create('Payments timing out');

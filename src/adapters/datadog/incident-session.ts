@@ -74,11 +74,12 @@ export function createDatadogIncidentSession(settings: DatadogApiSettings): Conn
       if (base !== undefined && base !== null && held !== base && held !== wanted) {
         throw new PreconditionFailed(`incident ${externalId} is ${current} in Datadog`, itemOf(externalId, current));
       }
-      if (target === null || target === current) return { externalId, reportedValues: { status: held } };
+      if (target === null || target === current) return { externalId, orderingKey: Date.now(), reportedValues: { status: held } };
       const body = { data: { id: externalId, type: 'incidents', attributes: { fields: { state: { type: 'dropdown', value: target } } } } };
       const signal = request.signal ? { signal: request.signal } : {};
       await sendRequest({ url: url(externalId), method: 'PATCH', headers: headers(), json: body, ...signal });
-      return { externalId, reportedValues: { status: hubStatusOfIncident(target) } };
+      // Keyed by the time of our write: notifications about earlier states cannot take the ticket back.
+      return { externalId, orderingKey: Date.now(), reportedValues: { status: hubStatusOfIncident(target) } };
     },
   };
 }

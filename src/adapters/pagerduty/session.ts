@@ -46,9 +46,15 @@ async function follow(
   return client.setStatus(incident.id, target, signal);
 }
 
+/**
+ * What PagerDuty holds after our writes. Its ordering key is the time of our last write: the
+ * webhooks about the steps before it (`incident.triggered` after a create that also acknowledged)
+ * are older, so they cannot take the ticket back.
+ */
 function resultOf(incident: RestIncident, sentStatus: boolean): OutboundResult {
   return {
     externalId: incident.id,
+    orderingKey: Date.now(),
     ...(incident.html_url ? { url: incident.html_url } : {}),
     ...(sentStatus ? { reportedValues: { status: hubStatusOf(incident.status) } } : {}),
   };
