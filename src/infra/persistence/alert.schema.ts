@@ -19,6 +19,7 @@ export const AlertGroupSchema = defineEntity({
     earlier: p.json<AlertMark[]>(),
     routedProjectIds: p.json<string[]>(),
     silenceId: p.text().$type<string | null>().nullable(),
+    groupLabels: p.json<Record<string, string> | null>().nullable(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   },

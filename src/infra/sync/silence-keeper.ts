@@ -67,8 +67,9 @@ export function createSilenceKeeper(uow: UnitOfWork, projects: ProjectService, l
       const { connector, settings } = projects.settingsOf(project);
       const channel = connector.silences?.(settings) ?? null;
       if (!channel) continue;
-      const members = await em.find(AlertInstance, { ticketId, projectId: project.id });
-      const labels = commonLabels(members.map((member): AlertReport => member.report()));
+      // The labels the source groups by; without them, the labels every alert of the group shares.
+      const members = record.groupLabels ? [] : await em.find(AlertInstance, { ticketId, projectId: project.id });
+      const labels = record.groupLabels ?? commonLabels(members.map((member): AlertReport => member.report()));
       // No shared label: a silence would have no matchers and mute everything.
       if (Object.keys(labels).length === 0) continue;
       try {
