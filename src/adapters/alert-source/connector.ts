@@ -5,7 +5,9 @@
 // the alert-group engine reads. `parse(delivery, config)` returns `{ deliveryId, alerts,
 // confirmSubscriptionUrl? }` (alerts in hub terms, see alert-report.ts) or throws InvalidDelivery
 // naming the problem; `bodyDeliveryId` and `labelsFingerprint` (delivery.ts) cover sources that
-// send no delivery id or fingerprint. Registering is one line in src/adapters/registry.ts.
+// send no delivery id or fingerprint. Sources that write back add `writeBack` (their session, and
+// `items` with `alertWhenUnlinked` from parse: PagerDuty, Datadog incidents) or `silences`
+// (Alertmanager, Grafana). Registering is one line in src/adapters/registry.ts.
 
 import { z } from 'zod';
 import type { JsonValue } from '#domain/json.ts';

@@ -2,7 +2,9 @@
 // unknown item is only imported once no create of ours for that project is still in flight, so our own
 // create's delivery never becomes a twin; comments wait the same way for our own comment writes. Ticket,
 // links, conflicts, comments, audit entries and events commit together; a processed delivery is
-// never applied twice. Values the hub cannot accept fail the delivery visibly.
+// never applied twice. Values the hub cannot accept fail the delivery visibly. Items that are alerts
+// until a ticket holds them go one way or the other (alert-items.ts); a side that only shows
+// tickets is redrawn after a person's request from it (redraw.ts).
 import { LockMode } from '@mikro-orm/core';
 import { DomainError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
