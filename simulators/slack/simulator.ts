@@ -40,6 +40,8 @@ export interface SlackSimulator {
   loseNextAnswers(method: string, count: number): void;
   /** Makes `method` answer only after `ms` (a slow Slack). */
   slowDown(method: string, ms: number): void;
+  /** Plays a token without the scope `method` needs (`missing_scope`), or with it again. */
+  withoutScope(method: string, missing: boolean): void;
   /** The text of a message's buttons. */
   buttonsOf(message: SimMessage): string[];
   /**
@@ -61,6 +63,7 @@ export function createSlackSimulator(): SlackSimulator {
   const rateLimited = new Map<string, { count: number; seconds: number }>();
   const lost = new Map<string, number>();
   const slow = new Map<string, number>();
+  const unscoped = new Set<string>();
   let server: Server | undefined;
   let origin = '';
   let clock = Math.floor(Date.now() / 1000);
@@ -136,6 +139,7 @@ export function createSlackSimulator(): SlackSimulator {
       return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.seconds) });
     }
     if (req.headers.authorization !== `Bearer ${botToken}`) return send(res, 200, { ok: false, error: 'invalid_auth' });
+    if (unscoped.has(method)) return send(res, 200, { ok: false, error: 'missing_scope', needed: 'channels:history', provided: 'chat:write' });
     const answer = handleMethod(method, args);
     const losing = lost.get(method) ?? 0;
     if (losing > 0 && answer.body['ok'] === true) {
@@ -178,6 +182,10 @@ export function createSlackSimulator(): SlackSimulator {
     },
     slowDown(method, ms) {
       slow.set(method, ms);
+    },
+    withoutScope(method, missing) {
+      if (missing) unscoped.add(method);
+      else unscoped.delete(method);
     },
     buttonsOf(message) {
       return message.blocks.flatMap((block) => {

@@ -130,4 +130,19 @@ describe('Slack', () => {
     expect(slack.messages.filter((m) => m.metadata?.event_payload?.['ticket_id'] === ticket.id)).toHaveLength(1);
     expect(slack.calls.get('conversations.history')).toBeGreaterThanOrEqual(1);
   });
+
+  it('without the history scope a retried post is made again, and the project keeps working', async () => {
+    slack.withoutScope('conversations.history', true);
+    slack.loseNextAnswers('chat.postMessage', 1);
+    try {
+      const { ticket } = await linked('Disk pressure');
+      await pause(300);
+      // The lost post cannot be found without channels:history: the README says to grant it.
+      expect(slack.messages.filter((m) => m.metadata?.event_payload?.['ticket_id'] === ticket.id)).toHaveLength(2);
+      const status = await admin().run<{ externalProject: { status: string } }>('query($id: ID!) { externalProject(id: $id) { status } }', { id: project.id });
+      expect(status.externalProject.status).toBe('ACTIVE');
+    } finally {
+      slack.withoutScope('conversations.history', false);
+    }
+  });
 });

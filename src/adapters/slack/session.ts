@@ -12,7 +12,14 @@ import type { SlackConfig, SlackCredentials } from './settings.ts';
 
 /** The message an earlier post for `ticketId` left in `channel`, among the latest 100. */
 async function earlierPost(client: WebClient, channel: string, ticketId: string): Promise<{ channel: string; ts: string } | null> {
-  const history = await slackCall('conversations.history', () => client.conversations.history({ channel, limit: 100, include_all_metadata: true }));
+  let history;
+  try {
+    history = await slackCall('conversations.history', () => client.conversations.history({ channel, limit: 100, include_all_metadata: true }));
+  } catch (error) {
+    // Without the history scope the earlier post cannot be looked for: post again rather than stop the project.
+    if (error instanceof ExternalCallError && error.message.endsWith('missing_scope')) return null;
+    throw error;
+  }
   for (const message of history.messages ?? []) {
     const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
     if (message.metadata?.event_type === slackMetadataEventType && payload?.['ticket_id'] === ticketId && message.ts) {
