@@ -1,8 +1,9 @@
 // `npm run demo`: the quickest way to see Lockstep work. Starts Lockstep on the local PostgreSQL
 // (in a database of its own) and NATS, with two simulated systems connected two-way through the
 // public GraphQL API: a Jira project (demo/jira.ts) and a GitHub repository (demo/github.ts), each a
-// real HTTP server firing signed webhooks. Imports their issues and prints what to try. Ctrl-C
-// stops everything and drops the demo database.
+// real HTTP server firing signed webhooks. Imports their issues, plays an alert acknowledged from
+// Slack reaching PagerDuty, Jira and Alertmanager (demo/alert-loop.ts), and prints what to try.
+// Ctrl-C stops everything and drops the demo database.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startLockstep } from '#infra/app.ts';
@@ -10,6 +11,7 @@ import { loadConfig } from '#infra/config.ts';
 import { createLogger } from '#infra/logger.ts';
 import { demoGraphql, type DemoSystem } from './demo/client.ts';
 import { startDemoGithub } from './demo/github.ts';
+import { runAlertLoop } from './demo/alert-loop.ts';
 import { startDemoJira } from './demo/jira.ts';
 
 const base = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lockstep');
@@ -53,15 +55,18 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  systems.push(await startDemoJira(graphql));
+  const jira = await startDemoJira(graphql);
+  systems.push(jira);
   systems.push(await startDemoGithub(graphql));
+  systems.push(await runAlertLoop(graphql, jira.jira, jira.projectId));
 } catch (error) {
   console.error('the demo could not connect its simulated systems:', error);
   await stop(1);
 }
 
 console.log(`
-Lockstep is running with simulated Jira and GitHub projects connected both ways.
+Lockstep is running with simulated Jira and GitHub projects connected both ways, and an alert
+acknowledged from Slack.
 
   GraphiQL:     ${lockstep.url}/graphql   (add the header  Authorization: Bearer ${adminToken})
 

@@ -1,13 +1,26 @@
 // The demo's Jira: a simulator (a real HTTP server speaking the Jira REST v3 subset Lockstep uses,
 // firing signed webhooks) with project OPS and a custom Team select, connected two-way and imported.
-import { createJiraSimulator, sampleCustomFields } from '#simulators/jira/simulator.ts';
-import { globalWorkflow } from '#simulators/jira/store.ts';
+import { createJiraSimulator, sampleCustomFields, type JiraSimulator } from '#simulators/jira/simulator.ts';
+import type { SimWorkflow } from '#simulators/jira/store.ts';
 import { connectProject, importProject, type DemoGraphql, type DemoSystem } from './client.ts';
+
+/** Any status from any other, with an Acknowledged step for on-call work. */
+const workflow: SimWorkflow = {
+  statuses: { 'To Do': 'new', Acknowledged: 'indeterminate', 'In Progress': 'indeterminate', Blocked: 'indeterminate', Done: 'done', Closed: 'done' },
+  initial: 'To Do',
+  transitions: ['To Do', 'Acknowledged', 'In Progress', 'Blocked', 'Done', 'Closed'].map((to, index) => ({ id: String(11 + index * 10), name: to, from: null, to })),
+};
+
+/** The demo's Jira, with what the alert part of the demo needs to route to it. */
+export interface DemoJira extends DemoSystem {
+  readonly jira: JiraSimulator;
+  readonly projectId: string;
+}
 
 const SUMMARIES = ['Checkout returns 500', 'Search is slow for EU users', 'Rotate the TLS certificates'];
 
-export async function startDemoJira(graphql: DemoGraphql): Promise<DemoSystem> {
-  const jira = createJiraSimulator({ projectKey: 'OPS', workflow: globalWorkflow, customFields: [sampleCustomFields.team] });
+export async function startDemoJira(graphql: DemoGraphql): Promise<DemoJira> {
+  const jira = createJiraSimulator({ projectKey: 'OPS', workflow, customFields: [sampleCustomFields.team] });
   const jiraUrl = await jira.start();
   const project = await connectProject(graphql, {
     name: 'Jira OPS (simulated)',
@@ -49,6 +62,6 @@ export async function startDemoJira(graphql: DemoGraphql): Promise<DemoSystem> {
 
   mutation { createTicket(input: { title: "Made in Lockstep" }) { ticket { id } } }
   mutation { linkTicket(input: { ticketId: "<that id>", projectId: "${project.id}" }) { pushJob { id } } }
-      -> creates OPS-4 in Jira`;
-  return { guide, stop: () => jira.stop() };
+      -> creates a new issue in Jira (OPS-4 is the alert's)`;
+  return { guide, stop: () => jira.stop(), jira, projectId: project.id };
 }

@@ -17,6 +17,7 @@ import { createLinearConnector } from './linear/connector.ts';
 import { createPeerConnector } from './lockstep-peer/connector.ts';
 import { createPagerDutyConnector } from './pagerduty/connector.ts';
 import { createServiceNowConnector } from './servicenow/connector.ts';
+import { createSlackConnector } from './slack/connector.ts';
 
 /** The connectors available, by kind. */
 export interface ConnectorRegistry {
@@ -42,6 +43,7 @@ function builtInConnectors(): Connector[] {
     createGcpMonitoringConnector(),
     createDatadogConnector(),
     createPagerDutyConnector(),
+    createSlackConnector(),
   ];
 }
 

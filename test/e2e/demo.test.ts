@@ -1,7 +1,7 @@
 // `npm run demo` is the README's first way to see Lockstep work, so it is tested as a newcomer
-// would use it: start the script, read what it prints, run its first query, change an issue on
-// the simulated GitHub with the printed curl's request and see the ticket follow, then Ctrl-C and
-// find the demo's database gone.
+// would use it: start the script, read what it prints (the alert acknowledged from Slack included),
+// run its first query, change an issue on the simulated GitHub with the printed curl's request and
+// see the ticket follow, then Ctrl-C and find the demo's database gone.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,13 +71,23 @@ afterAll(async () => {
 describe('npm run demo', () => {
   it('imports the simulated Jira and GitHub issues and prints a query that lists them', async () => {
     const data = await graphql<{ tickets: { edges: Array<{ node: { title: string; mappings: Array<{ externalId: string }> } }> } }>(
-      '{ tickets(first: 10) { edges { node { id title status labels mappings { externalId } } } } }',
+      '{ tickets(first: 10, filter: { kind: [TICKET] }) { edges { node { id title status labels mappings { externalId } } } } }',
     );
     const titles = data.tickets.edges.map((edge) => edge.node.title).sort();
     expect(titles).toEqual(
       ['Checkout returns 500', 'Dark mode loses contrast on charts', 'Flaky login test on Safari', 'Rotate the TLS certificates', 'Search is slow for EU users'].sort(),
     );
     expect(data.tickets.edges.every((edge) => edge.node.mappings.length === 1)).toBe(true);
+  });
+
+  it('shows an alert acknowledged from Slack reaching PagerDuty, Jira and Alertmanager', async () => {
+    expect(output).toMatch(/PagerDuty incident \S+: acknowledged/);
+    expect(output).toMatch(/Jira OPS-\d+: Acknowledged/);
+    expect(output).toMatch(/Alertmanager silences: 1 /);
+    const groups = await graphql<{ tickets: { edges: Array<{ node: { status: string; mappings: unknown[] } }> } }>(
+      '{ tickets(first: 5, filter: { kind: [ALERT_GROUP] }) { edges { node { status mappings { externalId } } } } }',
+    );
+    expect(groups.tickets.edges.map((edge) => [edge.node.status, edge.node.mappings.length])).toEqual([['ACKNOWLEDGED', 3]]);
   });
 
   it('follows a change made on GitHub with the printed request', async () => {

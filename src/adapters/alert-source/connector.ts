@@ -5,7 +5,9 @@
 // the alert-group engine reads. `parse(delivery, config)` returns `{ deliveryId, alerts,
 // confirmSubscriptionUrl? }` (alerts in hub terms, see alert-report.ts) or throws InvalidDelivery
 // naming the problem; `bodyDeliveryId` and `labelsFingerprint` (delivery.ts) cover sources that
-// send no delivery id or fingerprint. Registering is one line in src/adapters/registry.ts.
+// send no delivery id or fingerprint. Sources that write back add `writeBack` (their session, and
+// `items` with `alertWhenUnlinked` from parse: PagerDuty, Datadog incidents) or `silences`
+// (Alertmanager, Grafana). Registering is one line in src/adapters/registry.ts.
 
 import { z } from 'zod';
 import type { JsonValue } from '#domain/json.ts';
@@ -13,8 +15,11 @@ import {
   ExternalCallError,
   InvalidConnectorSettings,
   type Connector,
+  type ConnectorCapabilities,
+  type ConnectionSettings,
   type ConnectorSession,
   type InboundDelivery,
+  type SilenceChannel,
 } from '#domain/project/connector.ts';
 import type { IntegrationKind } from '#domain/project/kinds.ts';
 import { describeIssues } from '#adapters/shared/parsing.ts';
@@ -39,6 +44,13 @@ export interface AlertSourceDefinition<C extends AlertSourceConfig> {
   ) => boolean | Promise<boolean>;
   /** The delivery's alerts; throws InvalidDelivery naming the problem. */
   readonly parse: (delivery: InboundDelivery, config: C) => AlertDelivery;
+  /** Sources that can mute a group (Alertmanager, Grafana): their silences, or null when not configured. */
+  readonly silences?: (config: C, credentials: Record<string, unknown>) => SilenceChannel | null;
+  /** Sources that also write back (PagerDuty): what they can do and their session. Default: receive only. */
+  readonly writeBack?: {
+    readonly capabilities: Pick<ConnectorCapabilities, 'canCreate' | 'canUpdate' | 'conditionalWrites' | 'signingCredential'>;
+    readonly open: (config: C, credentials: Record<string, unknown>) => ConnectorSession;
+  };
 }
 
 const noCredentials = z.strictObject({}, { error: 'must be an empty object (this source needs no credentials)' });
@@ -83,6 +95,7 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
       canFetch: false,
       canCreate: false,
       canUpdate: false,
+      ...source.writeBack?.capabilities,
       syncModes: ['webhook'],
       directions: ['pull', 'bidirectional'],
     },
@@ -99,14 +112,27 @@ export function createAlertSourceConnector<C extends AlertSourceConfig>(source: 
       const parsed = source.parse(delivery, parseConfig(config));
       return {
         deliveryId: parsed.deliveryId,
-        items: [],
+        items: [...(parsed.items ?? [])],
         alerts: parsed.alerts,
         ...(parsed.confirmSubscriptionUrl !== undefined
           ? { confirmSubscriptionUrl: parsed.confirmSubscriptionUrl }
           : {}),
       };
     },
-    open: () => receiveOnlySession(source.kind),
+    open: (settings) => {
+      const writeBack = source.writeBack;
+      if (!writeBack) return receiveOnlySession(source.kind);
+      const credentials = parseSection(credentialsSchema ?? noCredentials, settings.credentials, 'credentials');
+      return writeBack.open(parseConfig(settings.config), credentials);
+    },
     alertPolicy: (config) => alertPolicyOf(parseConfig(config), source.severityDefaults),
+    ...(source.silences
+      ? {
+          silences: (settings: ConnectionSettings) => {
+            const credentials = parseSection(credentialsSchema ?? noCredentials, settings.credentials, 'credentials');
+            return source.silences?.(parseConfig(settings.config), credentials) ?? null;
+          },
+        }
+      : {}),
   };
 }

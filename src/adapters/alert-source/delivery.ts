@@ -3,11 +3,14 @@
 
 import { createHash } from 'node:crypto';
 import type { AlertReport } from '#domain/alert/alert-report.ts';
+import type { ExternalItem } from '#domain/project/connector.ts';
 
 /** One parsed alert delivery. */
 export interface AlertDelivery {
   readonly deliveryId: string;
   readonly alerts: readonly AlertReport[];
+  /** Sources that write back: reports of items Lockstep may hold links to (each with `alertWhenUnlinked`). */
+  readonly items?: readonly ExternalItem[];
   /** A subscription handshake to confirm by fetching this URL (AWS SNS). */
   readonly confirmSubscriptionUrl?: string;
 }

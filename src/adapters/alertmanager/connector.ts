@@ -6,6 +6,7 @@
 import type { Connector } from '#domain/project/connector.ts';
 import { alertSourceConfigSchema, type SeverityDefaults } from '#adapters/alert-source/config.ts';
 import { createAlertSourceConnector } from '#adapters/alert-source/connector.ts';
+import { createSilenceChannel, silenceConfigShape, silenceCredentialsSchema } from '#adapters/alert-source/silences.ts';
 import { bodyDeliveryId, type AlertDelivery } from '#adapters/alert-source/delivery.ts';
 import { parseDeliveryBody, parseJsonBody } from '#adapters/shared/parsing.ts';
 import type { InboundDelivery } from '#domain/project/connector.ts';
@@ -38,7 +39,9 @@ export function parseAlertmanagerDelivery(delivery: InboundDelivery, receivedAtM
 export function createAlertmanagerConnector(): Connector {
   return createAlertSourceConnector({
     kind: 'alertmanager',
-    configSchema: alertSourceConfigSchema({}),
+    configSchema: alertSourceConfigSchema(silenceConfigShape),
+    credentialsSchema: silenceCredentialsSchema,
+    silences: (config, credentials) => createSilenceChannel(config.silenceUrl, silenceCredentialsSchema.parse(credentials).token),
     severityDefaults: alertmanagerSeverities,
     parse: (delivery) => parseAlertmanagerDelivery(delivery),
   });

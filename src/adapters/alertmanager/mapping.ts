@@ -9,6 +9,7 @@ import type { AlertmanagerAlert } from './payloads.ts';
 /** The notification keys the mapping reads. */
 export interface NotificationGroup {
   readonly groupKey: string;
+  readonly groupLabels?: Readonly<Record<string, string>>;
   readonly commonAnnotations: Readonly<Record<string, string>>;
   readonly alerts: readonly AlertmanagerAlert[];
 }
@@ -42,6 +43,7 @@ export function alertReportOf(group: NotificationGroup, alert: AlertmanagerAlert
     severity: alert.labels['severity']?.trim() || null,
     summary: summaryOf(alert.annotations, group.commonAnnotations),
     labels: alert.labels,
+    ...(group.groupLabels && Object.keys(group.groupLabels).length > 0 ? { groupLabels: group.groupLabels } : {}),
     startsAtMs,
     endsAtMs,
     generatorUrl: alert.generatorURL?.trim() || null,

@@ -21,6 +21,12 @@ export const datadogSeverityDefaults: { severityMap: Record<string, Priority>; f
     warning: 'p3',
     info: 'p4',
     success: 'p5',
+    // Incident severities ($INCIDENT_SEVERITY).
+    'sev-1': 'p1',
+    'sev-2': 'p2',
+    'sev-3': 'p3',
+    'sev-4': 'p4',
+    'sev-5': 'p5',
   },
   fallbackPriority: 'p3',
 };

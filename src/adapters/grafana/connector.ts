@@ -6,6 +6,7 @@ import type { AlertReport } from '#domain/alert/alert-report.ts';
 import type { Connector, InboundDelivery } from '#domain/project/connector.ts';
 import { alertSourceConfigSchema, type SeverityDefaults } from '#adapters/alert-source/config.ts';
 import { createAlertSourceConnector } from '#adapters/alert-source/connector.ts';
+import { createSilenceChannel, silenceConfigShape, silenceCredentialsSchema } from '#adapters/alert-source/silences.ts';
 import { bodyDeliveryId, type AlertDelivery } from '#adapters/alert-source/delivery.ts';
 import { alertmanagerSeverities } from '#adapters/alertmanager/connector.ts';
 import { alertReportsOf } from '#adapters/alertmanager/mapping.ts';
@@ -50,7 +51,9 @@ export function parseGrafanaDelivery(delivery: InboundDelivery, receivedAtMs = D
 export function createGrafanaConnector(): Connector {
   return createAlertSourceConnector({
     kind: 'grafana',
-    configSchema: alertSourceConfigSchema({}),
+    configSchema: alertSourceConfigSchema(silenceConfigShape),
+    credentialsSchema: silenceCredentialsSchema,
+    silences: (config, credentials) => createSilenceChannel(config.silenceUrl, silenceCredentialsSchema.parse(credentials).token),
     severityDefaults: grafanaSeverities,
     parse: (delivery) => parseGrafanaDelivery(delivery),
   });

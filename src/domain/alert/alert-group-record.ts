@@ -14,6 +14,10 @@ export class AlertGroupRecord {
   ticketId!: string | null;
   resolvedAt!: Date | null;
   earlier!: AlertMark[];
+  /** The silence Lockstep made at the source while the ticket is acknowledged; null when none. */
+  silenceId!: string | null;
+  /** The labels the source groups by (the matchers of its silence), from its latest report that says; null when none did. */
+  groupLabels!: Record<string, string> | null;
   createdAt!: Date;
   updatedAt!: Date;
 

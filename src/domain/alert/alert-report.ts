@@ -19,8 +19,13 @@ export interface AlertReport {
   readonly severity: string | null;
   /** A human summary or description; null when absent. */
   readonly summary: string | null;
-  /** The alert's labels or dimensions; also the matchers of a silence. */
+  /** The alert's labels or dimensions. */
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * The labels the source grouped the alert by (Alertmanager's `groupLabels`), when it says; a
+   * silence of the group matches them. Absent: the labels every alert of the group shares.
+   */
+  readonly groupLabels?: Readonly<Record<string, string>>;
   /** When the alert started firing (ms since epoch). */
   readonly startsAtMs: number;
   /** When it resolved (ms since epoch); null while firing or unknown. */

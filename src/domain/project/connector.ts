@@ -32,6 +32,11 @@ export interface ExternalItem {
   readonly mappingErrors?: readonly FieldProblem[];
   /** From a peer hub: the item's whole register state with global dots (then `fields` is unused). */
   readonly peerState?: PeerTicketState;
+  /**
+   * Alert sources that also write back (PagerDuty): when no link holds this item, the report is
+   * this alert instead (an alert group), never a plain imported ticket.
+   */
+  readonly alertWhenUnlinked?: AlertReport;
 }
 
 /** A reported value the connector could not translate into a hub value (it is left out, and shown). */
@@ -132,6 +137,18 @@ export interface ConnectorCapabilities {
   readonly conditionalWrites?: boolean;
   /** The directions a project of this kind may take (e.g. alert sources only pull); absent means any. */
   readonly directions?: readonly SyncDirection[];
+  /**
+   * The credential the side signs its deliveries with (Slack's `signingSecret`), accepted besides
+   * the project's webhook secrets; absent means only the webhook secrets.
+   */
+  readonly signingCredential?: string;
+  /**
+   * The side shows the ticket rather than holding it (a Slack message): what it reports is a
+   * person's request, so once applied the item is redrawn with the ticket's new state.
+   */
+  readonly displaysTicket?: boolean;
+  /** The HTTP status an accepted delivery is answered with (default 202; Slack wants 200). */
+  readonly acceptedStatus?: number;
 }
 
 /** A connected project's settings as the connector needs them. */
@@ -217,12 +234,32 @@ export interface Connector {
   alertPolicy?(config: ConnectionSettings['config']): AlertPolicy;
   /** What config and credentials look like, as JSON Schema documents (the console's connect form). */
   readonly settingsSchemas?: SettingsSchemas;
+  /** Alert sources that can mute a group (Alertmanager silences): the channel, or null when not configured. */
+  silences?(settings: ConnectionSettings): SilenceChannel | null;
 }
 
 /** JSON Schema documents (draft 2020-12) of a connector's config and credentials. */
 export interface SettingsSchemas {
   readonly config: JsonValue;
   readonly credentials: JsonValue;
+}
+
+/** What a silence Lockstep makes says: whose it is, and what it mutes. */
+export interface SilenceRequest {
+  readonly ticketId: string;
+  readonly title: string;
+  /** The group's labels: each becomes an equality matcher. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Silences of an alert source, made and ended for acknowledged alert-group tickets. */
+export interface SilenceChannel {
+  /** Ids of the silences Lockstep made for the ticket that are not yet expired (read from the side). */
+  find(request: SilenceRequest, signal?: AbortSignal): Promise<string[]>;
+  /** Makes a silence; its id. */
+  create(request: SilenceRequest, signal?: AbortSignal): Promise<string>;
+  /** Expires a silence; one already gone or expired counts as expired. */
+  expire(silenceId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** Config or credentials a connector cannot accept. */

@@ -17,6 +17,8 @@ export const AlertGroupSchema = defineEntity({
     ticketId: p.uuid().$type<string | null>().nullable(),
     resolvedAt: timestamp().$type<Date | null>().nullable(),
     earlier: p.json<AlertMark[]>(),
+    silenceId: p.text().$type<string | null>().nullable(),
+    groupLabels: p.json<Record<string, string> | null>().nullable(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   },

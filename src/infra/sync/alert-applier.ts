@@ -139,6 +139,7 @@ async function applyGroup(
   let state = record.state(ticket, members);
   const applied: DomainEvent[] = [];
   for (const report of reports) {
+    if (report.groupLabels && Object.keys(report.groupLabels).length > 0) record.groupLabels = { ...report.groupLabels };
     const step = stepAlertGroup(state, report, policy);
     if (step.kind === 'ignored') continue;
     if (step.kind === 'opened') work.open(step.ticket, events);

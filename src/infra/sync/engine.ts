@@ -21,6 +21,7 @@ import { createJobLeases } from './job-lease.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
+import { createSilenceKeeper } from './silence-keeper.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
 
 /** The field changes a `ticket.updated` message carries (only the fields and previous values are read). */
@@ -68,6 +69,7 @@ export function startSyncEngine(deps: {
   const p = names.prefix;
   const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
   const plan = createPushPlanner(deps.uow, routesThrough(deps.projects));
+  const keepSilences = createSilenceKeeper(deps.uow, deps.projects, logger.child({ worker: 'silences' }));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
@@ -106,6 +108,15 @@ export function startSyncEngine(deps: {
         logger: logger.child({ consumer: durable }),
       }),
     ),
+    // Alert groups' silences at their sources follow their tickets' status.
+    runDurableConsumer(deps.nats, {
+      stream: names.events,
+      durable: 'silences',
+      subject: `${p}.events.ticket.*.*`,
+      handle: (payload, deliveryCount) => keepSilences(String(payload['ticketId']), deliveryCount),
+      concurrency: workerConcurrency.planner,
+      logger: logger.child({ consumer: 'silences' }),
+    }),
     runDurableConsumer(deps.nats, {
       stream: names.events,
       durable: 'push',

@@ -2,7 +2,9 @@
 // unknown item is only imported once no create of ours for that project is still in flight, so our own
 // create's delivery never becomes a twin; comments wait the same way for our own comment writes. Ticket,
 // links, conflicts, comments, audit entries and events commit together; a processed delivery is
-// never applied twice. Values the hub cannot accept fail the delivery visibly.
+// never applied twice. Values the hub cannot accept fail the delivery visibly. Items that are alerts
+// until a ticket holds them go one way or the other (alert-items.ts); a side that only shows
+// tickets is redrawn after a person's request from it (redraw.ts).
 import { LockMode } from '@mikro-orm/core';
 import { DomainError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
@@ -16,6 +18,8 @@ import { InboxDelivery, PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { applyAlerts } from './alert-applier.ts';
+import { linkAlertTickets, splitAlertItems } from './alert-items.ts';
+import { redrawDisplays } from './redraw.ts';
 import { applyComments } from './comment-applier.ts';
 import { mirrorsCommentsOf } from './comment-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -107,11 +111,15 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
         if (!inbox || inbox.status !== 'pending') return { result: 'done' as Outcome, events: [] };
         const events: Array<DomainEvent | EngineEvent> = [];
         applied = events;
-        await applyItems(tx, project, items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
-        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
+        const split = await splitAlertItems(tx, project, items);
+        await applyItems(tx, project, split.items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
         const connector = projects.connectorOf(project.kind);
-        const alertPolicy = inbox.alerts.length > 0 ? connector.alertPolicy?.(project.config) : undefined;
-        if (alertPolicy) await applyAlerts(tx, project, inbox.alerts, alertPolicy, { deliveryId: inbox.deliveryId }, events);
+        if (connector.capabilities.displaysTicket) await redrawDisplays(tx, project, split.items, events);
+        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
+        const alerts = [...inbox.alerts, ...split.alerts];
+        const alertPolicy = alerts.length > 0 ? connector.alertPolicy?.(project.config) : undefined;
+        if (alertPolicy) await applyAlerts(tx, project, alerts, alertPolicy, { deliveryId: inbox.deliveryId }, events);
+        if (split.unlinked.length > 0) await linkAlertTickets(tx, project, split.unlinked, events);
         inbox.status = 'processed';
         inbox.processedAt = new Date();
         inbox.attempts += 1;

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { findNulCharacter } from '#domain/json.ts';
-import { ExternalCallError, InvalidDelivery, type InboundDelivery } from '#domain/project/connector.ts';
+import { ExternalCallError, InvalidDelivery, type Connector, type InboundDelivery } from '#domain/project/connector.ts';
 import { sendRequest } from '#adapters/shared/http.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
@@ -49,6 +49,14 @@ function headersOf(request: IncomingMessage): Record<string, string | undefined>
   );
 }
 
+/** The credential the project's side signs with, when its connector names one. */
+function signingCredentialOf(projects: ProjectService, connector: Connector, project: ExternalProject): string[] {
+  const key = connector.capabilities.signingCredential;
+  if (!key) return [];
+  const value = projects.settingsOf(project).settings.credentials[key];
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
 /** The webhook route handler. */
 export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService, metrics: ProjectMetrics) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -82,9 +90,10 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService,
       query: Object.fromEntries(url.searchParams.entries()),
       rawBody,
     };
-    // Verifying and parsing need the project's secrets and config, never its credentials.
+    // Verifying and parsing need the project's secrets and config; credentials only when the side
+    // signs with one of them (Slack's signing secret).
     const connector = projects.connectorOf(project.kind);
-    const secrets = project.acceptedWebhookSecrets(Date.now());
+    const secrets = [...project.acceptedWebhookSecrets(Date.now()), ...signingCredentialOf(projects, connector, project)];
     if (!(await connector.verifyDelivery(delivery, secrets, project.config))) {
       metrics.delivery(project.id, 'refused', 'signature');
       sendJson(response, 401, { error: 'Signature does not match this project’s webhook secret' });
@@ -152,6 +161,6 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService,
       throw error;
     });
     metrics.delivery(project.id, outcome);
-    sendJson(response, 202, { status: outcome, deliveryId: parsed.deliveryId });
+    sendJson(response, connector.capabilities.acceptedStatus ?? 202, { status: outcome, deliveryId: parsed.deliveryId });
   };
 }

@@ -36,6 +36,7 @@ describe('Alertmanager webhook v4', () => {
           monitor: 'master',
           severity: 'critical',
         },
+        groupLabels: { alertname: 'ProbeFailure' },
         startsAtMs: Date.parse('2023-02-06T13:08:45.828Z'),
         endsAtMs: null,
         generatorUrl: 'http://prometheus.example.org:9090/graph?g0.expr=probe_success+%3D%3D+0\\u0026g0.tab=1',

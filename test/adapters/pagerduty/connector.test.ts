@@ -20,7 +20,9 @@ function delivery(
 }
 
 function parse(body: unknown) {
-  return connector.parseDelivery(delivery(body), config);
+  const parsed = connector.parseDelivery(delivery(body), config);
+  // An incident no ticket is linked to is its alert (an alert group); see alert-items.ts.
+  return { ...parsed, alerts: parsed.items.map((item) => item.alertWhenUnlinked) };
 }
 
 function withEvent(changes: Record<string, unknown>, data: Record<string, unknown> = {}) {
@@ -84,8 +86,16 @@ describe('PagerDuty deliveries', () => {
   });
 
   it('acknowledge other events without reporting anything', () => {
-    expect(parse(serviceUpdated).alerts).toEqual([]);
-    expect(parse(withEvent({ event_type: 'pagey.ping', resource_type: 'pagey' }, { type: 'ping' })).alerts).toEqual([]);
+    expect(parse(serviceUpdated).items).toEqual([]);
+    expect(parse(withEvent({ event_type: 'pagey.ping', resource_type: 'pagey' }, { type: 'ping' })).items).toEqual([]);
+  });
+
+  it('report the incident as an item in hub terms: its status, or its priority on priority updates only', () => {
+    expect(parse(triggered).items[0]).toMatchObject({ externalId: 'QEXAMPLE1', fields: { status: 'open' } });
+    expect(parse(resolved).items[0]?.fields).toEqual({ status: 'resolved' });
+    const acknowledged = parse(withEvent({ event_type: 'incident.acknowledged' }, { status: 'acknowledged' }));
+    expect(acknowledged.items[0]?.fields).toEqual({ status: 'acknowledged' });
+    expect(parse(priorityUpdated).items[0]?.fields).toEqual({ priority: 'p1' });
   });
 
   it('refuse malformed events, naming the field', () => {

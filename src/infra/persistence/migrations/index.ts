@@ -11,6 +11,7 @@ import { Migration20261129000200_comment_author_token } from './Migration2026112
 import { Migration20261129001000_alert_groups } from './Migration20261129001000_alert_groups.ts';
 import { Migration20261130030000_link_rules } from './Migration20261130030000_link_rules.ts';
 import { Migration20261130040000_outbox_trace_context } from './Migration20261130040000_outbox_trace_context.ts';
+import { Migration20261130050000_alert_group_silence } from './Migration20261130050000_alert_group_silence.ts';
 import { Migration20261130060000_activity_indexes } from './Migration20261130060000_activity_indexes.ts';
 import { Migration20261130060100_outbox_notify } from './Migration20261130060100_outbox_notify.ts';
 
@@ -26,6 +27,7 @@ export const migrations = [
   Migration20261129001000_alert_groups,
   Migration20261130030000_link_rules,
   Migration20261130040000_outbox_trace_context,
+  Migration20261130050000_alert_group_silence,
   Migration20261130060000_activity_indexes,
   Migration20261130060100_outbox_notify,
 ];
