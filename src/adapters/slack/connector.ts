@@ -12,6 +12,7 @@ import { slackActions, messageId, type SlackActionId } from './message.ts';
 import { blockActionsSchema, type SlackBlockActions } from './payloads.ts';
 import { createSlackSession } from './session.ts';
 import { slackConfigSchema, slackCredentialsSchema } from './settings.ts';
+import { describeSettings } from '#adapters/shared/settings-schemas.ts';
 import { verifySlackDelivery } from './signature.ts';
 
 function parseSection<T>(schema: z.ZodType<T>, value: unknown, section: 'config' | 'credentials'): T {
@@ -73,6 +74,7 @@ export function createSlackConnector(): Connector {
     },
     parseConfig: (config) => parseSection(slackConfigSchema, config, 'config') as Record<string, JsonValue>,
     parseCredentials: (credentials) => parseSection(slackCredentialsSchema, credentials, 'credentials') as Record<string, JsonValue>,
+    settingsSchemas: describeSettings(slackConfigSchema, slackCredentialsSchema),
     verifyDelivery: (delivery, secrets) => verifySlackDelivery(delivery, secrets),
     parseDelivery(delivery) {
       const press = parseDeliveryBody(blockActionsSchema, payloadOf(delivery.rawBody));
