@@ -316,11 +316,11 @@ describe('unlinkTicket', () => {
     const id = await create({ title: 'Unlinked while creating', labels: ['vip'], priority: 'P1' });
     await eventually(async () => sentFor(id, 'ticket.created'), (sent) => sent.length === 1);
     await admin().run(UNLINK, { input: { ticketId: id, projectId: hook.id } });
-    const jobs = await admin().run<{ pushJobs: Array<{ operation: string; status: string }> }>(
-      `query($ticketId: ID!) { pushJobs(filter: { ticketId: $ticketId }) { operation status } }`,
+    const jobs = await admin().run<{ pushJobs: { edges: Array<{ node: { operation: string; status: string } }> } }>(
+      `query($ticketId: ID!) { pushJobs(first: 20, filter: { ticketId: $ticketId }) { edges { node { operation status } } } }`,
       { ticketId: id },
     );
-    expect(jobs.pushJobs).toEqual([{ operation: 'create', status: 'SUPERSEDED' }]);
+    expect(jobs.pushJobs.edges.map((edge) => edge.node)).toEqual([{ operation: 'create', status: 'SUPERSEDED' }]);
     await settle(2_500);
     await update(id, { labels: [] });
     await update(id, { labels: ['vip'] });

@@ -100,7 +100,8 @@ describe('SIGKILL in the middle of an import, pushes and a webhook burst', () =>
     })();
     const sending = sendBurst(source, burst, {
       concurrency: 4,
-      paceMs: 15,
+      // Paced so the burst is still under way when the import's first page and the first pushes land.
+      paceMs: 100,
       deadlineMs: 120_000,
       outcome: burstOutcome,
     });

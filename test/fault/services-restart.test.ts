@@ -90,7 +90,8 @@ describe.skipIf(postgresBinaries() === undefined)('NATS and PostgreSQL restarted
       }
     })();
     const outcome: BurstOutcome = { accepted: new Set(), refused: [], failedAttempts: 0 };
-    const sending = sendBurst(source, burst, { concurrency: 2, paceMs: 40, deadlineMs: 90_000, outcome });
+    // Paced so the burst is still being sent when PostgreSQL goes down (acceptance does not wait for NATS).
+    const sending = sendBurst(source, burst, { concurrency: 2, paceMs: 150, deadlineMs: 90_000, outcome });
 
     await eventually(
       async () => outcome.accepted.size,

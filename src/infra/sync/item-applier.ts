@@ -119,8 +119,22 @@ function recordProblems(em: EntityManager, project: ExternalProject, item: Exter
   }
 }
 
-/** The live links of a batch of items, by external id. */
-export type LiveLinks = Map<string, SyncMapping>;
+/** The live links of a batch of items, by external id, and which of its items a person unlinked. */
+export type LiveLinks = Map<string, SyncMapping> & { readonly tombstoned: ReadonlySet<string> };
+
+function liveLinks(mappings: readonly SyncMapping[], tombstoned: ReadonlySet<string>): LiveLinks {
+  return Object.assign(new Map(mappings.map((mapping) => [mapping.externalId, mapping])), { tombstoned });
+}
+
+/** The items of the batch a person unlinked (their reports are ignored), in one query. */
+async function tombstonedAmong(em: EntityManager, projectId: string, externalIds: readonly string[]): Promise<Set<string>> {
+  const rows = await em
+    .createQueryBuilder(SyncMapping)
+    .select('externalId')
+    .where({ projectId, externalId: { $in: [...externalIds] }, tombstone: true })
+    .execute('all');
+  return new Set(rows.map((row) => row.externalId));
+}
 
 /**
  * The live links of `items`, looked up together and, unless dry, locked with their tickets:
@@ -129,17 +143,19 @@ export type LiveLinks = Map<string, SyncMapping>;
  * deadlocking. Work on peer items is serialised before anything else, as `lockPeerItem` explains.
  */
 export async function lockLinks(em: EntityManager, project: ExternalProject, items: readonly ExternalItem[], ctx: ApplyItemsContext): Promise<LiveLinks> {
-  if (items.length === 0) return new Map();
-  const where = { projectId: project.id, externalId: { $in: [...new Set(items.map((item) => item.externalId))] }, status: 'linked' } as const;
-  if (ctx.dryRun) return new Map((await em.find(SyncMapping, where)).map((mapping) => [mapping.externalId, mapping]));
+  if (items.length === 0) return liveLinks([], new Set());
+  const externalIds = [...new Set(items.map((item) => item.externalId))];
+  const where = { projectId: project.id, externalId: { $in: externalIds }, status: 'linked' } as const;
+  const tombstoned = await tombstonedAmong(em, project.id, externalIds);
+  if (ctx.dryRun) return liveLinks(await em.find(SyncMapping, where), tombstoned);
   const peers = [...new Set(items.filter((item) => item.peerState).map((item) => item.externalId))].sort();
   for (const externalId of peers) await lockPeerItem(em, project.id, externalId);
   const seen = await em.createQueryBuilder(SyncMapping).select('ticketId').where(where).execute('all');
-  if (seen.length === 0) return new Map();
+  if (seen.length === 0) return liveLinks([], tombstoned);
   const ticketIds = seen.map((mapping) => mapping.ticketId);
   await em.createQueryBuilder(Ticket).select('id').where({ id: { $in: ticketIds } }).orderBy({ id: 'asc' }).setLockMode(LockMode.PESSIMISTIC_WRITE).execute('all');
   const locked = await em.find(SyncMapping, where, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
-  return new Map(locked.map((mapping) => [mapping.externalId, mapping]));
+  return liveLinks(locked, tombstoned);
 }
 
 /**
@@ -175,7 +191,7 @@ export async function applyItem(
   }
   if (item.deleted || !allowsPull(project.policy().direction)) return none;
   // A person unlinked this item: its reports are ignored, never imported as a twin, until it is linked again.
-  if ((await em.count(SyncMapping, { projectId: project.id, externalId: item.externalId, tombstone: true })) > 0) return none;
+  if (links.tombstoned.has(item.externalId)) return none;
   const imported = peer ? await importPeerTwin(em, project, peer, ctx, events) : await importItem(em, project, item, ctx, events);
   links.set(item.externalId, imported.mapping);
   return imported.outcome;
