@@ -1,16 +1,16 @@
-// The floors the Jira latency figures are compared with, measured at the same offered rate:
-// - inbound: the very webhook bodies the simulator sent, signed the same way (`X-Hub-Signature`),
-//   POSTed to a loopback server that only checks the signature and answers 202 — one signed hop;
-// - outbound: the same summary edits sent straight to a fresh Jira simulator as one
-//   `PUT /rest/api/3/issue/{key}` each, timed until answered — the one call a push cannot avoid.
+// The floors a tracker's latency figures are compared with, measured at the same offered rate:
+// - inbound: the very delivery bodies the simulator sent, proven the same way (a signature header,
+//   or ServiceNow's `?secret=`), POSTed to a loopback server that only checks the proof with the
+//   tracker's own check and answers 202 — one proven hop;
+// - outbound: the same title edits sent straight to a fresh simulator as the tracker's one update
+//   call each, timed until answered — the one call a push cannot avoid.
 // Each is timed from the start of the send to the answer, on the bench's monotonic clock.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createJiraSimulator } from '#simulators/jira/simulator.ts';
-import { signatureHeader, verifySignatureHeader } from '#adapters/shared/signatures.ts';
 import { runAtFixedRate } from './fixed-rate.ts';
+import type { TrackerDriver } from './tracker-driver.ts';
 
 /** Round trips of one baseline; `problems` lists every send not answered as expected. */
 export interface BaselineRun {
@@ -18,15 +18,20 @@ export interface BaselineRun {
   readonly problems: readonly string[];
 }
 
-/** POSTs `bodies` signed to a signature-checking loopback server, `perSecond` of them each second. */
-export async function measureSignedPosts(bodies: readonly string[], perSecond: number): Promise<BaselineRun> {
+/** The headers of `request` as the connectors' checks take them. */
+function headersOf(request: IncomingMessage): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+}
+
+/** POSTs `bodies` proven as `driver`'s tracker proves them to a checking loopback server, `perSecond` of them each second. */
+export async function measureProvenPosts(driver: TrackerDriver, bodies: readonly string[], perSecond: number): Promise<BaselineRun> {
   const secret = `bench-${randomUUID()}`;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const header = request.headers['x-hub-signature'];
-      const valid = verifySignatureHeader(typeof header === 'string' ? header : undefined, Buffer.concat(chunks), [secret]);
+      const query = Object.fromEntries(new URL(request.url ?? '/', 'http://loopback').searchParams);
+      const valid = driver.deliveryValid({ headers: headersOf(request), query, rawBody: Buffer.concat(chunks) }, secret);
       response.writeHead(valid ? 202 : 401).end();
     });
   });
@@ -39,12 +44,14 @@ export async function measureSignedPosts(bodies: readonly string[], perSecond: n
     const run = await runAtFixedRate({ count: bodies.length, perSecond }, async (index) => {
       const body = bodies[index] ?? '';
       const started = performance.now();
-      const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': randomUUID(), 'x-hub-signature': signatureHeader(secret, body) };
-      const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      const proof = driver.deliveryProof(secret, body);
+      const target = new URL(url);
+      for (const [name, value] of Object.entries(proof.query)) target.searchParams.set(name, value);
+      const response = await fetch(target, { method: 'POST', headers: proof.headers, body, signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       return { ms: performance.now() - started, status: response.status };
     });
-    const problems = run.results.filter((result) => result.status !== 202).map((result) => `signed POST answered ${result.status}`);
+    const problems = run.results.filter((result) => result.status !== 202).map((result) => `proven POST answered ${result.status}`);
     return { latencies: run.results.map((result) => result.ms), problems };
   } finally {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -53,30 +60,30 @@ export async function measureSignedPosts(bodies: readonly string[], perSecond: n
   }
 }
 
-/** Sends `summaries` as edits of `issues` issues of a fresh simulator, round robin, `perSecond` a second. */
-export async function measureSimulatorEdits(summaries: readonly string[], issues: number, perSecond: number): Promise<BaselineRun> {
-  const jira = createJiraSimulator({ projectKey: 'OPS' });
-  const baseUrl = await jira.start();
+/** Sends `titles` as direct edits of `items` items of a fresh simulator, round robin, `perSecond` a second. */
+export async function measureDirectEdits(driver: TrackerDriver, titles: readonly string[], items: number, perSecond: number): Promise<BaselineRun> {
+  const simulator = await driver.start();
   try {
-    const keys = jira.seed(issues).map((issue) => issue.key);
-    const authorization = `Basic ${Buffer.from('bot@example.com:api-token').toString('base64')}`;
-    const run = await runAtFixedRate({ count: summaries.length, perSecond }, async (index) => {
-      const key = keys[index % keys.length] ?? '';
-      const summary = summaries[index] ?? '';
+    const ids = simulator.seed(items, driver.seededTitle);
+    const run = await runAtFixedRate({ count: titles.length, perSecond }, async (index) => {
+      const id = ids[index % ids.length] ?? '';
+      const title = titles[index] ?? '';
+      const request = simulator.directRetitle(id, title);
       const started = performance.now();
-      const response = await fetch(`${baseUrl}/rest/api/3/issue/${key}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
-        body: JSON.stringify({ fields: { summary } }),
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
         signal: AbortSignal.timeout(10_000),
       });
       await response.arrayBuffer();
       const ms = performance.now() - started;
-      const applied = jira.issue(key)?.summary === summary;
-      return { ms, problem: response.status !== 204 || !applied ? `PUT ${key} answered ${response.status}, summary ${applied ? '' : 'not '}applied` : undefined };
+      const applied = simulator.titleOf(id)?.title === title;
+      const problem = response.status !== request.okStatus || !applied ? `${request.method} ${id} answered ${response.status}, title ${applied ? '' : 'not '}applied` : undefined;
+      return { ms, problem };
     });
     return { latencies: run.results.map((result) => result.ms), problems: run.results.flatMap((result) => (result.problem ? [result.problem] : [])) };
   } finally {
-    await jira.stop();
+    await simulator.stop();
   }
 }
