@@ -37,7 +37,7 @@ export const githubDriver: TrackerDriver = {
     const { owner, repo } = github;
     return {
       connectInput: { name: `GitHub ${owner}/${repo}`, kind: 'GITHUB', config: { owner, repo, baseUrl }, credentials: { token } },
-      seed: (count, title) => github.seed(count, (index) => ({ title: title(index) })).map((issue) => String(issue.number)),
+      seed: async (count, title) => github.seed(count, (index) => ({ title: title(index) })).map((issue) => String(issue.number)),
       configureDeliveries: (url, secret) => github.webhooks.configure({ url, secret }),
       settled: () => github.webhooks.settled(),
       personRetitle(id, title) {

@@ -31,7 +31,7 @@ export const jiraDriver: TrackerDriver = {
     const authorization = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
     return {
       connectInput: { name: `Jira ${projectKey}`, kind: 'JIRA', config: { baseUrl, projectKey }, credentials },
-      seed: (count, title) => jira.seed(count, (index) => ({ summary: title(index) })).map((issue) => issue.key),
+      seed: async (count, title) => jira.seed(count, (index) => ({ summary: title(index) })).map((issue) => issue.key),
       configureDeliveries: (url, secret) => jira.webhooks.configure({ url, secret }),
       settled: () => jira.webhooks.settled(),
       personRetitle(key, title) {

@@ -3,6 +3,7 @@
 // (`Linear-Signature`, `Linear-Delivery`, `webhookTimestamp`); the direct write is one
 // `issueUpdate` mutation, the very document the connector sends.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLinearConnector } from '#adapters/linear/connector.ts';
 import { issueUpdateMutation } from '#adapters/linear/documents.ts';
 import { verifyLinearDelivery } from '#adapters/linear/inbound.ts';
@@ -37,7 +38,14 @@ export const linearDriver: TrackerDriver = {
     const { apiKey } = linear;
     return {
       connectInput: { name: 'Linear ENG', kind: 'LINEAR', config: { teamKey: 'ENG', apiUrl }, credentials: { apiKey } },
-      seed: (count, title) => linear.seed(count, (index) => ({ title: title(index) })).map((issue) => issue.id),
+      async seed(count, title) {
+        const issues = linear.seed(count, (index) => ({ title: title(index) }));
+        // Linear's clock never repeats a millisecond, so seeding thousands of issues runs it ahead of
+        // real time; wait until it is back, so that later edits are stamped when they happen.
+        const last = Math.max(0, ...issues.map((issue) => issue.updatedAt));
+        await sleep(Math.max(0, last - Date.now() + 1));
+        return issues.map((issue) => issue.id);
+      },
       configureDeliveries: (url, secret) => linear.webhooks.configure({ url, secret }),
       settled: () => linear.webhooks.settled(),
       personRetitle(id, title) {

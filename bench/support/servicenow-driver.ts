@@ -27,7 +27,7 @@ export const servicenowDriver: TrackerDriver = {
     const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     return {
       connectInput: { name: 'ServiceNow incidents', kind: 'SERVICENOW', config: { instanceUrl }, credentials },
-      seed: (count, title) => sn.seed(count, (index) => ({ short_description: title(index) })).map((record) => record['sys_id'] ?? ''),
+      seed: async (count, title) => sn.seed(count, (index) => ({ short_description: title(index) })).map((record) => record['sys_id'] ?? ''),
       configureDeliveries: (url, secret) => sn.rules.configure({ url, secret, auth: 'query' }),
       settled: () => sn.rules.settled(),
       personRetitle(sysId, title) {

@@ -92,7 +92,7 @@ async function measureLockstep(tracker: Tracker): Promise<Measured> {
   const admin = createAdminClient(lockstep.url, lockstep.adminToken);
   const project = await connect(admin, tracker);
   simulator.configureDeliveries(project.webhookUrl, project.webhookSecret);
-  const keys = simulator.seed(ITEMS, driver.seededTitle);
+  const keys = await simulator.seed(ITEMS, driver.seededTitle);
 
   // The baseline first, so neither Lockstep's import nor its aftermath runs under it.
   const { config, credentials } = simulator.connectInput;

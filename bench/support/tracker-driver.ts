@@ -41,8 +41,11 @@ export interface PlainRequest {
 export interface TrackerSimulator {
   /** The project to connect to it. */
   readonly connectInput: TrackerConnectInput;
-  /** Creates `count` items titled `title(index)` without deliveries; their externalIds, in order. */
-  seed(count: number, title: (index: number) => string): string[];
+  /**
+   * Creates `count` items titled `title(index)` without deliveries; their externalIds, in order.
+   * Resolves once the simulator stamps a change with the time it happens again.
+   */
+  seed(count: number, title: (index: number) => string): Promise<string[]>;
   /** Points the simulator's deliveries at the project. */
   configureDeliveries(url: string, secret: string): void;
   /** Resolves when every delivery queued so far has been answered. */

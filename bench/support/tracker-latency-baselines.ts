@@ -64,7 +64,7 @@ export async function measureProvenPosts(driver: TrackerDriver, bodies: readonly
 export async function measureDirectEdits(driver: TrackerDriver, titles: readonly string[], items: number, perSecond: number): Promise<BaselineRun> {
   const simulator = await driver.start();
   try {
-    const ids = simulator.seed(items, driver.seededTitle);
+    const ids = await simulator.seed(items, driver.seededTitle);
     const run = await runAtFixedRate({ count: titles.length, perSecond }, async (index) => {
       const id = ids[index % ids.length] ?? '';
       const title = titles[index] ?? '';
