@@ -4,7 +4,7 @@
 // id, commentUpdate, commentDelete). Inputs are checked the way Linear checks them (ids in UUID
 // v4 format, known states, labels and users, priorities 0-4); other root fields answer an error.
 
-import { linearError, matches, notFound, on, type SimObjects } from './objects.ts';
+import { linearError, matches, notFound, on, onDate, type SimObjects } from './objects.ts';
 import type { IssueWrite, LinearStore, SimComment, SimIssue, SimLabel, SimState, SimUser } from './store.ts';
 
 type Args = Record<string, unknown>;
@@ -86,8 +86,8 @@ export function createRootValue(
     matches(filter, {
       id: on(issue.id),
       team: objects.teamFilter,
-      updatedAt: on(new Date(issue.updatedAt).toISOString()),
-      createdAt: on(new Date(issue.createdAt).toISOString()),
+      updatedAt: onDate(issue.updatedAt),
+      createdAt: onDate(issue.createdAt),
       title: on(issue.title),
       number: on(issue.number),
     });
@@ -122,9 +122,11 @@ export function createRootValue(
     },
     issues: (args: Args) => {
       const key = args['orderBy'] === 'updatedAt' ? updatedKey : createdKey;
-      const found = [...store.issues.values()].filter((issue) => issueFilter(issue, args['filter']));
-      found.sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      return objects.connectionOf(found, args, key, objects.issue);
+      // Each issue's key built once: an import pages every issue of the team through here.
+      const keys = new Map<SimIssue, string>();
+      for (const issue of store.issues.values()) if (issueFilter(issue, args['filter'])) keys.set(issue, key(issue));
+      const found = [...keys.keys()].sort((a, b) => ((keys.get(a) ?? '') < (keys.get(b) ?? '') ? -1 : 1));
+      return objects.connectionOf(found, args, (issue) => keys.get(issue) ?? key(issue), objects.issue);
     },
     issue: (args: Args) => objects.issue(findIssue(args['id'])),
     comments: (args: Args) => {

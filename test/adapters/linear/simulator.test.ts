@@ -45,6 +45,23 @@ describe('Linear simulator', () => {
     expect(String(wrong)).toMatch(/Cannot query field "shoeSize" on type "User"/);
   });
 
+  it('filters issues by instant: ordering compares the instant, equality the ISO text, newest change first', async () => {
+    const [older, newer] = linear.seed(2, (index) => ({ title: `Filtered by instant ${index}` }));
+    if (!older || !newer) throw new Error('seed made no issues');
+    type Page = { issues: { nodes: Array<{ id: string; updatedAt: string }> } };
+    const query = 'query($filter: IssueFilter) { issues(first: 250, orderBy: updatedAt, filter: $filter) { nodes { id updatedAt } } }';
+    const ask = async (filter: Record<string, unknown>) =>
+      (await client().client.rawRequest<Page, { filter: Record<string, unknown> }>(query, { filter })).data?.issues.nodes ?? [];
+    const newerAt = new Date(newer.updatedAt).toISOString();
+    expect((await ask({ updatedAt: { gte: newerAt } })).map((node) => node.id)).toEqual([newer.id]);
+    expect((await ask({ updatedAt: { gt: new Date(older.updatedAt).toISOString() } })).map((node) => node.id)).toContain(newer.id);
+    expect((await ask({ updatedAt: { gt: new Date(older.updatedAt).toISOString() } })).map((node) => node.id)).not.toContain(older.id);
+    expect((await ask({ updatedAt: { eq: newerAt } })).map((node) => node.id)).toEqual([newer.id]);
+    expect(await ask({ updatedAt: { eq: String(newer.updatedAt) } })).toEqual([]);
+    const both = (await ask({ createdAt: { gte: new Date(older.createdAt).toISOString() } })).map((node) => node.id);
+    expect(both.indexOf(newer.id)).toBeLessThan(both.indexOf(older.id));
+  });
+
   it('refuses a query above the complexity limit', async () => {
     const tooBig = 'query { issues(first: 250) { nodes { id labels(first: 250) { nodes { id name } } } } }';
     const refused = await client().client.rawRequest(tooBig, {}).catch((error: unknown) => error as Error);
