@@ -92,6 +92,21 @@ export function createRootValue(
       number: on(issue.number),
     });
 
+  /**
+   * The last `issues` listing, filtered and sorted, kept while nothing changes: an import pages a
+   * whole team through one filter, which Linear answers from an index, not by scanning every issue
+   * for every page.
+   */
+  let listing: { readonly question: string; readonly asOf: number; readonly issues: SimIssue[]; readonly keys: Map<SimIssue, string> } | undefined;
+
+  function list(args: Args, question: string): NonNullable<typeof listing> {
+    const key = args['orderBy'] === 'updatedAt' ? updatedKey : createdKey;
+    const keys = new Map<SimIssue, string>();
+    for (const issue of store.issues.values()) if (issueFilter(issue, args['filter'])) keys.set(issue, key(issue));
+    const issues = [...keys.keys()].sort((a, b) => ((keys.get(a) ?? '') < (keys.get(b) ?? '') ? -1 : 1));
+    return { question, asOf: store.lastChangeMs, issues, keys };
+  }
+
   return {
     viewer: () => objects.user(store.user(store.viewerId) as NonNullable<ReturnType<LinearStore['user']>>),
     teams: (args: Args) => {
@@ -121,12 +136,10 @@ export function createRootValue(
       return objects.connectionOf(found, args, (u) => u.id, objects.user);
     },
     issues: (args: Args) => {
-      const key = args['orderBy'] === 'updatedAt' ? updatedKey : createdKey;
-      // Each issue's key built once: an import pages every issue of the team through here.
-      const keys = new Map<SimIssue, string>();
-      for (const issue of store.issues.values()) if (issueFilter(issue, args['filter'])) keys.set(issue, key(issue));
-      const found = [...keys.keys()].sort((a, b) => ((keys.get(a) ?? '') < (keys.get(b) ?? '') ? -1 : 1));
-      return objects.connectionOf(found, args, (issue) => keys.get(issue) ?? key(issue), objects.issue);
+      const question = JSON.stringify([args['orderBy'] ?? null, args['filter'] ?? null]);
+      if (listing?.question !== question || listing.asOf !== store.lastChangeMs) listing = list(args, question);
+      const { keys } = listing;
+      return objects.connectionOf(listing.issues, args, (issue) => keys.get(issue) ?? '', objects.issue);
     },
     issue: (args: Args) => objects.issue(findIssue(args['id'])),
     comments: (args: Args) => {

@@ -62,6 +62,25 @@ describe('Linear simulator', () => {
     expect(both.indexOf(newer.id)).toBeLessThan(both.indexOf(older.id));
   });
 
+  it('lists issues afresh after any change, though it keeps a listing between pages', async () => {
+    const [first, second] = linear.seed(2, (index) => ({ title: `Listed again ${index}` }));
+    if (!first || !second) throw new Error('seed made no issues');
+    type Page = { issues: { nodes: Array<{ id: string; title: string }>; pageInfo: { endCursor: string } } };
+    const query = `query($filter: IssueFilter, $after: String) {
+      issues(first: 1, after: $after, orderBy: updatedAt, filter: $filter) { nodes { id title } pageInfo { endCursor } }
+    }`;
+    const filter = { updatedAt: { gte: new Date(first.updatedAt).toISOString() } };
+    const page = async (after?: string) =>
+      (await client().client.rawRequest<Page, Record<string, unknown>>(query, { filter, ...(after ? { after } : {}) })).data?.issues;
+    const one = await page();
+    expect(one?.nodes.map((node) => node.id)).toEqual([second.id]);
+    expect((await page(one?.pageInfo.endCursor))?.nodes.map((node) => node.id)).toEqual([first.id]);
+    linear.personEdit(first.id, { title: 'Listed again, edited' });
+    expect((await page())?.nodes).toEqual([{ id: first.id, title: 'Listed again, edited' }]);
+    linear.personRemove(first.id);
+    expect((await page())?.nodes.map((node) => node.id)).toEqual([second.id]);
+  });
+
   it('refuses a query above the complexity limit', async () => {
     const tooBig = 'query { issues(first: 250) { nodes { id labels(first: 250) { nodes { id name } } } } }';
     const refused = await client().client.rawRequest(tooBig, {}).catch((error: unknown) => error as Error);
