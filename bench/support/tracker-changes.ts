@@ -176,12 +176,12 @@ export async function measureTowardsTracker(
   projectId: string,
   issues: readonly LinkedIssue[],
 ): Promise<TowardsTracker> {
-  const summaries = watchTitles(tracker.simulator);
+  const titles = watchTitles(tracker.simulator);
   let run: DirectionRun;
   try {
     run = await paced(lockstep, tracker, issues, async (issue, phase, index) => {
       const title = changedTitle('hub', phase, index);
-      const arrival = summaries.expect(issue.key, title, ARRIVAL_LIMIT_MS);
+      const arrival = titles.expect(issue.key, title, ARRIVAL_LIMIT_MS);
       const sentAtMs = Date.now();
       const answer = await admin.run<{ updateTicket: { ticket: { title: string } } }>(UPDATE, { input: { id: issue.ticketId, title } }).then(
         (data) => (data.updateTicket.ticket.title === title ? undefined : `updateTicket answered title ${data.updateTicket.ticket.title}`),
@@ -195,7 +195,7 @@ export async function measureTowardsTracker(
       return { sentAtMs, arrivedAtMs: arrived?.updatedMs, midAtMs: answeredAtMs, problem: answer };
     });
   } finally {
-    summaries.stop();
+    titles.stop();
   }
   checkArrived(tracker.driver.tag, `hub -> ${tracker.driver.name}`, run);
   const jobs = await pushedUpdates(admin, projectId, issues.map((issue) => issue.ticketId));
