@@ -7,6 +7,9 @@ const suites: Array<[string, () => Promise<{ run: BenchSuite }>]> = [
   ['api', () => import('./api.bench.ts')],
   ['propagation', () => import('./propagation.bench.ts')],
   ['jira', () => import('./jira.bench.ts')],
+  ['github', () => import('./github.bench.ts')],
+  ['linear', () => import('./linear.bench.ts')],
+  ['servicenow', () => import('./servicenow.bench.ts')],
   ['subscriptions', () => import('./subscriptions.bench.ts')],
 ];
 

@@ -16,6 +16,8 @@ export interface SimIssue {
   readonly author: string;
   readonly createdAt: string;
   updatedAt: string;
+  /** When the issue last changed, to the millisecond (GitHub shows only seconds; the bench times edits by it). */
+  updatedMs: number;
   closedAt: string | null;
   readonly pullRequest: boolean;
 }
@@ -90,7 +92,8 @@ export class SimStore {
     actor: string,
     options: { pullRequest?: boolean; notify?: boolean } = {},
   ): SimIssue {
-    const now = stampOf(Date.now());
+    const nowMs = Date.now();
+    const now = stampOf(nowMs);
     const number = this.nextNumber++;
     const issue: SimIssue = {
       number,
@@ -104,6 +107,7 @@ export class SimStore {
       author: actor,
       createdAt: now,
       updatedAt: now,
+      updatedMs: nowMs,
       closedAt: null,
       pullRequest: options.pullRequest ?? false,
     };
@@ -141,7 +145,8 @@ export class SimStore {
         actions.push({ action: 'assigned', extra: { assignee: { login } } });
       issue.assignees = next;
     }
-    const now = stampOf(Date.now());
+    const nowMs = Date.now();
+    const now = stampOf(nowMs);
     if (patch.state !== undefined && patch.state !== issue.state) {
       issue.state = patch.state;
       issue.stateReason =
@@ -158,6 +163,7 @@ export class SimStore {
     }
     if (actions.length === 0) return;
     issue.updatedAt = now;
+    issue.updatedMs = nowMs;
     for (const { action, extra } of actions)
       this.notify({ event: 'issues', action, issue, actor, ...(extra ? { extra } : {}) });
   }
@@ -170,7 +176,8 @@ export class SimStore {
   }
 
   comment(issue: SimIssue, body: string, actor: string): SimComment {
-    const now = stampOf(Date.now());
+    const nowMs = Date.now();
+    const now = stampOf(nowMs);
     const comment: SimComment = {
       id: this.nextCommentId++,
       issueNumber: issue.number,
@@ -182,6 +189,7 @@ export class SimStore {
     this.comments.set(comment.id, comment);
     // GitHub moves the issue's updated_at when it gets a comment.
     issue.updatedAt = now;
+    issue.updatedMs = nowMs;
     this.notify({ event: 'issue_comment', action: 'created', issue, comment, actor });
     return comment;
   }

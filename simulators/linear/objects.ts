@@ -107,6 +107,16 @@ export function connection<T>(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Comparators that compare the ISO text Linear shows rather than the instant. */
+const textual = new Set(['eq', 'neq', 'in', 'nin', 'eqIgnoreCase']);
+
+/**
+ * A comparator reader for an instant (epoch ms): ordering compares the number, equality the ISO
+ * text, and the text is built only when a comparator needs it (an import filters every issue).
+ */
+export const onDate = (ms: number) => (comparator: Comparator, path: string) =>
+  compare(Object.keys(comparator).some((op) => textual.has(op)) ? iso(ms) : ms, comparator, path);
+
 /** GraphQL views of the store's entities. */
 export function createObjects(store: LinearStore) {
   const team = () => ({

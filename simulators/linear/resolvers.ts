@@ -4,7 +4,7 @@
 // id, commentUpdate, commentDelete). Inputs are checked the way Linear checks them (ids in UUID
 // v4 format, known states, labels and users, priorities 0-4); other root fields answer an error.
 
-import { linearError, matches, notFound, on, type SimObjects } from './objects.ts';
+import { linearError, matches, notFound, on, onDate, type SimObjects } from './objects.ts';
 import type { IssueWrite, LinearStore, SimComment, SimIssue, SimLabel, SimState, SimUser } from './store.ts';
 
 type Args = Record<string, unknown>;
@@ -86,11 +86,26 @@ export function createRootValue(
     matches(filter, {
       id: on(issue.id),
       team: objects.teamFilter,
-      updatedAt: on(new Date(issue.updatedAt).toISOString()),
-      createdAt: on(new Date(issue.createdAt).toISOString()),
+      updatedAt: onDate(issue.updatedAt),
+      createdAt: onDate(issue.createdAt),
       title: on(issue.title),
       number: on(issue.number),
     });
+
+  /**
+   * The last `issues` listing, filtered and sorted, kept while nothing changes: an import pages a
+   * whole team through one filter, which Linear answers from an index, not by scanning every issue
+   * for every page.
+   */
+  let listing: { readonly question: string; readonly asOf: number; readonly issues: SimIssue[]; readonly keys: Map<SimIssue, string> } | undefined;
+
+  function list(args: Args, question: string): NonNullable<typeof listing> {
+    const key = args['orderBy'] === 'updatedAt' ? updatedKey : createdKey;
+    const keys = new Map<SimIssue, string>();
+    for (const issue of store.issues.values()) if (issueFilter(issue, args['filter'])) keys.set(issue, key(issue));
+    const issues = [...keys.keys()].sort((a, b) => ((keys.get(a) ?? '') < (keys.get(b) ?? '') ? -1 : 1));
+    return { question, asOf: store.lastChangeMs, issues, keys };
+  }
 
   return {
     viewer: () => objects.user(store.user(store.viewerId) as NonNullable<ReturnType<LinearStore['user']>>),
@@ -121,10 +136,10 @@ export function createRootValue(
       return objects.connectionOf(found, args, (u) => u.id, objects.user);
     },
     issues: (args: Args) => {
-      const key = args['orderBy'] === 'updatedAt' ? updatedKey : createdKey;
-      const found = [...store.issues.values()].filter((issue) => issueFilter(issue, args['filter']));
-      found.sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      return objects.connectionOf(found, args, key, objects.issue);
+      const question = JSON.stringify([args['orderBy'] ?? null, args['filter'] ?? null]);
+      if (listing?.question !== question || listing.asOf !== store.lastChangeMs) listing = list(args, question);
+      const { keys } = listing;
+      return objects.connectionOf(listing.issues, args, (issue) => keys.get(issue) ?? '', objects.issue);
     },
     issue: (args: Args) => objects.issue(findIssue(args['id'])),
     comments: (args: Args) => {

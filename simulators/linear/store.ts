@@ -105,6 +105,11 @@ export class LinearStore {
     this.viewerId = (this.users[0] as SimUser).id;
   }
 
+  /** The stamp of the latest change (every change ticks); equal stamps mean nothing changed in between. */
+  get lastChangeMs(): number {
+    return this.lastMs;
+  }
+
   /** Epoch ms, strictly increasing across calls. */
   tick(): number {
     this.lastMs = Math.max(Date.now(), this.lastMs + 1);

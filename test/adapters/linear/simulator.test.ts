@@ -45,6 +45,42 @@ describe('Linear simulator', () => {
     expect(String(wrong)).toMatch(/Cannot query field "shoeSize" on type "User"/);
   });
 
+  it('filters issues by instant: ordering compares the instant, equality the ISO text, newest change first', async () => {
+    const [older, newer] = linear.seed(2, (index) => ({ title: `Filtered by instant ${index}` }));
+    if (!older || !newer) throw new Error('seed made no issues');
+    type Page = { issues: { nodes: Array<{ id: string; updatedAt: string }> } };
+    const query = 'query($filter: IssueFilter) { issues(first: 250, orderBy: updatedAt, filter: $filter) { nodes { id updatedAt } } }';
+    const ask = async (filter: Record<string, unknown>) =>
+      (await client().client.rawRequest<Page, { filter: Record<string, unknown> }>(query, { filter })).data?.issues.nodes ?? [];
+    const newerAt = new Date(newer.updatedAt).toISOString();
+    expect((await ask({ updatedAt: { gte: newerAt } })).map((node) => node.id)).toEqual([newer.id]);
+    expect((await ask({ updatedAt: { gt: new Date(older.updatedAt).toISOString() } })).map((node) => node.id)).toContain(newer.id);
+    expect((await ask({ updatedAt: { gt: new Date(older.updatedAt).toISOString() } })).map((node) => node.id)).not.toContain(older.id);
+    expect((await ask({ updatedAt: { eq: newerAt } })).map((node) => node.id)).toEqual([newer.id]);
+    expect(await ask({ updatedAt: { eq: String(newer.updatedAt) } })).toEqual([]);
+    const both = (await ask({ createdAt: { gte: new Date(older.createdAt).toISOString() } })).map((node) => node.id);
+    expect(both.indexOf(newer.id)).toBeLessThan(both.indexOf(older.id));
+  });
+
+  it('lists issues afresh after any change, though it keeps a listing between pages', async () => {
+    const [first, second] = linear.seed(2, (index) => ({ title: `Listed again ${index}` }));
+    if (!first || !second) throw new Error('seed made no issues');
+    type Page = { issues: { nodes: Array<{ id: string; title: string }>; pageInfo: { endCursor: string } } };
+    const query = `query($filter: IssueFilter, $after: String) {
+      issues(first: 1, after: $after, orderBy: updatedAt, filter: $filter) { nodes { id title } pageInfo { endCursor } }
+    }`;
+    const filter = { updatedAt: { gte: new Date(first.updatedAt).toISOString() } };
+    const page = async (after?: string) =>
+      (await client().client.rawRequest<Page, Record<string, unknown>>(query, { filter, ...(after ? { after } : {}) })).data?.issues;
+    const one = await page();
+    expect(one?.nodes.map((node) => node.id)).toEqual([second.id]);
+    expect((await page(one?.pageInfo.endCursor))?.nodes.map((node) => node.id)).toEqual([first.id]);
+    linear.personEdit(first.id, { title: 'Listed again, edited' });
+    expect((await page())?.nodes).toEqual([{ id: first.id, title: 'Listed again, edited' }]);
+    linear.personRemove(first.id);
+    expect((await page())?.nodes.map((node) => node.id)).toEqual([second.id]);
+  });
+
   it('refuses a query above the complexity limit', async () => {
     const tooBig = 'query { issues(first: 250) { nodes { id labels(first: 250) { nodes { id name } } } } }';
     const refused = await client().client.rawRequest(tooBig, {}).catch((error: unknown) => error as Error);

@@ -1,13 +1,12 @@
-// The two halves of the Jira import bench: reading every issue of the simulator with the Jira
-// connector's own paged search and nothing else (the baseline: what the import cannot go below),
-// and Lockstep's INITIAL sync session over the same issues, started and followed through the
-// public GraphQL API, with the simulator's call counter read around it.
+// The two halves of a tracker's import bench: reading every item of the simulator with the
+// tracker connector's own paging (`fetchChanges`) and nothing else (the baseline: what the import
+// cannot go below), and Lockstep's INITIAL sync session over the same items, started and followed
+// through the public GraphQL API, with the simulator's call counter read around it.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createJiraConnector } from '#adapters/jira/connector.ts';
-import type { JiraSimulator } from '#simulators/jira/simulator.ts';
 import type { ConnectionSettings } from '#domain/project/connector.ts';
 import type { AdminClient } from './admin-client.ts';
+import type { TrackerDriver, TrackerSimulator } from './tracker-driver.ts';
 
 /** The connector paging through a project without Lockstep. */
 export interface RawRead {
@@ -27,7 +26,7 @@ export interface LockstepImport {
   readonly processed: number;
   readonly errors: number;
   readonly conflicts: number;
-  /** Jira API calls from the request to completion, in all and by endpoint. */
+  /** Tracker API calls from the request to completion, in all and by endpoint. */
   readonly calls: number;
   readonly callsByEndpoint: ReadonlyMap<string, number>;
 }
@@ -48,10 +47,12 @@ interface SessionView {
 /** How often the session is polled; the times reported come from the session itself. */
 const POLL_EVERY_MS = 100;
 
-/** Pages through every issue of `settings`' project as the session runner does, applying nothing. */
-export async function readThroughConnector(jira: JiraSimulator, settings: ConnectionSettings): Promise<RawRead> {
-  const session = createJiraConnector().open(settings);
-  const callsBefore = jira.totalCalls();
+const totalOf = (calls: ReadonlyMap<string, number>) => [...calls.values()].reduce((sum, n) => sum + n, 0);
+
+/** Pages through every item of `settings`' project as the session runner does, applying nothing. */
+export async function readThroughConnector(driver: TrackerDriver, simulator: TrackerSimulator, settings: ConnectionSettings): Promise<RawRead> {
+  const session = driver.connector().open(settings);
+  const callsBefore = totalOf(simulator.calls);
   const ids = new Set<string>();
   let pages = 0;
   let cursor: string | null = null;
@@ -64,24 +65,31 @@ export async function readThroughConnector(jira: JiraSimulator, settings: Connec
     if (page.done || page.items.length === 0) break;
   }
   const ms = performance.now() - started;
-  return { ms, items: ids.size, pages, calls: jira.totalCalls() - callsBefore };
+  return { ms, items: ids.size, pages, calls: totalOf(simulator.calls) - callsBefore };
 }
 
 /** Runs an INITIAL session of `projectId` to its end; throws when it fails or outlasts `limitMs`. */
-export async function importThroughLockstep(admin: AdminClient, jira: JiraSimulator, projectId: string, expected: number, limitMs: number): Promise<LockstepImport> {
-  jira.resetCalls();
+export async function importThroughLockstep(
+  admin: AdminClient,
+  driver: TrackerDriver,
+  simulator: TrackerSimulator,
+  projectId: string,
+  expected: number,
+  limitMs: number,
+): Promise<LockstepImport> {
+  simulator.resetCalls();
   const requestedAtMs = Date.now();
   const started = await admin.run<{ startSync: { session: { id: string } } }>(START_SYNC, { p: projectId });
   const id = started.startSync.session.id;
   for (;;) {
     const { syncSession: session } = await admin.run<{ syncSession: SessionView }>(SESSION, { id });
     const seenAtMs = Date.now();
-    if (session.status === 'FAILED') throw new Error(`jira bench: the import failed: ${session.errorMessages.join('; ').slice(0, 500)}`);
+    if (session.status === 'FAILED') throw new Error(`${driver.tag} bench: the import failed: ${session.errorMessages.join('; ').slice(0, 500)}`);
     if (session.status === 'COMPLETED') {
-      const calls = new Map(jira.calls);
+      const calls = new Map(simulator.calls);
       const completedAtMs = Date.parse(session.completedAt ?? '');
       if (!(completedAtMs >= requestedAtMs && completedAtMs <= seenAtMs)) {
-        throw new Error(`jira bench: the session's completedAt ${session.completedAt} is outside the run (${requestedAtMs}..${seenAtMs})`);
+        throw new Error(`${driver.tag} bench: the session's completedAt ${session.completedAt} is outside the run (${requestedAtMs}..${seenAtMs})`);
       }
       return {
         ms: completedAtMs - requestedAtMs,
@@ -90,12 +98,12 @@ export async function importThroughLockstep(admin: AdminClient, jira: JiraSimula
         processed: session.processed,
         errors: session.errors,
         conflicts: session.conflicts,
-        calls: [...calls.values()].reduce((sum, n) => sum + n, 0),
+        calls: totalOf(calls),
         callsByEndpoint: calls,
       };
     }
     if (seenAtMs - requestedAtMs > limitMs) {
-      throw new Error(`jira bench: the import of ${expected} issues was still running after ${limitMs} ms (processed ${session.processed}, created ${session.created})`);
+      throw new Error(`${driver.tag} bench: the import of ${expected} ${driver.noun}s was still running after ${limitMs} ms (processed ${session.processed}, created ${session.created})`);
     }
     await sleep(POLL_EVERY_MS);
   }
