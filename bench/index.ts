@@ -7,6 +7,7 @@ const suites: Array<[string, () => Promise<{ run: BenchSuite }>]> = [
   ['api', () => import('./api.bench.ts')],
   ['propagation', () => import('./propagation.bench.ts')],
   ['jira', () => import('./jira.bench.ts')],
+  ['alerts', () => import('./alerts.bench.ts')],
 ];
 
 function format(figure: BenchFigure): string {
