@@ -117,6 +117,7 @@ export async function startLockstep(config: Config, logger: Logger): Promise<Loc
       },
     },
     metrics,
+    logger.child({ module: 'http' }),
   );
   const sockets = attachGraphQLWebSocket(server, graphql, {
     tokens,
