@@ -20,7 +20,7 @@ import { measureJetStreamIngest, type IngestLoad, type IngestRun } from './suppo
 import { describeLatency, ms, summarize, type LatencySummary } from './support/latency.ts';
 
 /** Alert groups of the storm; each gets 2 x STEPS notifications. */
-const GROUPS = Number(process.env["STORM_GROUPS_TMP"] ?? 500);
+const GROUPS = 500;
 /** Requests in flight at once in the capacity run (keep-alive connections of one client). */
 const CONCURRENCY = 32;
 /** How long the inbox may take to drain after the last notification was answered. */
@@ -47,6 +47,8 @@ async function connectAlertmanager(admin: AdminClient): Promise<AlertSource> {
 /** One POST and its answer (ms since the epoch). */
 interface Sent {
   readonly status: number;
+  /** The answer's `error`, when it has one. */
+  readonly error?: string;
   readonly sentAtMs: number;
   readonly answeredAtMs: number;
 }
@@ -83,8 +85,11 @@ async function stormThroughLockstep(storm: AlertStorm, load: IngestLoad): Promis
   const send = async (index: number): Promise<Sent> => {
     const body = storm.notifications[index]?.body ?? '';
     const sentAtMs = Date.now();
-    const { status } = await postAlertBody(source.webhookUrl, source.webhookSecret, body).catch(() => ({ status: 0 }));
-    return { status, sentAtMs, answeredAtMs: Date.now() };
+    const { status, answer } = await postAlertBody(source.webhookUrl, source.webhookSecret, body).catch((error: unknown) => ({
+      status: 0,
+      answer: { error: String(error) },
+    }));
+    return { status, ...(answer?.error !== undefined ? { error: answer.error } : {}), sentAtMs, answeredAtMs: Date.now() };
   };
   await sleep(300);
   const loadAverage = loadavg()[0] ?? Number.NaN;
@@ -99,7 +104,7 @@ async function stormThroughLockstep(storm: AlertStorm, load: IngestLoad): Promis
     lateness = paced.lateness;
   }
   const refused = sent.filter((one) => one.status < 200 || one.status >= 300);
-  if (refused.length > 0) throw new Error(`alerts bench: ${refused.length} notifications not answered 2xx (first: ${refused[0]?.status})`);
+  if (refused.length > 0) throw new Error(`alerts bench: ${refused.length} notifications not answered 2xx (first: ${refused[0]?.status} ${refused[0]?.error})`);
   const distinct = new Set(storm.notifications.map((notification) => notification.deliveryId)).size;
   const inbox = await waitForInbox(() => lockstep.inbox(), distinct);
   const outcome = checkStorm(await readAlertTickets(admin), storm.groups);

@@ -62,9 +62,13 @@ interface AlertState {
 /** Which alert changes at each step, and to what; the last step depends on the group's parity. */
 function changeAt(step: number, group: number): { instance: Instance; to: 'firing' | 'resolved' } {
   if (step === STEPS - 1) return group % 2 === 0 ? { instance: 'a', to: 'resolved' } : { instance: 'b', to: 'firing' };
-  const cycle = ['a:firing', 'b:firing', 'a:resolved', 'b:resolved'] as const;
-  const [instance, to] = cycle[step % cycle.length]?.split(':') as [Instance, 'firing' | 'resolved'];
-  return { instance, to };
+  const cycle: ReadonlyArray<{ instance: Instance; to: 'firing' | 'resolved' }> = [
+    { instance: 'a', to: 'firing' },
+    { instance: 'b', to: 'firing' },
+    { instance: 'a', to: 'resolved' },
+    { instance: 'b', to: 'resolved' },
+  ];
+  return cycle[step % cycle.length] ?? { instance: 'a', to: 'firing' };
 }
 
 const nameOf = (group: number) => `StormGroup${String(group).padStart(4, '0')}`;
