@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { postAlertBody } from '#simulators/alertmanager/sender.ts';
 import type { BenchFigure, BenchSuite } from './figure.ts';
 import { createAdminClient, type AdminClient } from './support/admin-client.ts';
-import { buildAlertStorm, STEPS, type AlertStorm } from './support/alert-storm.ts';
+import { buildAlertStorm, type AlertStorm } from './support/alert-storm.ts';
 import { checkStorm, readAlertTickets, type StormOutcome } from './support/alert-tickets.ts';
 import { startBenchLockstep, type InboxRow } from './support/bench-lockstep.ts';
 import { runClosedLoop } from './support/closed-loop.ts';
@@ -177,7 +177,7 @@ function stormDetail(storm: AlertStorm, run: StormRun, summary: RunSummary): str
   return (
     `${storm.notifications.length} notifications (${copies('original')} distinct, ${copies('resend')} identical resends, ` +
     `${copies('peer')} HA-peer copies) over ${storm.groups.length} groups, all answered 2xx in ${describeLatency(summary.answered)}; ` +
-    `${run.inbox.length} distinct deliveries stored, all processed, ${summary.appliedPerSecond.toFixed(0)}/s applied ` +
+    `${run.inbox.length} distinct deliveries stored, all processed: ${summary.appliedPerSecond.toFixed(0)}/s from the first send to the last processed ` +
     `(inbox drained ${summary.drainSeconds.toFixed(1)} s after the last answer); ` +
     `${run.outcome.byGroup.size} tickets, each group's final state as sent; ` +
     `${summary.statusChanges.seen} of ${summary.statusChanges.expected} status changes seen (fewer: out-of-order notifications folded); ` +
@@ -223,7 +223,7 @@ function figuresOf(storm: AlertStorm, capacity: RunSummary, capacityRun: StormRu
       baseline: { name: 'JetStream publish-and-ack p50', value: pacedAck.p50 },
       detail:
         `${compared('p50', paced.toTicket.p50, pacedAck.p50)}; offered ${rate}/s (the baseline: the first ${PACED_BASELINE} bodies at the same rate; half of the ${capacity.appliedPerSecond.toFixed(0)}/s the capacity run applied)${lateness}; ` +
-        `${capacity.toTicket.count} samples in the capacity run, ${paced.toTicket.count} here: ${STEPS / 2 + 1}-ish per group (creation, resolves, reopens); ${HOW_TIMED}; ` +
+        `${paced.toTicket.count} samples (${capacity.toTicket.count} in the capacity run): each ticket's creation and each status change (resolve, reopen); ${HOW_TIMED}; ` +
         `${stormDetail(storm, pacedRun, paced)}`,
     },
     {
