@@ -11,6 +11,7 @@ const suites: Array<[string, () => Promise<{ run: BenchSuite }>]> = [
   ['linear', () => import('./linear.bench.ts')],
   ['servicenow', () => import('./servicenow.bench.ts')],
   ['subscriptions', () => import('./subscriptions.bench.ts')],
+  ['alerts', () => import('./alerts.bench.ts')],
 ];
 
 function format(figure: BenchFigure): string {

@@ -18,6 +18,16 @@ export interface BenchLockstep extends AsyncDisposable {
   readonly adminToken: string;
   /** Outbox rows committed but not yet published to JetStream, as GET /metrics reports them. */
   outboxPending(): Promise<number>;
+  /** Every delivery in its inbox, read from its database: how far the inbound worker has come. */
+  inbox(): Promise<InboxRow[]>;
+}
+
+/** One stored delivery, as the inbox holds it (times in ms since the epoch). */
+export interface InboxRow {
+  readonly deliveryId: string;
+  readonly status: 'pending' | 'processed' | 'failed';
+  readonly receivedAtMs: number;
+  readonly processedAtMs: number | null;
 }
 
 /** `base` with only its database name replaced. */
@@ -104,6 +114,23 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
       const match = PENDING.exec(await response.text());
       if (!response.ok || !match?.[1]) throw new Error(`GET /metrics: ${response.status}, no lockstep_outbox_pending`);
       return Number(match[1]);
+    },
+    async inbox() {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ delivery_id: string; status: InboxRow['status']; received_at: Date; processed_at: Date | null }>(
+          'select delivery_id, status, received_at, processed_at from inbox',
+        );
+        return rows.map((row) => ({
+          deliveryId: row.delivery_id,
+          status: row.status,
+          receivedAtMs: row.received_at.getTime(),
+          processedAtMs: row.processed_at?.getTime() ?? null,
+        }));
+      } finally {
+        await client.end();
+      }
     },
     async [Symbol.asyncDispose]() {
       process.off('SIGINT', onInterrupt);

@@ -19,6 +19,8 @@ export interface SentNotification {
   readonly alerts: readonly SentAlert[];
   readonly receiver?: string;
   readonly groupLabels?: Readonly<Record<string, string>>;
+  /** The sending Alertmanager's own URL; each peer of an HA cluster sends its own. */
+  readonly externalURL?: string;
 }
 
 /** How the sender proves it knows the webhook secret. */
@@ -53,7 +55,7 @@ export function alertmanagerBody(notification: SentNotification): string {
     groupLabels: notification.groupLabels ?? {},
     commonLabels: common(notification.alerts.map((alert) => alert.labels)),
     commonAnnotations: common(notification.alerts.map((alert) => alert.annotations ?? {})),
-    externalURL: 'http://alertmanager:9093',
+    externalURL: notification.externalURL ?? 'http://alertmanager:9093',
     version: '4',
     groupKey: notification.groupKey,
     truncatedAlerts: 0,

@@ -152,6 +152,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
       },
     },
     metrics,
+    logger.child({ module: 'http' }),
   );
   const sockets = attachGraphQLWebSocket(server, graphql, {
     tokens,

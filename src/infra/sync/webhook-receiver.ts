@@ -130,13 +130,12 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService,
     }
 
     // Repeats are caught by the inbox's unique (project, delivery id) key, so deliveries of one
-    // project are accepted side by side; only the first verified one (the handshake) locks the project.
+    // project are accepted side by side, holding no lock on the project row: the inbox's foreign key
+    // takes a key-share lock on it at commit, which a FOR UPDATE held in the same transactions would
+    // make wait in a cycle with the unique key's wait (a deadlock, answered 500, under concurrent
+    // first deliveries). The handshake is recorded after, in a transaction of its own.
     const accept = () =>
       uow.run(async (em) => {
-        if (project.handshakeStatus === 'pending') {
-          const locked = await em.findOne(ExternalProject, { id: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          locked?.recordVerifiedDelivery();
-        }
         const existing = await em.findOne(InboxDelivery, { projectId: project.id, deliveryId: parsed.deliveryId });
         if (existing) return { result: 'duplicate' as const, events: [] };
         const inbox = Object.assign(new InboxDelivery(), {
@@ -160,6 +159,14 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService,
       if (error instanceof UniqueConstraintViolationException) return 'duplicate' as const;
       throw error;
     });
+    // The first verified delivery completes the handshake; the lock is the only one this transaction takes.
+    if (project.handshakeStatus === 'pending') {
+      await uow.run(async (em) => {
+        const locked = await em.findOne(ExternalProject, { id: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        locked?.recordVerifiedDelivery();
+        return { result: undefined, events: [] };
+      });
+    }
     metrics.delivery(project.id, outcome);
     sendJson(response, connector.capabilities.acceptedStatus ?? 202, { status: outcome, deliveryId: parsed.deliveryId });
   };
