@@ -131,8 +131,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
       '/console': consoleRoute,
       '/console/*': consoleRoute,
       '/healthz': async (_request, response) => {
-        const report = await checkHealth(orm, nats);
-        sendJson(response, report.status === 'ok' ? 200 : 503, report);
+        sendJson(response, 200, await checkHealth(orm, nats));
       },
       '/readyz': async (_request, response) => {
         const report = await checkReadiness(orm, nats, () => engine.consumers());

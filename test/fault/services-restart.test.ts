@@ -110,14 +110,14 @@ describe.skipIf(postgresBinaries() === undefined)('NATS and PostgreSQL restarted
     );
     const failedBeforeCrash = outcome.failedAttempts;
     await postgres?.crash();
-    const health = await fetch(`${running().lockstep.url}/healthz`).then((response) => response.json());
+    const health = await fetch(`${running().lockstep.url}/readyz`).then((response) => response.json());
     await sleep(1_500);
     await postgres?.start();
     const acceptedBeforeRecovery = outcome.accepted.size;
 
     await Promise.all([pushing, sending]);
     expect(acceptedBeforeRecovery).toBeLessThan(burst.length);
-    expect(health).toMatchObject({ status: 'unavailable', database: 'down' });
+    expect(health).toMatchObject({ status: 'not_ready', database: 'down' });
     // The source saw the outage (answers 5xx or none) and sent those deliveries again.
     expect(outcome.failedAttempts).toBeGreaterThan(failedBeforeCrash);
     expect(outcome.refused).toEqual([]);

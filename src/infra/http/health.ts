@@ -1,11 +1,13 @@
-// GET /healthz: 200 when PostgreSQL and NATS both answer, 503 (with which one is down) otherwise,
-// so load balancers and orchestrators route around a process that cannot do its work.
+// GET /healthz is liveness: it answers 200 for as long as the process serves requests, whatever
+// its dependencies do (restarting Lockstep does not bring PostgreSQL or NATS back, and it keeps
+// accepting and queueing work through a NATS outage). The body says how each dependency looks
+// (`degraded` when one is down); whether to send traffic is /readyz's answer.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 
 /** The health report served as JSON. */
 export interface HealthReport {
-  readonly status: 'ok' | 'unavailable';
+  readonly status: 'ok' | 'degraded';
   readonly database: 'up' | 'down';
   readonly nats: 'up' | 'down';
 }
@@ -30,5 +32,5 @@ export async function checkHealth(orm: MikroORM, nats: NatsLink): Promise<Health
           .then(() => 'up' as const)
           .catch(() => 'down' as const)
       : ('down' as const);
-  return { status: database === 'up' && natsState === 'up' ? 'ok' : 'unavailable', database, nats: natsState };
+  return { status: database === 'up' && natsState === 'up' ? 'ok' : 'degraded', database, nats: natsState };
 }
