@@ -1,11 +1,13 @@
 // Projects: every connected project with its status, direction, mode, last sync, recent sync
-// errors and dead push jobs. Admins pause, resume, start a sync or a dry run; a running session's
+// errors, dead push jobs, traffic and sync rules. Admins pause, resume, edit the rules, start a
+// sync (a BACKFILL applies the rules to existing tickets) or a dry run; a running session's
 // progress streams in through `syncStatus`, and a dry run's plan is shown as a table before
 // anything is applied.
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from './api.ts';
 import { showEnum, showTime } from './format.ts';
 import { ActivityChart, type ActivityBucket } from './activity-chart.tsx';
+import { LinkRules, type LinkRule, type ProjectChoice } from './link-rules.tsx';
 import { SessionPanel, type SessionView } from './session-panel.tsx';
 import type { Viewer } from './sign-in.tsx';
 
@@ -19,6 +21,7 @@ interface ProjectView {
   readonly lastSyncedAt: string | null;
   readonly lastError: string | null;
   readonly rateLimitedUntil: string | null;
+  readonly linkRules: readonly LinkRule[];
 }
 
 interface Health {
@@ -27,7 +30,8 @@ interface Health {
   readonly activity: readonly ActivityBucket[];
 }
 
-const PROJECTS = '{ externalProjects(first: 100) { edges { node { id name kind status direction syncMode lastSyncedAt lastError rateLimitedUntil } } } }';
+const PROJECTS =
+  '{ externalProjects(first: 100) { edges { node { id name kind status direction syncMode lastSyncedAt lastError rateLimitedUntil linkRules { kinds labels minPriority statuses originProjectIds } } } } }';
 const HEALTH = `query($p: ID!) {
   externalProject(id: $p) { activity(minutes: 60) { minute inbound outbound } }
   syncErrors(projectId: $p, first: 100) { edges { node { id } } }
@@ -69,7 +73,14 @@ export function ProjectsView({ api, viewer }: { api: Api; viewer: Viewer }) {
       ) : (
         <ul class="cards" aria-label="Connected projects">
           {projects.map((project) => (
-            <ProjectCard key={project.id} api={api} project={project} admin={viewer.role === 'ADMIN'} onChanged={() => setVersion((n) => n + 1)} />
+            <ProjectCard
+              key={project.id}
+              api={api}
+              project={project}
+              projects={projects}
+              admin={viewer.role === 'ADMIN'}
+              onChanged={() => setVersion((n) => n + 1)}
+            />
           ))}
         </ul>
       )}
@@ -77,7 +88,7 @@ export function ProjectsView({ api, viewer }: { api: Api; viewer: Viewer }) {
   );
 }
 
-function ProjectCard({ api, project, admin, onChanged }: { api: Api; project: ProjectView; admin: boolean; onChanged: () => void }) {
+function ProjectCard({ api, project, projects, admin, onChanged }: { api: Api; project: ProjectView; projects: readonly ProjectChoice[]; admin: boolean; onChanged: () => void }) {
   const [health, setHealth] = useState<Health | null>(null);
   const [session, setSession] = useState<SessionView | null>(null);
   const [kind, setKind] = useState('INCREMENTAL');
@@ -145,6 +156,7 @@ function ProjectCard({ api, project, admin, onChanged }: { api: Api; project: Pr
       </dl>
       {health && <ActivityChart buckets={health.activity} />}
       {project.lastError && <p class="problem">Last error: {project.lastError}</p>}
+      <LinkRules api={api} projectId={project.id} projectName={project.name} rules={project.linkRules} projects={projects} admin={admin} onSaved={onChanged} />
       {admin && (
         <div class="actions">
           {paused ? (
@@ -159,7 +171,7 @@ function ProjectCard({ api, project, admin, onChanged }: { api: Api; project: Pr
           <label>
             Session kind{' '}
             <select value={kind} onChange={(event) => setKind(event.currentTarget.value)}>
-              {['INCREMENTAL', 'INITIAL', 'RECONCILE'].map((option) => (
+              {['INCREMENTAL', 'INITIAL', 'RECONCILE', 'BACKFILL'].map((option) => (
                 <option key={option} value={option}>
                   {showEnum(option)}
                 </option>

@@ -141,6 +141,40 @@ describe.skipIf(!chromiumInstalled)(`the console in Chromium (${chromiumPath})`,
     await screenshot(page, 'projects-dry-run');
   });
 
+  it('edits a project’s sync rules and shows the backfill’s dry run', async () => {
+    const { page } = watched;
+    const existing = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(
+      'mutation { createTicket(input: { title: "Refunds fail", labels: ["payments"] }) { ticket { id } } }',
+    );
+    await page.reload();
+    const card = page.getByRole('listitem', { name: 'Console target' });
+    const rules = card.getByRole('region', { name: 'Sync rules of Console target' });
+    await rules.getByText('No rules').waitFor();
+    await rules.getByRole('button', { name: 'Edit rules' }).click();
+    await rules.getByRole('button', { name: 'Add a rule' }).click();
+    // What Lockstep refuses (a label over 100 characters) is shown with its reason, nothing saved.
+    await rules.getByLabel('Labels (any of, comma-separated)').fill('x'.repeat(101));
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await expect.poll(() => rules.getByRole('alert').textContent()).toContain('labels must be 1-100 characters');
+    await rules.getByLabel('Labels (any of, comma-separated)').fill('payments, checkout');
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await rules.getByText('Links tickets, labelled checkout or payments').waitFor();
+    const saved = await suite.lockstep.admin.run<{ externalProjects: { edges: Array<{ node: { name: string; linkRules: Array<{ labels: string[] }> } }> } }>(
+      '{ externalProjects(first: 50) { edges { node { name linkRules { labels } } } } }',
+    );
+    expect(saved.externalProjects.edges.find((edge) => edge.node.name === 'Console target')?.node.linkRules).toEqual([{ labels: ['checkout', 'payments'] }]);
+
+    await card.getByLabel('Session kind').selectOption('BACKFILL');
+    await card.getByRole('button', { name: 'Dry run' }).click();
+    const plan = card.getByRole('table').filter({ hasText: 'Plan: nothing below was applied' });
+    await plan.getByRole('link', { name: existing.createTicket.ticket.id.slice(0, 8) }).waitFor({ timeout: 15_000 });
+    await screenshot(page, 'projects-rules-backfill');
+    const mappings = await suite.lockstep.admin.run<{ ticket: { mappings: unknown[] } }>('query($id: ID!) { ticket(id: $id) { mappings { externalId } } }', {
+      id: existing.createTicket.ticket.id,
+    });
+    expect(mappings.ticket.mappings).toEqual([]);
+  });
+
   it('turns a stale edit of a ticket into a conflict instead of overwriting', async () => {
     const { page } = watched;
     const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(CREATE, { title: 'Rotate certificates' });
