@@ -1,5 +1,6 @@
 // One ticket in full. The edit form sends `expectedVersion`: when the ticket changed since it was
-// opened, Lockstep refuses the edit and the form shows the current values and what was not saved.
+// opened, the edit does not overwrite and the form says it waits in Conflicts. Editors can stop a
+// link (`unlinkTicket`): nothing more goes to that item and its reports are ignored.
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from './api.ts';
 import { ApiError } from './api.ts';
@@ -23,7 +24,7 @@ interface Ticket {
     readonly externalId: string;
     readonly externalUrl: string | null;
     readonly linkedAt: string;
-    readonly project: { readonly name: string; readonly status: string };
+    readonly project: { readonly id: string; readonly name: string; readonly status: string };
     readonly errors: ReadonlyArray<{ readonly id: string; readonly message: string; readonly at: string }>;
   }>;
   readonly openConflicts: ReadonlyArray<{ readonly id: string; readonly field: string }>;
@@ -34,13 +35,14 @@ interface Ticket {
 
 const TICKET = `query($id: ID!) { ticket(id: $id) {
   id version title description status priority assignee labels kind privacy updatedAt
-  mappings { id externalId externalUrl linkedAt project { name status } errors { id message at } }
+  mappings { id externalId externalUrl linkedAt project { id name status } errors { id message at } }
   openConflicts { id field }
   history(last: 30) { at field from to origin actor }
   comments(first: 50) { edges { node { id author body origin createdAt } } }
   alerts(first: 50) { edges { node { id name status severity startsAt } } }
 } }`;
 const UPDATE = 'mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id version } conflicts { id field } } }';
+const UNLINK = 'mutation($input: UnlinkTicketInput!) { unlinkTicket(input: $input) { ticket { id } } }';
 const STATUSES = ['OPEN', 'ACKNOWLEDGED', 'IN_PROGRESS', 'BLOCKED', 'RESOLVED', 'CLOSED'];
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
@@ -162,7 +164,24 @@ export function TicketDetail({ api, viewer, id }: { api: Api; viewer: Viewer; id
               ) : (
                 mapping.externalId
               )}{' '}
-              · linked {showTime(mapping.linkedAt)}
+              · linked {showTime(mapping.linkedAt)}{' '}
+              {canEdit && (
+                <button
+                  type="button"
+                  class="quiet"
+                  onClick={() =>
+                    void api
+                      .run(UNLINK, { input: { ticketId: ticket.id, projectId: mapping.project.id } })
+                      .then(() => {
+                        setNotice(`Unlinked from ${mapping.project.name}: nothing more is sent to ${mapping.externalId}, and its changes are ignored.`);
+                        setVersion((n) => n + 1);
+                      })
+                      .catch((error: unknown) => setProblem(`Not unlinked: ${error instanceof Error ? error.message : String(error)}`))
+                  }
+                >
+                  Unlink from {mapping.project.name}
+                </button>
+              )}
               {mapping.errors.length > 0 && (
                 <ul class="problem">
                   {mapping.errors.slice(0, 5).map((error) => (

@@ -220,6 +220,23 @@ describe.skipIf(!chromiumInstalled)(`the console in Chromium (${chromiumPath})`,
     }
   });
 
+  it('unlinks a ticket from a project on the ticket page', async () => {
+    const { page } = watched;
+    const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>('mutation { createTicket(input: { title: "Linked, then not" }) { ticket { id } } }');
+    const id = created.createTicket.ticket.id;
+    const projects = await suite.lockstep.admin.run<{ externalProjects: { edges: Array<{ node: { id: string; name: string } }> } }>('{ externalProjects(first: 50) { edges { node { id name } } } }');
+    const projectId = projects.externalProjects.edges.find((edge) => edge.node.name === 'Console target')?.node.id;
+    await suite.lockstep.admin.run('mutation($t: ID!, $p: ID!) { linkTicket(input: { ticketId: $t, projectId: $p }) { pushJob { id } } }', { t: id, p: projectId });
+    const mappings = async () =>
+      (await suite.lockstep.admin.run<{ ticket: { mappings: unknown[] } }>('query($id: ID!) { ticket(id: $id) { mappings { externalId } } }', { id })).ticket.mappings.length;
+    await eventually(mappings, (n) => n === 1);
+    await page.goto(`${suite.lockstep.url}/console#/tickets/${id}`);
+    await page.getByRole('button', { name: 'Unlink from Console target' }).click();
+    await page.getByRole('status').filter({ hasText: 'Unlinked from Console target' }).waitFor();
+    expect(await mappings()).toBe(0);
+    await screenshot(page, 'ticket-unlinked');
+  });
+
   it('fits a phone-width screen', async () => {
     const phone = await watchedPage(browser, { width: 390, height: 844 });
     try {
