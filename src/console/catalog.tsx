@@ -9,6 +9,7 @@ import { guides } from './guides.ts';
 import { Mark } from './marks.tsx';
 import { SchemaFields, type JsonSchema, type SchemaFormValue } from './schema-form.tsx';
 import type { Viewer } from './sign-in.tsx';
+import { Problem } from './problem.tsx';
 
 interface Integration {
   readonly kind: string;
@@ -48,7 +49,7 @@ export function CatalogView({ api, viewer, kind }: { api: Api; viewer: Viewer; k
     <section aria-labelledby="catalog-title">
       <h1 id="catalog-title">Catalog</h1>
       <p>Every system Lockstep connects. Open one for its setup guide.</p>
-      {problem && <p role="alert" class="problem">{problem}</p>}
+      <Problem text={problem} />
       <ul class="tiles" aria-label="Integrations">
         {(integrations ?? []).map((integration) => (
           <li key={integration.kind}>
@@ -207,11 +208,7 @@ function ConnectForm({ api, integration, onConnected }: { api: Api; integration:
       <button type="submit" disabled={busy || name.trim() === ''}>
         {busy ? 'Testing the connection…' : 'Connect'}
       </button>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import type { Api } from './api.ts';
 import { showTime, showValue } from './format.ts';
 import type { Viewer } from './sign-in.tsx';
 import { TextDiff } from './text-diff.tsx';
+import { Problem } from './problem.tsx';
 
 interface Candidate {
   readonly origin: string;
@@ -65,7 +66,7 @@ export function ConflictsView({ api, viewer }: { api: Api; viewer: Viewer }) {
   return (
     <section aria-labelledby="conflicts-title">
       <h1 id="conflicts-title">Conflicts</h1>
-      {problem && <p role="alert" class="problem">{problem}</p>}
+      <Problem text={problem} />
       {conflicts === null ? (
         <p>Loading…</p>
       ) : conflicts.length === 0 ? (
@@ -155,11 +156,7 @@ function ConflictCard({ api, conflict, allowed, onResolved }: { api: Api; confli
           </button>
         </form>
       )}
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </li>
   );
 }

@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { Api } from './api.ts';
 import { showEnum } from './format.ts';
+import { Problem } from './problem.tsx';
 
 export interface LinkRule {
   readonly kinds?: readonly string[] | null;
@@ -177,11 +178,7 @@ export function LinkRules({ api, projectId, projectName, rules, projects, admin,
           Cancel
         </button>
       </div>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { ActivityChart, type ActivityBucket } from './activity-chart.tsx';
 import { LinkRules, type LinkRule, type ProjectChoice } from './link-rules.tsx';
 import { SessionPanel, type SessionView } from './session-panel.tsx';
 import type { Viewer } from './sign-in.tsx';
+import { Problem } from './problem.tsx';
 
 interface ProjectView {
   readonly id: string;
@@ -63,7 +64,7 @@ export function ProjectsView({ api, viewer }: { api: Api; viewer: Viewer }) {
   return (
     <section aria-labelledby="projects-title">
       <h1 id="projects-title">Projects</h1>
-      {problem && <p role="alert" class="problem">{problem}</p>}
+      <Problem text={problem} />
       {projects === null ? (
         <p>Loading…</p>
       ) : projects.length === 0 ? (
@@ -186,11 +187,7 @@ function ProjectCard({ api, project, projects, admin, onChanged }: { api: Api; p
           </button>
         </div>
       )}
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {session && <SessionPanel session={session} />}
     </li>
   );

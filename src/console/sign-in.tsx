@@ -2,6 +2,7 @@
 // browser session (sessionStorage) only when Lockstep accepts it.
 import { useEffect, useState } from 'preact/hooks';
 import { createApi, type Api } from './api.ts';
+import { Problem } from './problem.tsx';
 
 export interface Viewer {
   readonly name: string;
@@ -50,11 +51,7 @@ export function SignIn({ remembered, onSignedIn, onForget }: { remembered: Api |
         <button type="submit" disabled={busy || token.trim() === ''}>
           Sign in
         </button>
-        {problem && (
-          <p role="alert" class="problem">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
       </form>
       <p class="hint">An admin creates tokens with the createApiToken mutation; Lockstep prints the first admin token when it starts.</p>
     </main>

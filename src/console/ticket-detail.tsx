@@ -6,6 +6,7 @@ import type { Api } from './api.ts';
 import { ApiError } from './api.ts';
 import { showEnum, showTime, showValue } from './format.ts';
 import type { Viewer } from './sign-in.tsx';
+import { Problem } from './problem.tsx';
 
 interface Ticket {
   readonly id: string;
@@ -143,11 +144,7 @@ export function TicketDetail({ api, viewer, id }: { api: Api; viewer: Viewer; id
         </div>
         {canEdit && <button type="submit">Save</button>}
         {notice && <p role="status">{notice}</p>}
-        {problem && (
-          <p role="alert" class="problem">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
       </form>
       <h2>Links</h2>
       {ticket.mappings.length === 0 ? (

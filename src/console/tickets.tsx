@@ -6,6 +6,7 @@ import type { Api } from './api.ts';
 import { showEnum, showTime } from './format.ts';
 import type { Viewer } from './sign-in.tsx';
 import { TicketDetail } from './ticket-detail.tsx';
+import { Problem } from './problem.tsx';
 
 interface TicketRow {
   readonly id: string;
@@ -63,7 +64,7 @@ function TicketList({ api }: { api: Api }) {
           ))}
         </select>
       </form>
-      {problem && <p role="alert" class="problem">{problem}</p>}
+      <Problem text={problem} />
       {rows === null ? (
         <p>Loading…</p>
       ) : rows.length === 0 ? (

@@ -12,8 +12,8 @@ import type { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPush } from '#domain/sync/policy.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
-import { newHubId } from '#infra/services/ids.ts';
 import type { EngineEvent } from './engine-events.ts';
+import { linkToItem } from './item-applier.ts';
 
 /** A delivery's items split: reports of linked items, and the alerts of the others (with their items). */
 export interface SplitItems {
@@ -57,17 +57,7 @@ export async function linkAlertTickets(
     });
     if (taken > 0) continue;
     // The side holds what the hub holds, except what the item itself reported.
-    const mapping = SyncMapping.link({
-      id: newHubId(),
-      ticket,
-      projectId: project.id,
-      externalId: item.externalId,
-      fields: project.mappedFields,
-      nowMs: Date.now(),
-      orderingKey: item.orderingKey,
-      externalValues: item.fields,
-      externalUrl: item.url ?? null,
-    });
+    const mapping = linkToItem(ticket, project, item);
     em.persist(mapping);
     const at = new Date().toISOString();
     events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: item.externalId, at });

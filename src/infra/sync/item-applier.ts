@@ -27,6 +27,22 @@ import { recordSyncError } from './sync-errors.ts';
 export type { ApplyItemsContext } from './apply-support.ts';
 export { importPeerTwin, lockPeerItem } from './peer-applier.ts';
 
+
+/** A link of `ticket` to `item`: the side holds what the item reported, and the hub's values elsewhere. */
+export function linkToItem(ticket: Ticket, project: ExternalProject, item: ExternalItem): SyncMapping {
+  return SyncMapping.link({
+    id: newHubId(),
+    ticket,
+    projectId: project.id,
+    externalId: item.externalId,
+    fields: project.mappedFields,
+    nowMs: Date.now(),
+    orderingKey: item.orderingKey,
+    externalValues: item.fields,
+    externalUrl: item.url ?? null,
+  });
+}
+
 async function importItem(
   em: EntityManager,
   project: ExternalProject,
@@ -37,17 +53,7 @@ async function importItem(
   const values = item.fields as Partial<TicketInput>;
   const title = typeof values.title === 'string' && values.title.trim() !== '' ? values.title : `${project.name} ${item.externalId}`;
   const created = Ticket.create({ ...values, title }, { replica: project.id, actor: item.actor ?? project.name, nowMs: Date.now(), newId: newHubId });
-  const mapping = SyncMapping.link({
-    id: newHubId(),
-    ticket: created.ticket,
-    projectId: project.id,
-    externalId: item.externalId,
-    fields: project.mappedFields,
-    nowMs: Date.now(),
-    orderingKey: item.orderingKey,
-    externalValues: item.fields,
-    externalUrl: item.url ?? null,
-  });
+  const mapping = linkToItem(created.ticket, project, item);
   em.persist([created.ticket, mapping]);
   const at = new Date().toISOString();
   events.push(...created.events, { type: 'external_ticket.created', ticketId: created.ticket.id, projectId: project.id, externalId: item.externalId, at });
