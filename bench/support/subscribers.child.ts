@@ -2,7 +2,6 @@
 // counts messages per subscriber, and reports when every subscriber has what it expects.
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import type { SubscribersJob, SubscribersReport } from './subscribers.ts';
 
@@ -13,7 +12,7 @@ let received = 0;
 let outstanding = 0;
 const errors: string[] = [];
 const samples: string[] = job.groups.map(() => '');
-const clients: Array<Client | WebSocket> = [];
+const clients: WebSocket[] = [];
 
 function counter(group: number, expected: number): (body: string) => void {
   let seen = 0;
@@ -34,27 +33,45 @@ function finish(): void {
   process.send?.({ type: 'done', report });
 }
 
+/**
+ * graphql-transport-ws spoken directly on `ws` sockets (connection_init, subscribe, counting each
+ * `next` by id), so the client does per message what the bare broadcast's client does (read and
+ * parse a JSON frame) and the figure measures the server, not a client library.
+ */
 async function openGraphqlWs(): Promise<void> {
-  let socket: Client | undefined;
-  let onSocket = 0;
-  let sockets = 0;
+  const plan: Array<{ group: number; query: string; variables: Record<string, unknown>; expected: number }> = [];
   for (const [index, group] of job.groups.entries()) {
-    for (let n = 0; n < group.count; n += 1) {
-      if (!socket || onSocket === job.perSocket) {
-        const token = job.tokens[sockets % job.tokens.length] ?? '';
-        socket = createClient({ url: `${job.url}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-        clients.push(socket);
-        sockets += 1;
-        onSocket = 0;
-      }
-      const count = counter(index, group.expectedEach);
-      socket.subscribe(
-        { query: group.query ?? '', variables: group.variables ?? {} },
-        { next: (value) => count(JSON.stringify(value)), error: (error) => void errors.push(String(error instanceof Error ? error.message : JSON.stringify(error))), complete: () => undefined },
-      );
-      onSocket += 1;
-    }
+    for (let n = 0; n < group.count; n += 1) plan.push({ group: index, query: group.query ?? '', variables: group.variables ?? {}, expected: group.expectedEach });
   }
+  const opening: Array<Promise<unknown>> = [];
+  for (let first = 0, sockets = 0; first < plan.length; first += job.perSocket, sockets += 1) {
+    const batch = plan.slice(first, first + job.perSocket);
+    const token = job.tokens[sockets % job.tokens.length] ?? '';
+    const socket = new WebSocket(`${job.url}/graphql`, 'graphql-transport-ws');
+    clients.push(socket);
+    const counters = new Map<string, (body: string) => void>();
+    socket.on('error', (error) => void errors.push(error.message));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    opening.push(
+      new Promise<void>((resolve) => {
+        socket.on('message', (data) => {
+          const text = data.toString();
+          const message = JSON.parse(text) as { type: string; id?: string; payload?: unknown };
+          if (message.type === 'connection_ack') {
+            for (const [n, entry] of batch.entries()) {
+              const id = String(n);
+              counters.set(id, counter(entry.group, entry.expected));
+              socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: entry.query, variables: entry.variables } }));
+            }
+            resolve();
+          } else if (message.type === 'next' && message.id !== undefined) counters.get(message.id)?.(text);
+          else if (message.type === 'error') errors.push(JSON.stringify(message.payload));
+          else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+        });
+      }),
+    );
+  }
+  await Promise.all(opening);
 }
 
 async function openPlainWs(): Promise<void> {
@@ -64,7 +81,11 @@ async function openPlainWs(): Promise<void> {
       const socket = new WebSocket(`${job.url}${group.path ?? '/'}`);
       clients.push(socket);
       const count = counter(index, group.expectedEach);
-      socket.on('message', (data) => count(data.toString()));
+      socket.on('message', (data) => {
+        const text = data.toString();
+        JSON.parse(text); // as the graphql-ws client does with every frame
+        count(text);
+      });
       socket.on('error', (error) => void errors.push(error.message));
       opening.push(once(socket, 'open'));
     }
