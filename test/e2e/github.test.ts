@@ -154,6 +154,20 @@ describe('GitHub Issues', () => {
     expect((await read(id)).status).toBe('RESOLVED');
   });
 
+  it('learns the state after its write from the PATCH answer, not from another read', async () => {
+    const { id, number } = await linkedIssue('Billing page is blank');
+    github.resetCalls();
+    await update(id, { title: 'Billing page is blank on Safari' });
+    await eventually(async () => github.issue(number)?.title, (title) => title === 'Billing page is blank on Safari');
+    await github.webhooks.settled();
+    await settle();
+    // One read before the write (a person's edit must not be overwritten), the write, and the read
+    // the echo webhook asks for; none after the write.
+    expect(github.calls.get('PATCH /repos/acme/web/issues/{n}')).toBe(1);
+    expect(github.calls.get('GET /repos/acme/web/issues/{n}')).toBe(2);
+    expect((await read(id)).title).toBe('Billing page is blank on Safari');
+  });
+
   it('applies a change made on GitHub, by signed webhook, without writing it back', async () => {
     const { id, number } = await linkedIssue('Cache stampede');
     github.resetCalls();

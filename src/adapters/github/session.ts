@@ -103,6 +103,8 @@ export function openGithubSession(
       ...(issue.html_url ? { url: issue.html_url } : {}),
       orderingKey: keys(externalIdOf(issue.number), issue.updated_at, mapping.fromIssue(issue).fields, seenAtMs),
       ...(Object.keys(reportedValues).length > 0 ? { reportedValues } : {}),
+      // The write's answer is the whole issue after it.
+      state: itemFromIssue(issue, mapping, seenAtMs, { keys }),
     };
   }
 

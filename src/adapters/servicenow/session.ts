@@ -61,6 +61,8 @@ export function openServiceNowSession(
       url: recordUrl(config.instanceUrl, config.table, record.sys_id),
       ...(/^\d+$/.test(record.sys_mod_count ?? '') ? { orderingKey: orderingKeyOf(Number(record.sys_mod_count)) } : {}),
       ...(Object.keys(reported).length > 0 ? { reportedValues: reported } : {}),
+      // The write's answer is the whole record after it (the same fields a read asks for).
+      state: item(record),
     };
   }
 

@@ -205,6 +205,11 @@ export interface OutboundResult {
   readonly orderingKey?: OrderingKey;
   /** The values the side will report for what we sent, where its spelling differs (e.g. Jira labels). */
   readonly reportedValues?: Partial<Record<FieldKey, JsonValue>>;
+  /**
+   * The item as the side holds it right after the write, when the write's answer carries it whole
+   * (GitHub's and ServiceNow's do): the engine then needs no read to learn the state after its write.
+   */
+  readonly state?: ExternalItem;
 }
 
 /** A connector: parses its settings and deliveries, and opens sessions. */

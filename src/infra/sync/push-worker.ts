@@ -255,10 +255,12 @@ export function createPushWorker(
       return fail(job.id, error);
     }
     const externalId = result.externalId ?? mapping?.externalId ?? null;
+    // The side's state after the write: from the write's own answer when it carries it, else one read.
     const readBack =
-      connector.capabilities.canFetch && project.kind !== 'lockstep_peer' && externalId !== null
+      result.state ??
+      (connector.capabilities.canFetch && project.kind !== 'lockstep_peer' && externalId !== null
         ? await session.fetchItem(externalId, AbortSignal.timeout(15_000)).catch(() => null)
-        : null;
+        : null);
     return succeed(job.id, result, readBack);
   }
 
