@@ -148,6 +148,20 @@ describe('Linear', () => {
     expect(ticket.openConflicts).toEqual([]);
   });
 
+  it('learns the state after its write from the issueUpdate answer, not from another read', async () => {
+    const { id, issueId } = await linkedIssue({ title: 'Slow exports' });
+    linear.resetCalls();
+    await update(id, { title: 'Slow exports of large teams' });
+    await eventually(async () => linear.issue(issueId)?.title, (title) => title === 'Slow exports of large teams');
+    await linear.webhooks.settled();
+    await settle();
+    // One read before the write (a person's edit must not be overwritten) and the write; the echo
+    // webhook carries the issue, and the mutation's answer is the state after the write.
+    expect(calls('mutation issueUpdate')).toBe(1);
+    expect(calls('query issue')).toBe(1);
+    expect((await read(id)).title).toBe('Slow exports of large teams');
+  });
+
   it('applies a change made in Linear through its signed webhook, without writing it back', async () => {
     const { id, issueId } = await linkedIssue({ title: 'Cache stampede' });
     linear.resetCalls();

@@ -113,6 +113,8 @@ export function openLinearSession(
       ...(issue.url === undefined ? {} : { url: issue.url }),
       orderingKey: orderingKeyOf(issue.updatedAt),
       ...(Object.keys(reportedValues).length > 0 ? { reportedValues } : {}),
+      // The mutation answers with the same issue fields a read asks for: the state after the write.
+      state: item,
     };
   }
 
