@@ -23,8 +23,9 @@ describe('an idle Lockstep', () => {
     const before = await transactions();
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const after = await transactions();
-    // Our own statistics read counts as one; the rest is Lockstep's (about 8: the relay's safety
-    // poll twice, the scheduler twice, the sweeper's two reads twice; it was over 50 with polling).
-    expect(after - before - 1).toBeLessThanOrEqual(12);
+    // Our own statistics read counts as one; the rest is Lockstep's: about 9 (the relay's safety
+    // poll twice, the scheduler twice, the sweeper's two reads twice). Polling made it over 50; the
+    // bound leaves room for counts PostgreSQL reports late on a busy machine.
+    expect(after - before - 1).toBeLessThanOrEqual(20);
   }, 40_000);
 });
