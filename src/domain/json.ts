@@ -40,6 +40,9 @@ export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
 
 /** A deep copy, so stored state never aliases a caller's object. */
 export function cloneJson<T extends JsonValue>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  // Lists of scalars (labels) are the common case: a shallow copy is a deep one.
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object' || item === null)) return [...value] as T;
   return structuredClone(value);
 }
 

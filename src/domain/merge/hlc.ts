@@ -56,7 +56,25 @@ export function maxHlc(a: Hlc, b: Hlc): Hlc {
   return compareHlc(a, b) >= 0 ? a : b;
 }
 
-/** ISO-8601 rendering of the wall-clock part (for events and GraphQL). */
+const dayMs = 86_400_000;
+/** The last day rendered, as `YYYY-MM-DDT`: events of one ticket cluster in time. */
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
+
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+/** ISO-8601 rendering of the wall-clock part (for events and GraphQL); the same text as Date#toISOString. */
 export function hlcToIso(hlc: Hlc): string {
-  return new Date(hlc.wall).toISOString();
+  const wall = hlc.wall;
+  // Years 0000-9999 only; outside them (and for fractions) toISOString's own form applies.
+  if (!Number.isInteger(wall) || wall < -62_167_219_200_000 || wall >= 253_402_300_800_000) return new Date(wall).toISOString();
+  const day = Math.floor(wall / dayMs);
+  if (day !== cachedDay) {
+    cachedDayPrefix = new Date(day * dayMs).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  const inDay = wall - day * dayMs;
+  const ms = inDay % 1000;
+  const seconds = Math.floor(inDay / 1000);
+  return `${cachedDayPrefix}${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(ms, 3)}Z`;
 }

@@ -6,11 +6,78 @@ import { InvalidVersionToken } from '../errors.ts';
 import { isVersionVector, normalise, type VersionVector } from './version-vector.ts';
 
 const prefix = 'v1.';
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const utf8 = new TextEncoder();
 
+/** `text` as a string of its UTF-8 bytes (one char per byte); ASCII text, the usual case, is that already. */
+function utf8Binary(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 127) {
+      let binary = '';
+      for (const byte of utf8.encode(text)) binary += String.fromCharCode(byte);
+      return binary;
+    }
+  }
+  return text;
+}
+
+/** Unpadded base64url of `text`'s UTF-8 bytes (tokens are built for every event, so done by hand, not via btoa). */
 function toBase64Url(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  const bytes = utf8Binary(text);
+  const at = (i: number) => bytes.charCodeAt(i);
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
+    out += alphabet[n >>> 18] + alphabet[(n >>> 12) & 63] + alphabet[(n >>> 6) & 63] + alphabet[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest > 0) {
+    const n = (at(i) << 16) | (rest === 2 ? at(i + 1) << 8 : 0);
+    out += alphabet[n >>> 18] + alphabet[(n >>> 12) & 63];
+    if (rest === 2) out += alphabet[(n >>> 6) & 63];
+  }
+  return out;
+}
+
+const isIndexLike = (key: string) => key.charCodeAt(0) <= 57 && /^(?:0|[1-9]\d*)$/.test(key);
+
+/** `{"a":1,"b":2}`: the vector's non-zero entries in key order, as JSON (what normalise + stringify gave). */
+function canonicalJson(vector: VersionVector): string {
+  const keys = Object.keys(vector);
+  // Integer-like keys come first in any JS object, whatever the insertion order: keep that form.
+  if (keys.some(isIndexLike)) return JSON.stringify(normalise(vector));
+  sortStrings(keys);
+  let out = '{';
+  for (const replica of keys) {
+    const counter = vector[replica] ?? 0;
+    if (!(counter > 0)) continue;
+    const number = Number.isSafeInteger(counter) ? String(counter) : JSON.stringify(counter);
+    out += `${out.length > 1 ? ',' : ''}${quoted(replica)}:${number}`;
+  }
+  return `${out}}`;
+}
+
+/** In place, by UTF-16 code units (as Array#sort does for strings); vectors hold a handful of replicas. */
+function sortStrings(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+}
+
+/** Replica ids as JSON strings; a process knows few replicas, so they are remembered (up to a bound). */
+const quotedIds = new Map<string, string>();
+function quoted(replica: string): string {
+  let json = quotedIds.get(replica);
+  if (json === undefined) {
+    if (quotedIds.size >= 1024) quotedIds.clear();
+    json = JSON.stringify(replica);
+    quotedIds.set(replica, json);
+  }
+  return json;
 }
 
 function fromBase64Url(data: string): string {
@@ -22,7 +89,7 @@ function fromBase64Url(data: string): string {
 
 /** The token for `vector`; equal vectors give equal tokens. */
 export function encodeVersion(vector: VersionVector): string {
-  return prefix + toBase64Url(JSON.stringify(normalise(vector)));
+  return prefix + toBase64Url(canonicalJson(vector));
 }
 
 /** The vector inside `token`; throws InvalidVersionToken when it cannot be decoded. */
