@@ -1,15 +1,20 @@
-// `npm run bench -- api`: requests per second of `createTicket` and `ticket(id)` through Lockstep,
-// each beside bare graphql-yoga answering the same operation in the same run, so the ratio is the
-// price of what Lockstep wraps around the GraphQL engine (tokens, metrics, PostgreSQL, the
-// transactional outbox) rather than a statement about this machine.
+// `npm run bench -- api`: requests per second of `createTicket`, `ticket(id)` and a page of 50
+// tickets with their links, conflicts and comments through Lockstep, each beside bare graphql-yoga
+// (with a hand-written pg script where the operation needs the database) answering the same
+// operation in the same run, so the ratio is the price of what Lockstep wraps around the GraphQL
+// engine and PostgreSQL (tokens, metrics, MikroORM, the outbox) rather than a statement about this
+// machine. Each figure also says how many SQL statements one request sends.
 import type { BenchFigure, BenchSuite } from './figure.ts';
 import { startBareYoga } from './support/bare-yoga.ts';
+import { createAdminClient } from './support/admin-client.ts';
 import { startBenchLockstep, type BenchLockstep } from './support/bench-lockstep.ts';
 import { isClean, measureLoad, type LoadResult, type LoadSettings } from './support/graphql-load.ts';
-import { checkTicketRoundTrip, type Endpoint } from './support/sample-check.ts';
-import { createTicketOperation, readTicketOperation } from './support/ticket-operations.ts';
+import { checkTicketList, checkTicketRoundTrip, send, type Endpoint } from './support/sample-check.ts';
+import { countStatements, statementsSent } from './support/statement-count.ts';
+import { setUpTicketList } from './support/ticket-list-fixture.ts';
+import { createTicketOperation, listTicketsOperation, readTicketOperation, type GraphQLOperation } from './support/ticket-operations.ts';
 
-/** The same for all four measurements; about 30 s of load in all. */
+/** The same for all six measurements; about 40 s of load in all. */
 const settings: LoadSettings = { connections: 10, pipelining: 1, warmupSeconds: 1, durationSeconds: 5 };
 
 /** How long the outbox may take to empty before the read measurements start anyway. */
@@ -25,6 +30,22 @@ function health(label: string, result: LoadResult): string {
     `${result.unclean} bodies with GraphQL errors or null data${first}`
   );
 }
+
+/** Requests sent one at a time to count statements; the fewest seen counts (a background poll may land in one). */
+const STATEMENT_SAMPLES = 5;
+
+/** SQL statements one `operation` request sends through `pg` in this process, with nothing else in flight. */
+async function statementsPerRequest(target: Endpoint, operation: GraphQLOperation): Promise<number> {
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < STATEMENT_SAMPLES; i++) {
+    const before = statementsSent();
+    await send(target, operation);
+    fewest = Math.min(fewest, statementsSent() - before);
+  }
+  return fewest;
+}
+
+const statementsNote = (lockstep: number, bare: number) => `SQL statements per request: ${lockstep} (bare: ${bare})`;
 
 function figureOf(name: string, measured: LoadResult, baselineName: string, baseline: LoadResult, extra?: string): BenchFigure {
   const latency = `p50 ${ms(measured.p50Ms)}, p99 ${ms(measured.p99Ms)} (bare: p50 ${ms(baseline.p50Ms)}, p99 ${ms(baseline.p99Ms)})`;
@@ -54,8 +75,9 @@ async function drainOutbox(lockstep: BenchLockstep): Promise<string> {
 }
 
 export const run: BenchSuite = async () => {
+  countStatements();
   await using lockstep = await startBenchLockstep();
-  await using bare = await startBareYoga();
+  await using bare = await startBareYoga(lockstep.databaseUrl);
   const throughLockstep: Endpoint = {
     endpoint: `${lockstep.url}/graphql`,
     headers: { authorization: `Bearer ${lockstep.adminToken}` },
@@ -64,6 +86,13 @@ export const run: BenchSuite = async () => {
 
   const lockstepTicket = await checkTicketRoundTrip(throughLockstep);
   const bareTicket = await checkTicketRoundTrip(onBare);
+  const statements = {
+    create: statementsNote(await statementsPerRequest(throughLockstep, createTicketOperation), await statementsPerRequest(onBare, createTicketOperation)),
+    read: statementsNote(
+      await statementsPerRequest(throughLockstep, readTicketOperation(lockstepTicket)),
+      await statementsPerRequest(onBare, readTicketOperation(bareTicket)),
+    ),
+  };
 
   // Baseline first in each pair; the reads only start once Lockstep's relay is idle again.
   const bareCreate = await measureLoad({ ...onBare, operation: createTicketOperation }, settings);
@@ -72,11 +101,30 @@ export const run: BenchSuite = async () => {
   const bareRead = await measureLoad({ ...onBare, operation: readTicketOperation(bareTicket) }, settings);
   const lockstepRead = await measureLoad({ ...throughLockstep, operation: readTicketOperation(lockstepTicket) }, settings);
 
+  // The newest tickets are the list's stage; both servers read the same rows.
+  const fixture = await setUpTicketList(createAdminClient(lockstep.url, lockstep.adminToken));
+  await drainOutbox(lockstep);
+  const [lockstepPage, barePage] = [await checkTicketList(throughLockstep), await checkTicketList(onBare)];
+  if (JSON.stringify(lockstepPage) !== JSON.stringify(barePage)) {
+    throw new Error(`api bench: the two lists differ: Lockstep ${JSON.stringify(lockstepPage)}, bare ${JSON.stringify(barePage)}`);
+  }
+  const listStatements = statementsNote(await statementsPerRequest(throughLockstep, listTicketsOperation), await statementsPerRequest(onBare, listTicketsOperation));
+  const bareList = await measureLoad({ ...onBare, operation: listTicketsOperation }, settings);
+  const lockstepList = await measureLoad({ ...throughLockstep, operation: listTicketsOperation }, settings);
+  const page = `page: ${fixture.tickets} tickets, ${lockstepPage.mappings} links, ${lockstepPage.conflicts} open conflicts, ${lockstepPage.comments} comments`;
+
   const figures = [
-    figureOf('createTicket through Lockstep', lockstepCreate, 'createTicket on bare yoga', bareCreate, outbox),
-    figureOf('ticket(id) through Lockstep', lockstepRead, 'ticket(id) on bare yoga', bareRead),
+    figureOf('createTicket through Lockstep', lockstepCreate, 'createTicket on bare yoga + pg (same inserts, one transaction)', bareCreate, `${statements.create}; ${outbox}`),
+    figureOf('ticket(id) through Lockstep', lockstepRead, 'ticket(id) on bare yoga (in memory)', bareRead, statements.read),
+    figureOf(
+      'tickets(first: 50) with mappings, openConflicts, comments(first: 5) through Lockstep',
+      lockstepList,
+      'the same on bare yoga + pg (one query per list)',
+      bareList,
+      `${listStatements}; ${page}`,
+    ),
   ];
-  if (![bareCreate, lockstepCreate, bareRead, lockstepRead].every(isClean)) {
+  if (![bareCreate, lockstepCreate, bareRead, lockstepRead, bareList, lockstepList].every(isClean)) {
     const report = figures.map((figure) => `  ${figure.name}: ${figure.detail ?? ''}`).join('\n');
     throw new Error(`api bench: not every response was a clean 2xx answer, so its req/s would mean nothing:\n${report}`);
   }

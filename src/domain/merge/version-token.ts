@@ -29,13 +29,13 @@ function toBase64Url(text: string): string {
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
-    out += alphabet[n >>> 18] + alphabet[(n >>> 12) & 63] + alphabet[(n >>> 6) & 63] + alphabet[n & 63];
+    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63) + alphabet.charAt((n >>> 6) & 63) + alphabet.charAt(n & 63);
   }
   const rest = bytes.length - i;
   if (rest > 0) {
     const n = (at(i) << 16) | (rest === 2 ? at(i + 1) << 8 : 0);
-    out += alphabet[n >>> 18] + alphabet[(n >>> 12) & 63];
-    if (rest === 2) out += alphabet[(n >>> 6) & 63];
+    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63);
+    if (rest === 2) out += alphabet.charAt((n >>> 6) & 63);
   }
   return out;
 }
