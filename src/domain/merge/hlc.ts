@@ -61,7 +61,9 @@ const dayMs = 86_400_000;
 let cachedDay = Number.NaN;
 let cachedDayPrefix = '';
 
-const pad = (value: number, width: number) => String(value).padStart(width, '0');
+/** '00'..'59' and '000'..'999', so a stamp is a few lookups and one concatenation. */
+const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const threeDigits = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
 /** ISO-8601 rendering of the wall-clock part (for events and GraphQL); the same text as Date#toISOString. */
 export function hlcToIso(hlc: Hlc): string {
@@ -76,5 +78,7 @@ export function hlcToIso(hlc: Hlc): string {
   const inDay = wall - day * dayMs;
   const ms = inDay % 1000;
   const seconds = Math.floor(inDay / 1000);
-  return `${cachedDayPrefix}${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(ms, 3)}Z`;
+  const hours = twoDigits[Math.floor(seconds / 3600)] as string;
+  const minutes = twoDigits[Math.floor(seconds / 60) % 60] as string;
+  return `${cachedDayPrefix}${hours}:${minutes}:${twoDigits[seconds % 60] as string}.${threeDigits[ms] as string}Z`;
 }
