@@ -14,7 +14,7 @@ import { countStatements, statementsSent } from './support/statement-count.ts';
 import { setUpTicketList } from './support/ticket-list-fixture.ts';
 import { createTicketOperation, listTicketsOperation, readTicketOperation, type GraphQLOperation } from './support/ticket-operations.ts';
 
-/** The same for all six measurements; about 40 s of load in all. */
+/** The same for all seven measurements; about 45 s of load in all. */
 const settings: LoadSettings = { connections: 10, pipelining: 1, warmupSeconds: 1, durationSeconds: 5 };
 
 /** How long the outbox may take to empty before the read measurements start anyway. */
@@ -78,14 +78,17 @@ export const run: BenchSuite = async () => {
   countStatements();
   await using lockstep = await startBenchLockstep();
   await using bare = await startBareYoga(lockstep.databaseUrl);
+  await using bareWithReads = await startBareYoga(lockstep.databaseUrl, 'database');
   const throughLockstep: Endpoint = {
     endpoint: `${lockstep.url}/graphql`,
     headers: { authorization: `Bearer ${lockstep.adminToken}` },
   };
   const onBare: Endpoint = { endpoint: `${bare.url}/graphql`, headers: {} };
+  const onBareWithReads: Endpoint = { endpoint: `${bareWithReads.url}/graphql`, headers: {} };
 
   const lockstepTicket = await checkTicketRoundTrip(throughLockstep);
   const bareTicket = await checkTicketRoundTrip(onBare);
+  const bareRowTicket = await checkTicketRoundTrip(onBareWithReads);
   const statements = {
     create: statementsNote(await statementsPerRequest(throughLockstep, createTicketOperation), await statementsPerRequest(onBare, createTicketOperation)),
     read: statementsNote(
@@ -100,6 +103,7 @@ export const run: BenchSuite = async () => {
   const outbox = await drainOutbox(lockstep);
   const bareRead = await measureLoad({ ...onBare, operation: readTicketOperation(bareTicket) }, settings);
   const lockstepRead = await measureLoad({ ...throughLockstep, operation: readTicketOperation(lockstepTicket) }, settings);
+  const bareRowRead = await measureLoad({ ...onBareWithReads, operation: readTicketOperation(bareRowTicket) }, settings);
 
   // The newest tickets are the list's stage; both servers read the same rows.
   const fixture = await setUpTicketList(createAdminClient(lockstep.url, lockstep.adminToken));
@@ -116,6 +120,7 @@ export const run: BenchSuite = async () => {
   const figures = [
     figureOf('createTicket through Lockstep', lockstepCreate, 'createTicket on bare yoga + pg (same inserts, one transaction)', bareCreate, `${statements.create}; ${outbox}`),
     figureOf('ticket(id) through Lockstep', lockstepRead, 'ticket(id) on bare yoga (in memory)', bareRead, statements.read),
+    figureOf('ticket(id) through Lockstep (context)', lockstepRead, 'ticket(id) on bare yoga + pg (one select)', bareRowRead),
     figureOf(
       'tickets(first: 50) with mappings, openConflicts, comments(first: 5) through Lockstep',
       lockstepList,
@@ -124,7 +129,7 @@ export const run: BenchSuite = async () => {
       `${listStatements}; ${page}`,
     ),
   ];
-  if (![bareCreate, lockstepCreate, bareRead, lockstepRead, bareList, lockstepList].every(isClean)) {
+  if (![bareCreate, lockstepCreate, bareRead, lockstepRead, bareRowRead, bareList, lockstepList].every(isClean)) {
     const report = figures.map((figure) => `  ${figure.name}: ${figure.detail ?? ''}`).join('\n');
     throw new Error(`api bench: not every response was a clean 2xx answer, so its req/s would mean nothing:\n${report}`);
   }

@@ -3,7 +3,8 @@
 // and the database (routing, tokens, metrics, MikroORM, the outbox relay). `ticket(id)` answers
 // from an in-memory Map (the engine alone); `createTicket` does the inserts Lockstep does (the
 // ticket row and its outbox row) in one transaction, into tables of the same shape in a schema of
-// its own; `tickets` reads Lockstep's own tables with one query per list.
+// its own; `tickets` reads Lockstep's own tables with one query per list. A second instance can
+// answer `ticket(id)` from its row instead (context: the engine plus one select).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -94,8 +95,13 @@ const groupBy = <T extends { ticket_id: string }>(rows: readonly T[]) => {
   return groups;
 };
 
+/** Where `ticket(id)` reads: the in-memory Map (the engine alone) or the ticket row (engine + one select). */
+export type TicketSource = 'memory' | 'database';
+
+const READ_TICKET = 'select id, title, status, priority, labels, clock from bare.tickets where id = $1';
+
 /** Starts the baseline on the database at `databaseUrl` (Lockstep's, already migrated); dispose it to close the port and pool. */
-export async function startBareYoga(databaseUrl: string): Promise<BareYoga> {
+export async function startBareYoga(databaseUrl: string, source: TicketSource = 'memory'): Promise<BareYoga> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   await pool.query(SETUP);
   const tickets = new Map<string, StoredTicket>();
@@ -121,6 +127,13 @@ export async function startBareYoga(databaseUrl: string): Promise<BareYoga> {
     }
     tickets.set(id, ticket);
     return ticket;
+  }
+
+  async function readTicket(id: string): Promise<StoredTicket | null> {
+    const { rows } = await pool.query<{ id: string; title: string; status: string; priority: string; labels: string[] }>(READ_TICKET, [id]);
+    const row = rows[0];
+    if (!row) return null;
+    return { id: row.id, title: row.title, status: row.status.toUpperCase(), priority: row.priority.toUpperCase(), labels: row.labels, version: 'bare:1' };
   }
 
   async function listTickets(first: number): Promise<{ edges: Array<{ cursor: string; node: ListedTicket }>; pageInfo: unknown }> {
@@ -158,7 +171,7 @@ export async function startBareYoga(databaseUrl: string): Promise<BareYoga> {
     typeDefs,
     resolvers: {
       Query: {
-        ticket: (_root: unknown, args: { id: string }) => tickets.get(args.id) ?? null,
+        ticket: (_root: unknown, args: { id: string }) => (source === 'memory' ? (tickets.get(args.id) ?? null) : readTicket(args.id)),
         tickets: (_root: unknown, args: { first?: number | null }) => listTickets(args.first ?? 20),
       },
       Ticket: {
