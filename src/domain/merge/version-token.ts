@@ -11,19 +11,14 @@ const utf8 = new TextEncoder();
 
 /** `text` as a string of its UTF-8 bytes (one char per byte); ASCII text, the usual case, is that already. */
 function utf8Binary(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 127) {
-      let binary = '';
-      for (const byte of utf8.encode(text)) binary += String.fromCharCode(byte);
-      return binary;
-    }
-  }
-  return text;
+  let binary = '';
+  for (const byte of utf8.encode(text)) binary += String.fromCharCode(byte);
+  return binary;
 }
 
 /** Unpadded base64url of `text`'s UTF-8 bytes (tokens are built for every event, so done by hand, not via btoa). */
-function toBase64Url(text: string): string {
-  const bytes = utf8Binary(text);
+function toBase64Url(text: string, ascii: boolean): string {
+  const bytes = ascii ? text : utf8Binary(text);
   const at = (i: number) => bytes.charCodeAt(i);
   let out = '';
   let i = 0;
@@ -43,19 +38,22 @@ function toBase64Url(text: string): string {
 const isIndexLike = (key: string) => key.charCodeAt(0) <= 57 && /^(?:0|[1-9]\d*)$/.test(key);
 
 /** `{"a":1,"b":2}`: the vector's non-zero entries in key order, as JSON (what normalise + stringify gave). */
-function canonicalJson(vector: VersionVector): string {
+function canonicalJson(vector: VersionVector): { json: string; ascii: boolean } {
   const keys = Object.keys(vector);
   // Integer-like keys come first in any JS object, whatever the insertion order: keep that form.
-  if (keys.some(isIndexLike)) return JSON.stringify(normalise(vector));
+  if (keys.some(isIndexLike)) return { json: JSON.stringify(normalise(vector)), ascii: false };
   sortStrings(keys);
   let out = '{';
+  let ascii = true;
   for (const replica of keys) {
     const counter = vector[replica] ?? 0;
     if (!(counter > 0)) continue;
     const number = Number.isSafeInteger(counter) ? String(counter) : JSON.stringify(counter);
-    out += `${out.length > 1 ? ',' : ''}${quoted(replica)}:${number}`;
+    const id = quoted(replica);
+    ascii &&= id.ascii;
+    out += `${out.length > 1 ? ',' : ''}${id.json}:${number}`;
   }
-  return `${out}}`;
+  return { json: `${out}}`, ascii };
 }
 
 /** In place, by UTF-16 code units (as Array#sort does for strings); vectors hold a handful of replicas. */
@@ -68,16 +66,17 @@ function sortStrings(keys: string[]): void {
   }
 }
 
-/** Replica ids as JSON strings; a process knows few replicas, so they are remembered (up to a bound). */
-const quotedIds = new Map<string, string>();
-function quoted(replica: string): string {
-  let json = quotedIds.get(replica);
-  if (json === undefined) {
+/** Replica ids as JSON strings, and whether that is ASCII; a process knows few replicas, so they are remembered (up to a bound). */
+const quotedIds = new Map<string, { json: string; ascii: boolean }>();
+function quoted(replica: string): { json: string; ascii: boolean } {
+  let id = quotedIds.get(replica);
+  if (id === undefined) {
     if (quotedIds.size >= 1024) quotedIds.clear();
-    json = JSON.stringify(replica);
-    quotedIds.set(replica, json);
+    const json = JSON.stringify(replica);
+    id = { json, ascii: /^[\x00-\x7f]*$/.test(json) };
+    quotedIds.set(replica, id);
   }
-  return json;
+  return id;
 }
 
 function fromBase64Url(data: string): string {
@@ -89,7 +88,8 @@ function fromBase64Url(data: string): string {
 
 /** The token for `vector`; equal vectors give equal tokens. */
 export function encodeVersion(vector: VersionVector): string {
-  return prefix + toBase64Url(canonicalJson(vector));
+  const { json, ascii } = canonicalJson(vector);
+  return prefix + toBase64Url(json, ascii);
 }
 
 /** The vector inside `token`; throws InvalidVersionToken when it cannot be decoded. */

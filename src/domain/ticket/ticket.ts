@@ -174,7 +174,11 @@ export class Ticket {
 
     const before = this.clock.vector;
     const write = this.issue({ replica: ctx.replica, actor: ctx.actor }, ctx.nowMs);
-    const changes = applied.flatMap(([field, value]) => this.writeField(field, siblingOf(value, write), context) ?? []);
+    const changes: FieldChange[] = [];
+    for (const [field, value] of applied) {
+      const change = this.writeField(field, siblingOf(value, write), context);
+      if (change) changes.push(change);
+    }
     const events: DomainEvent[] = [];
     if (changes.length > 0) events.push(this.updatedEvent(changes, write.at));
     const conflicts = conflicting.map(([field, value]) => {
