@@ -30,13 +30,10 @@ export interface CommentService {
   add(ticketId: string, body: string, caller: Caller): Promise<Comment>;
   edit(id: string, body: string, caller: Caller): Promise<Comment>;
   remove(id: string, caller: Caller): Promise<Comment>;
-  list(ticketId: string, page: CommentPage): Promise<Comment[]>;
   /** The same page of each ticket's conversation, in one query. */
   listForTickets(ticketIds: readonly string[], page: CommentPage): Promise<Map<string, Comment[]>>;
   /** A comment by id, deleted ones included. */
   get(id: string): Promise<Comment | null>;
-  /** Where each comment is mirrored. */
-  linksOf(commentId: string): Promise<CommentLink[]>;
   /** Where each of the comments is mirrored, in one query. */
   linksOfComments(commentIds: readonly string[]): Promise<Map<string, CommentLink[]>>;
 }
@@ -84,17 +81,6 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
 
     remove: (id, caller) => change(id, caller, (comment) => comment.remove(write(caller))),
 
-    list(ticketId, page) {
-      const position = page.after
-        ? [{ $or: [{ createdAt: { $gt: page.after.at } }, { createdAt: page.after.at, id: { $gt: page.after.id } }] }]
-        : [];
-      return uow.reader().find(
-        Comment,
-        { $and: [{ ticketId }, ...(page.includeDeleted ? [] : [{ deletedAt: null }]), ...position] },
-        { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: page.limit },
-      );
-    },
-
     listForTickets: (ticketIds, page) =>
       pagePerKey(uow.reader(), Comment, {
         key: 'ticketId',
@@ -107,8 +93,6 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
       }),
 
     get: async (id) => (isHubId(id) ? uow.reader().findOne(Comment, { id }) : null),
-
-    linksOf: (commentId) => uow.reader().find(CommentLink, { commentId }, { orderBy: { id: 'asc' } }),
 
     async linksOfComments(commentIds) {
       const ids = commentIds.filter(isHubId);

@@ -24,7 +24,6 @@ export interface PushJobFilter {
 export interface PushJobService {
   list(filter: PushJobFilter, page: KeysetPage): Promise<PushJob[]>;
   retry(jobId: string): Promise<PushJob | null>;
-  historyOf(ticketId: string, limit: number): Promise<AuditEntry[]>;
   /** The latest `limit` history entries of each ticket, in one query. */
   historyOfTickets(ticketIds: readonly string[], limit: number): Promise<Map<string, AuditEntry[]>>;
 }
@@ -64,7 +63,5 @@ export function createPushJobService(uow: UnitOfWork): PushJobService {
     historyOfTickets: (ticketIds, limit) =>
       pagePerKey(uow.reader(), AuditEntry, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'id', direction: 'desc', limit }),
 
-    historyOf: (ticketId, limit) =>
-      isHubId(ticketId) ? uow.reader().find(AuditEntry, { ticketId }, { orderBy: { id: 'desc' }, limit }) : Promise.resolve([]),
   };
 }
