@@ -16,6 +16,8 @@ export interface BenchLockstep extends AsyncDisposable {
   readonly url: string;
   /** Bearer token holding the admin role. */
   readonly adminToken: string;
+  /** Its database (for baselines that read or mirror its tables). */
+  readonly databaseUrl: string;
   /** Outbox rows committed but not yet published to JetStream, as GET /metrics reports them. */
   outboxPending(): Promise<number>;
   /** Every delivery in its inbox, read from its database: how far the inbound worker has come. */
@@ -109,6 +111,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
   return {
     url,
     adminToken,
+    databaseUrl,
     async outboxPending() {
       const response = await fetch(`${url}/metrics`);
       const match = PENDING.exec(await response.text());

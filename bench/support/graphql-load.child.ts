@@ -40,6 +40,7 @@ const result: LoadResult = {
   p50Ms: measured.latency.p50,
   p99Ms: measured.latency.p99,
   responses: measured.requests.total,
+  allResponses: warmup.requests.total + measured.requests.total,
   non2xx: warmup.non2xx + measured.non2xx,
   failedRequests: warmup.errors + warmup.timeouts + measured.errors + measured.timeouts,
   unclean,

@@ -30,6 +30,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** Responses in the measured run. */
   readonly responses: number;
+  /** Responses in the warm-up and the measured run together. */
+  readonly allResponses: number;
   readonly non2xx: number;
   /** Connection errors and timeouts. */
   readonly failedRequests: number;

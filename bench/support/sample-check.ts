@@ -1,6 +1,6 @@
 // Before any load: a few plain requests whose answers are read in full, so a server that answers
 // 200 with the wrong thing (an auth error, a null ticket) stops the bench instead of being timed.
-import { dataOf, createTicketOperation, readTicketOperation, type GraphQLOperation } from './ticket-operations.ts';
+import { dataOf, createTicketOperation, LIST_SIZE, listTicketsOperation, readTicketOperation, type GraphQLOperation } from './ticket-operations.ts';
 
 /** A GraphQL endpoint and the headers every request to it carries. */
 export interface Endpoint {
@@ -10,7 +10,7 @@ export interface Endpoint {
 
 const SAMPLES = 3;
 
-async function send(target: Endpoint, operation: GraphQLOperation): Promise<Record<string, unknown>> {
+export async function send(target: Endpoint, operation: GraphQLOperation): Promise<Record<string, unknown>> {
   const response = await fetch(target.endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers },
@@ -56,4 +56,34 @@ export async function checkTicketRoundTrip(target: Endpoint): Promise<string> {
     expectBenchTicket(target, data['ticket'] as TicketShape | undefined, id);
   }
   return id;
+}
+
+interface ListedTicket {
+  readonly id: string;
+  readonly mappings: readonly unknown[];
+  readonly openConflicts: readonly unknown[];
+  readonly comments: { readonly edges: readonly unknown[] };
+}
+
+/** What one answer to the list operation holds, for comparing Lockstep's with the baseline's. */
+export interface ListSummary {
+  readonly ids: string;
+  readonly mappings: number;
+  readonly conflicts: number;
+  readonly comments: number;
+}
+
+/** Sends the list operation once and checks it is a full page; returns what it held. */
+export async function checkTicketList(target: Endpoint): Promise<ListSummary> {
+  const data = await send(target, listTicketsOperation);
+  const edges = (data['tickets'] as { edges?: Array<{ node: ListedTicket }> } | undefined)?.edges ?? [];
+  if (edges.length !== LIST_SIZE) throw new Error(`${target.endpoint}: tickets(first: ${LIST_SIZE}) gave ${edges.length} tickets`);
+  const nodes = edges.map((edge) => edge.node);
+  const total = (count: (node: ListedTicket) => number) => nodes.reduce((sum, node) => sum + count(node), 0);
+  return {
+    ids: nodes.map((node) => node.id).join(','),
+    mappings: total((node) => node.mappings.length),
+    conflicts: total((node) => node.openConflicts.length),
+    comments: total((node) => node.comments.edges.length),
+  };
 }

@@ -54,3 +54,21 @@ export function dataOf(body: string): Record<string, unknown> {
   const { data } = JSON.parse(body) as { data: Record<string, unknown> };
   return data;
 }
+
+/** How many tickets the list operation asks for. */
+export const LIST_SIZE = 50;
+
+export const LIST_TICKETS = `query($first: Int!) {
+  tickets(first: $first) {
+    edges { cursor node {
+      id title status priority labels version
+      mappings { id externalId project { id name } }
+      openConflicts { id field }
+      comments(first: 5) { edges { cursor node { id body author } } }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** The newest LIST_SIZE tickets with their links, open conflicts and first five comments. */
+export const listTicketsOperation: GraphQLOperation = { query: LIST_TICKETS, variables: { first: LIST_SIZE } };

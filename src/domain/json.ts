@@ -31,15 +31,20 @@ export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => jsonEquals(item, b[i] as JsonValue));
+    for (let i = 0; i < a.length; i++) if (!jsonEquals(a[i] as JsonValue, b[i] as JsonValue)) return false;
+    return true;
   }
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => key in b && jsonEquals(a[key] as JsonValue, b[key] as JsonValue));
+  for (const key of keys) if (!(key in b) || !jsonEquals(a[key] as JsonValue, b[key] as JsonValue)) return false;
+  return true;
 }
 
 /** A deep copy, so stored state never aliases a caller's object. */
 export function cloneJson<T extends JsonValue>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  // Lists of scalars (labels) are the common case: a shallow copy is a deep one.
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object' || item === null)) return [...value] as T;
   return structuredClone(value);
 }
 

@@ -5,6 +5,7 @@ import type { AlertInstance } from '#domain/alert/alert-instance.ts';
 import { alertStatuses } from '#domain/alert/alert-report.ts';
 import type { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
+import { loadersOf } from './loaders.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { BadInputError } from './errors.ts';
 import { ExternalProjectRef } from './projects.ts';
@@ -34,7 +35,7 @@ export const AlertInstanceRef = builder.objectRef<AlertInstance>('AlertInstance'
     project: t.field({
       type: ExternalProjectRef,
       description: 'The monitoring source that reported it.',
-      resolve: (alert, _args, { services }) => services.projects.require(alert.projectId),
+      resolve: (alert, _args, context) => loadersOf(context).project.load(alert.projectId),
     }),
   }),
 });
@@ -44,7 +45,7 @@ builder.objectField(TicketRef, 'alerts', (t) =>
     type: AlertInstanceRef,
     description: 'The alerts of an alert group, newest first (empty for other tickets).',
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? 20, 100) }),
-    resolve: (ticket: Ticket, args, { services }) => {
+    resolve: (ticket: Ticket, args, context) => {
       if (args.last != null || args.before != null) throw new BadInputError('alerts: page forwards with first/after');
       if ((args.first ?? 0) > 100) throw new BadInputError('first: at most 100');
       return resolveCursorConnection<Promise<AlertInstance[]>>(
@@ -55,7 +56,7 @@ builder.objectField(TicketRef, 'alerts', (t) =>
           maxSize: 100,
         },
         ({ after, limit }) =>
-          services.alerts.listForTicket(ticket.id, { ...(after ? { after: decodeCursor(after) } : {}), limit }),
+          loadersOf(context).alertsOfTicket.load({ id: ticket.id, page: { ...(after ? { after: decodeCursor(after) } : {}), limit } }),
       );
     },
   }),

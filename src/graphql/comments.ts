@@ -8,9 +8,16 @@ import type { CommentLink } from '#domain/sync/comment-link.ts';
 import type { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { BadInputError } from '#infra/services/errors.ts';
+import { BadInputError, NotFoundError } from '#infra/services/errors.ts';
+import { loadersOf } from './loaders.ts';
 import { ExternalProjectRef } from './projects.ts';
 import { TicketRef } from './tickets.ts';
+
+/** A comment written in a project since removed has no project to show. */
+function nullWhenMissing(error: unknown): null {
+  if (error instanceof NotFoundError) return null;
+  throw error;
+}
 
 const CommentMirrorRef = builder.objectRef<CommentLink>('CommentMirror').implement({
   description: "A comment's copy in a connected project.",
@@ -33,7 +40,7 @@ export const CommentRef = builder.objectRef<Comment>('Comment').implement({
       type: ExternalProjectRef,
       nullable: true,
       description: 'The project the comment was written in; null when it was written on the hub.',
-      resolve: (comment, _args, { services }) => (comment.origin === 'hub' ? null : services.projects.get(comment.origin)),
+      resolve: (comment, _args, context) => (comment.origin === 'hub' ? null : loadersOf(context).project.load(comment.origin).catch(nullWhenMissing)),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -42,7 +49,7 @@ export const CommentRef = builder.objectRef<Comment>('Comment').implement({
       type: [CommentMirrorRef],
       description: 'Where the comment is mirrored.',
       complexity: { field: 1, multiplier: 2 },
-      resolve: (comment, _args, { services }) => services.comments.linksOf(comment.id),
+      resolve: (comment, _args, context) => loadersOf(context).mirrorsOfComment.load(comment.id),
     }),
   }),
 });
@@ -53,13 +60,16 @@ builder.objectField(TicketRef, 'comments', (t) =>
     description: 'The conversation on the ticket, oldest first.',
     args: { includeDeleted: t.arg.boolean({ defaultValue: false }) },
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? 20, 100) }),
-    resolve: (ticket: Ticket, args, { services }) => {
+    resolve: (ticket: Ticket, args, context) => {
       if (args.last != null || args.before != null) throw new BadInputError('comments: page forwards with first/after');
       if ((args.first ?? 0) > 100) throw new BadInputError('first: at most 100');
       return resolveCursorConnection<Promise<Comment[]>>(
         { args, toCursor: (comment: Comment) => encodeCursor(comment.createdAt, comment.id), defaultSize: 20, maxSize: 100 },
         ({ after, limit }) =>
-          services.comments.list(ticket.id, { ...(after ? { after: decodeCursor(after) } : {}), limit, includeDeleted: args.includeDeleted ?? false }),
+          loadersOf(context).commentsOfTicket.load({
+            id: ticket.id,
+            page: { ...(after ? { after: decodeCursor(after) } : {}), limit, includeDeleted: args.includeDeleted ?? false },
+          }),
       );
     },
   }),

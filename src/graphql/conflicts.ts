@@ -4,6 +4,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Conflict, ConflictCandidate } from '#domain/conflict/conflict.ts';
 import type { Ticket } from '#domain/ticket/ticket.ts';
 import { builder } from './builder.ts';
+import { loadersOf } from './loaders.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ConflictStatusEnum, ConflictStrategyEnum } from './enums.ts';
 import { BadInputError, NotFoundError } from '#infra/services/errors.ts';
@@ -44,7 +45,7 @@ ConflictRef.implement({
     projectId: t.id({ nullable: true, resolve: (conflict) => conflict.projectId }),
     ticket: t.field({
       type: TicketRef,
-      resolve: async (conflict, _args, { services }) => services.tickets.require(conflict.ticketId),
+      resolve: (conflict, _args, context) => loadersOf(context).ticket.load(conflict.ticketId),
     }),
     candidates: t.field({ type: [CandidateRef], resolve: (conflict) => conflict.candidates }),
     detectedAt: t.expose('detectedAt', { type: 'DateTime' }),

@@ -23,7 +23,8 @@ const MappingRef = builder.objectRef<SyncMapping>('TicketMapping').implement({
       type: [SyncErrorRef],
       description: 'The latest values that could not be synced over this link.',
       complexity: { field: 1, multiplier: 5 },
-      resolve: (mapping, _args, { services }) => services.syncErrors.list({ projectId: mapping.projectId, ticketId: mapping.ticketId }, { limit: 20 }),
+      resolve: (mapping, _args, context) =>
+        loadersOf(context).errorsOfLink.load({ id: mapping.ticketId, page: { projectId: mapping.projectId, limit: 20 } }),
     }),
   }),
 });
@@ -53,7 +54,7 @@ builder.objectFields(TicketRef, (t) => ({
     type: [AuditEntryRef],
     args: { last: t.arg.int({ defaultValue: 50 }) },
     complexity: { field: 1, multiplier: 5 },
-    resolve: (ticket, { last }, { services }) => services.pushJobs.historyOf(ticket.id, Math.min(Math.max(last ?? 50, 1), 200)),
+    resolve: (ticket, { last }, context) => loadersOf(context).historyOfTicket.load({ id: ticket.id, page: Math.min(Math.max(last ?? 50, 1), 200) }),
   }),
 }));
 

@@ -1,23 +1,76 @@
-// Per-operation batch loaders: a page of tickets asks for its mappings, open conflicts and their
-// projects in one query each instead of one per ticket, which is what lets the cost limit count
-// those fields as cheap.
+// Per-operation batch loaders: a page of tickets asks for its mappings, open conflicts, comments,
+// alerts, history and their projects in one query each instead of one per ticket, which is what
+// lets the cost limit count those fields as cheap. Every list field below a list resolves here.
 import DataLoader from 'dataloader';
+import type { AlertInstance } from '#domain/alert/alert-instance.ts';
+import type { Comment } from '#domain/comment/comment.ts';
 import type { Conflict } from '#domain/conflict/conflict.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
+import type { CommentLink } from '#domain/sync/comment-link.ts';
 import type { SyncMapping } from '#domain/sync/mapping.ts';
+import type { Ticket } from '#domain/ticket/ticket.ts';
+import type { AuditEntry, SyncErrorRecord } from '#infra/persistence/sync-records.ts';
+import type { CommentPage } from '#infra/services/comments.ts';
 import { NotFoundError } from '#infra/services/errors.ts';
+import type { KeysetPage } from '#infra/services/keyset.ts';
 import type { GraphQLContext } from './context.ts';
+
+/** One parent's page: the same `page` for many parents is one query. */
+export interface PageKey<P> {
+  readonly id: string;
+  readonly page: P;
+}
 
 /** The loaders of one operation. */
 export interface Loaders {
   readonly mappingsOfTicket: DataLoader<string, SyncMapping[]>;
   readonly openConflictsOfTicket: DataLoader<string, Conflict[]>;
   readonly project: DataLoader<string, ExternalProject>;
+  readonly ticket: DataLoader<string, Ticket>;
+  readonly commentsOfTicket: DataLoader<PageKey<CommentPage>, Comment[]>;
+  readonly mirrorsOfComment: DataLoader<string, CommentLink[]>;
+  readonly alertsOfTicket: DataLoader<PageKey<KeysetPage>, AlertInstance[]>;
+  readonly historyOfTicket: DataLoader<PageKey<number>, AuditEntry[]>;
+  /** Keyed by ticket id, the page by project: a mapping's latest sync errors. */
+  readonly errorsOfLink: DataLoader<PageKey<{ projectId: string; limit: number }>, SyncErrorRecord[]>;
 }
 
 const perContext = new WeakMap<GraphQLContext, Loaders>();
 /** Batch within a tick, remember nothing: a subscription's context lives across many events. */
 const noCache = { cache: false } as const;
+
+/** A loader of lists keyed by parent id. */
+function listLoader<T>(fetch: (ids: readonly string[]) => Promise<Map<string, T[]>>): DataLoader<string, T[]> {
+  return new DataLoader(async (ids) => {
+    const found = await fetch(ids);
+    return ids.map((id) => found.get(id) ?? []);
+  }, noCache);
+}
+
+/** A loader of one record per id; a missing one is a NotFoundError for that key alone. */
+function recordLoader<T>(what: string, fetch: (ids: readonly string[]) => Promise<Map<string, T>>): DataLoader<string, T> {
+  return new DataLoader<string, T>(async (ids) => {
+    const found = await fetch(ids);
+    return ids.map((id) => found.get(id) ?? new NotFoundError(`No ${what} with id "${id}"`));
+  }, noCache);
+}
+
+/** A loader of pages keyed by parent id and page: one query per distinct page among the keys. */
+function pageLoader<P, T>(fetch: (ids: readonly string[], page: P) => Promise<Map<string, T[]>>): DataLoader<PageKey<P>, T[]> {
+  return new DataLoader<PageKey<P>, T[]>(async (keys) => {
+    const groups = Map.groupBy(keys.map((key, index) => ({ key, index })), ({ key }) => JSON.stringify(key.page));
+    const pages: T[][] = keys.map(() => []);
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const [first] = group;
+        if (!first) return;
+        const found = await fetch(group.map(({ key }) => key.id), first.key.page);
+        for (const { key, index } of group) pages[index] = found.get(key.id) ?? [];
+      }),
+    );
+    return pages;
+  }, noCache);
+}
 
 /** The loaders of the operation `context` belongs to (made on first use, gone with it). */
 export function loadersOf(context: GraphQLContext): Loaders {
@@ -25,18 +78,15 @@ export function loadersOf(context: GraphQLContext): Loaders {
   if (known) return known;
   const { services } = context;
   const loaders: Loaders = {
-    mappingsOfTicket: new DataLoader(async (ids) => {
-      const found = await services.links.mappingsOfTickets(ids);
-      return ids.map((id) => found.get(id) ?? []);
-    }, noCache),
-    openConflictsOfTicket: new DataLoader(async (ids) => {
-      const found = await services.conflicts.openForTickets(ids);
-      return ids.map((id) => found.get(id) ?? []);
-    }, noCache),
-    project: new DataLoader<string, ExternalProject>(async (ids) => {
-      const found = await services.projects.getMany(ids);
-      return ids.map((id) => found.get(id) ?? new NotFoundError(`No external project with id "${id}"`));
-    }, noCache),
+    mappingsOfTicket: listLoader((ids) => services.links.mappingsOfTickets(ids)),
+    openConflictsOfTicket: listLoader((ids) => services.conflicts.openForTickets(ids)),
+    project: recordLoader('external project', (ids) => services.projects.getMany(ids)),
+    ticket: recordLoader('ticket', (ids) => services.tickets.getMany(ids)),
+    commentsOfTicket: pageLoader((ids, page) => services.comments.listForTickets(ids, page)),
+    mirrorsOfComment: listLoader((ids) => services.comments.linksOfComments(ids)),
+    alertsOfTicket: pageLoader((ids, page) => services.alerts.listForTickets(ids, page)),
+    historyOfTicket: pageLoader((ids, limit) => services.pushJobs.historyOfTickets(ids, limit)),
+    errorsOfLink: pageLoader((ids, { projectId, limit }) => services.syncErrors.listForLinks(projectId, ids, limit)),
   };
   perContext.set(context, loaders);
   return loaders;

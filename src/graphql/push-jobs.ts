@@ -2,6 +2,7 @@
 // ticket and status) and `retryPushJob`, which sends a dead one again.
 import type { PushJob } from '#infra/persistence/sync-records.ts';
 import { builder } from './builder.ts';
+import { loadersOf } from './loaders.ts';
 import { connectionComplexity, keysetConnection } from './keyset-connection.ts';
 import { ExternalProjectRef } from './projects.ts';
 import { TicketRef } from './tickets.ts';
@@ -14,8 +15,8 @@ export const PushJobRef = builder.objectRef<PushJob>('PushJob').implement({
   description: 'One outbound change to one project; its id is the delivery id the project sees on every retry.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    project: t.field({ type: ExternalProjectRef, resolve: (job, _args, { services }) => services.projects.require(job.projectId) }),
-    ticket: t.field({ type: TicketRef, resolve: (job, _args, { services }) => services.tickets.require(job.ticketId) }),
+    project: t.field({ type: ExternalProjectRef, resolve: (job, _args, context) => loadersOf(context).project.load(job.projectId) }),
+    ticket: t.field({ type: TicketRef, resolve: (job, _args, context) => loadersOf(context).ticket.load(job.ticketId) }),
     operation: t.exposeString('operation', { description: '`create` or `update` (the item), or `comment` (one comment).' }),
     fields: t.stringList({ resolve: (job) => job.fields.map((push) => push.field) }),
     commentId: t.id({ nullable: true, description: 'For `comment` jobs: the comment they bring up to date.', resolve: (job) => job.commentId }),

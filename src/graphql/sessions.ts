@@ -3,6 +3,7 @@
 // from JetStream.
 import type { PlanEntry, SyncSession } from '#domain/project/sync-session.ts';
 import { builder } from './builder.ts';
+import { loadersOf } from './loaders.ts';
 import { SyncSessionKindEnum, SyncSessionStatusEnum } from './enums.ts';
 import { connectionComplexity, keysetConnection } from './keyset-connection.ts';
 import { ExternalProjectRef } from './projects.ts';
@@ -23,7 +24,7 @@ export const SyncSessionRef = builder.objectRef<SyncSession>('SyncSession').impl
   description: 'One bounded sync operation with a project, with its counts (both directions) and timings.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    project: t.field({ type: ExternalProjectRef, resolve: (session, _args, { services }) => services.projects.require(session.projectId) }),
+    project: t.field({ type: ExternalProjectRef, resolve: (session, _args, context) => loadersOf(context).project.load(session.projectId) }),
     kind: t.field({ type: SyncSessionKindEnum, resolve: (session) => session.kind }),
     status: t.field({ type: SyncSessionStatusEnum, resolve: (session) => session.status }),
     dryRun: t.exposeBoolean('dryRun'),

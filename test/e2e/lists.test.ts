@@ -1,6 +1,7 @@
 // Every list is a Relay connection: push jobs, sync errors and sync sessions page with cursors
 // and filters like tickets do, refuse pages above 100, and a front end can list 100 tickets with
-// their mappings and open conflicts within the cost limit (those load in one query per page).
+// their mappings, open conflicts and first comments within the cost limit (those load in one query
+// per page, each ticket still getting exactly its own page).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { eventually } from '#test/support/eventually.ts';
@@ -127,6 +128,50 @@ describe('syncSessions', () => {
     expect(older.edges.map((edge) => edge.node.id)).toEqual([ids[0]]);
     expect((await sessions({ filter: { kind: 'RECONCILE' } })).syncSessions.edges).toHaveLength(2);
     expect((await sessions({ filter: { kind: 'INITIAL' } })).syncSessions.edges).toEqual([]);
+  });
+});
+
+describe('nested lists of a page of tickets', () => {
+  it("give each ticket its own page of comments, oldest first, deleted ones only when asked", async () => {
+    const comment = async (ticketId: string, body: string) =>
+      (await lockstep.admin.run<{ addComment: { comment: { id: string } } }>(
+        `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }`,
+        { input: { ticketId, body } },
+      )).addComment.comment.id;
+    const talkative = await createTicket('Talkative');
+    for (const body of ['one', 'two', 'three']) await comment(talkative.id, body);
+    await createTicket('Quiet');
+    const edited = await createTicket('Edited');
+    const gone = await comment(edited.id, 'withdrawn');
+    await comment(edited.id, 'kept');
+    await lockstep.admin.run(`mutation($id: ID!) { deleteComment(id: $id) { comment { id } } }`, { id: gone });
+
+    type Comments = { edges: Array<{ node: { body: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    type Listed = { title: string; comments: Comments; everything: Comments };
+    const { tickets } = await lockstep.admin.run<{ tickets: Page<Listed> }>(`{
+      tickets(first: 3) { edges { cursor node {
+        title
+        comments(first: 2) { edges { node { body } } pageInfo { hasNextPage endCursor } }
+        everything: comments(first: 5, includeDeleted: true) { edges { node { body } } pageInfo { hasNextPage endCursor } }
+      } } pageInfo { hasNextPage endCursor } }
+    }`);
+    const bodies = (comments: Comments) => comments.edges.map((edge) => edge.node.body);
+    const byTitle = new Map(tickets.edges.map((edge) => [edge.node.title, edge.node]));
+    expect([...byTitle.keys()]).toEqual(['Edited', 'Quiet', 'Talkative']);
+    expect(bodies(byTitle.get('Talkative')!.comments)).toEqual(['one', 'two']);
+    expect(byTitle.get('Talkative')!.comments.pageInfo.hasNextPage).toBe(true);
+    expect(bodies(byTitle.get('Talkative')!.everything)).toEqual(['one', 'two', 'three']);
+    expect(bodies(byTitle.get('Quiet')!.comments)).toEqual([]);
+    expect(bodies(byTitle.get('Edited')!.comments)).toEqual(['kept']);
+    expect(bodies(byTitle.get('Edited')!.everything)).toEqual(['withdrawn', 'kept']);
+
+    const after = byTitle.get('Talkative')!.comments.pageInfo.endCursor;
+    const next = await lockstep.admin.run<{ ticket: { comments: Comments } }>(
+      `query($id: ID!, $after: String) { ticket(id: $id) { comments(first: 2, after: $after) { edges { node { body } } pageInfo { hasNextPage endCursor } } } }`,
+      { id: talkative.id, after },
+    );
+    expect(bodies(next.ticket.comments)).toEqual(['three']);
+    expect(next.ticket.comments.pageInfo.hasNextPage).toBe(false);
   });
 });
 

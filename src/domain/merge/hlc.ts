@@ -56,7 +56,29 @@ export function maxHlc(a: Hlc, b: Hlc): Hlc {
   return compareHlc(a, b) >= 0 ? a : b;
 }
 
-/** ISO-8601 rendering of the wall-clock part (for events and GraphQL). */
+const dayMs = 86_400_000;
+/** The last day rendered, as `YYYY-MM-DDT`: events of one ticket cluster in time. */
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
+
+/** '00'..'59' and '000'..'999', so a stamp is a few lookups and one concatenation. */
+const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const threeDigits = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
+/** ISO-8601 rendering of the wall-clock part (for events and GraphQL); the same text as Date#toISOString. */
 export function hlcToIso(hlc: Hlc): string {
-  return new Date(hlc.wall).toISOString();
+  const wall = hlc.wall;
+  // Years 0000-9999 only; outside them (and for fractions) toISOString's own form applies.
+  if (!Number.isInteger(wall) || wall < -62_167_219_200_000 || wall >= 253_402_300_800_000) return new Date(wall).toISOString();
+  const day = Math.floor(wall / dayMs);
+  if (day !== cachedDay) {
+    cachedDayPrefix = new Date(day * dayMs).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  const inDay = wall - day * dayMs;
+  const ms = inDay % 1000;
+  const seconds = Math.floor(inDay / 1000);
+  const hours = twoDigits[Math.floor(seconds / 3600)] as string;
+  const minutes = twoDigits[Math.floor(seconds / 60) % 60] as string;
+  return `${cachedDayPrefix}${hours}:${minutes}:${twoDigits[seconds % 60] as string}.${threeDigits[ms] as string}Z`;
 }

@@ -32,6 +32,11 @@ export interface FieldRegister {
   readonly conflictId?: string;
 }
 
+/** The sibling `write` produced with `value` (built field by field: writes are the hot path). */
+export function siblingOf(value: JsonValue, write: Omit<Sibling, 'value'>): Sibling {
+  return { value, dot: write.dot, at: write.at, origin: write.origin };
+}
+
 /** A register holding a single value. */
 export function createRegister(sibling: Sibling): FieldRegister {
   return { siblings: [sibling] };
@@ -51,12 +56,15 @@ export function hasSiblings(register: FieldRegister): boolean {
 
 /** The siblings a writer with causal context `context` has not seen. */
 export function unseenSiblings(register: FieldRegister, context: VersionVector): Sibling[] {
-  return register.siblings.filter((s) => !covers(context, s.dot));
+  const unseen: Sibling[] = [];
+  for (const sibling of register.siblings) if (!covers(context, sibling.dot)) unseen.push(sibling);
+  return unseen;
 }
 
 /** True when `context` has seen every live value of the field. */
 export function isCoveredBy(register: FieldRegister, context: VersionVector): boolean {
-  return register.siblings.every((s) => covers(context, s.dot));
+  for (const sibling of register.siblings) if (!covers(context, sibling.dot)) return false;
+  return true;
 }
 
 /** The join of the live siblings' dots: the least vector that covers the field. */

@@ -9,7 +9,7 @@ import { ConflictMismatch } from '../errors.ts';
 import type { DomainEvent, FieldChange } from '../events.ts';
 import { jsonEquals } from '../json.ts';
 import type { Hlc } from '../merge/hlc.ts';
-import { registerVersion, shownSibling, type FieldRegister, type Sibling } from '../merge/register.ts';
+import { registerVersion, shownSibling, siblingOf, type FieldRegister, type Sibling } from '../merge/register.ts';
 import { decideConcurrent, type StrategyDecision } from '../merge/strategies.ts';
 import { join, withDot, type ReplicaId, type VersionVector } from '../merge/version-vector.ts';
 import { isFieldKey, normaliseField, type FieldKey } from '../ticket/fields.ts';
@@ -73,7 +73,7 @@ export function applyExternalReport(
   const stamp: Hlc = { wall: report.observedAtMs, logical: 0, node: policy.projectId };
   const before = ticket.clock.vector;
   const write = ticket.issue(origin, ctx.nowMs, stamp);
-  const remote: Sibling = { value, ...write };
+  const remote: Sibling = siblingOf(value, write);
   const seen = side.base.version;
   const orderingKey = options.guardOrdering === false ? report.orderingKey : newerKey(side.orderingKey, report.orderingKey, compareKeys);
   const settle = (version: VersionVector) =>
@@ -106,7 +106,7 @@ export function applyExternalReport(
       ticket.writeField(field, remote, seen);
       const chosen = decision.kind === 'keep_local' ? local.value : decision.value;
       const settled = ticket.issue({ replica: ctx.hub, actor: `strategy:${strategy}` }, ctx.nowMs);
-      ticket.writeField(field, { value: chosen, ...settled }, ticket.clock.vector);
+      ticket.writeField(field, siblingOf(chosen, settled), ticket.clock.vector);
       // The side's value is in the history even when it did not win: it arrived, then the strategy settled.
       const arrived: FieldChange = { field, from: local.value, to: remote.value, origin: remote.origin };
       const decided: FieldChange = { field, from: remote.value, to: ticket.fieldValue(field), origin: settled.origin };

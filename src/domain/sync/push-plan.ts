@@ -30,6 +30,11 @@ export type PushVerdict = 'push' | 'direction' | 'privacy' | 'held' | 'in_flight
 export function pushVerdict(ticket: Ticket, mapping: SyncMapping, policy: ProjectPolicy, field: FieldKey): PushVerdict {
   if (!allowsPush(policy.direction)) return 'direction';
   if (!mayLeave(ticket.privacy, policy)) return 'privacy';
+  return fieldVerdict(ticket, mapping, field);
+}
+
+/** The verdict for a field of a ticket that may go to the project at all. */
+function fieldVerdict(ticket: Ticket, mapping: SyncMapping, field: FieldKey): PushVerdict {
   if (ticket.isHeld(field)) return 'held';
   const side = mapping.side(field);
   if (side.pending !== null) return 'in_flight';
@@ -42,8 +47,9 @@ export function pushVerdict(ticket: Ticket, mapping: SyncMapping, policy: Projec
 /** Every field of `ticket` that must be pushed through `mapping` now. */
 export function planPushes(ticket: Ticket, mapping: SyncMapping, policy: ProjectPolicy): PlannedPush[] {
   const plan: PlannedPush[] = [];
+  if (!allowsPush(policy.direction) || !mayLeave(ticket.privacy, policy)) return plan;
   for (const field of policy.mappedFields) {
-    if (pushVerdict(ticket, mapping, policy, field) !== 'push') continue;
+    if (fieldVerdict(ticket, mapping, field) !== 'push') continue;
     const value = ticket.fieldValue(field);
     plan.push({ field, value, version: ticket.clock.vector, ifOrderingKey: mapping.side(field).orderingKey });
   }

@@ -13,6 +13,7 @@ import {
   createRegister,
   hasSiblings,
   shownSibling,
+  siblingOf,
   unseenSiblings,
   withConflict,
   writeRegister,
@@ -102,7 +103,7 @@ export class Ticket {
     ticket.originReplica = ctx.replica;
     ticket.createdAt = new Date(ctx.nowMs);
     const write = ticket.issue({ replica: ctx.replica, actor: ctx.actor }, ctx.nowMs);
-    for (const [field, value] of values) ticket.store(field, createRegister({ value, ...write }));
+    for (const [field, value] of values) ticket.store(field, createRegister(siblingOf(value, write)));
     const event: DomainEvent = {
       type: 'ticket.created',
       ticketId: ticket.id,
@@ -173,13 +174,17 @@ export class Ticket {
 
     const before = this.clock.vector;
     const write = this.issue({ replica: ctx.replica, actor: ctx.actor }, ctx.nowMs);
-    const changes = applied.flatMap(([field, value]) => this.writeField(field, { value, ...write }, context) ?? []);
+    const changes: FieldChange[] = [];
+    for (const [field, value] of applied) {
+      const change = this.writeField(field, siblingOf(value, write), context);
+      if (change) changes.push(change);
+    }
     const events: DomainEvent[] = [];
     if (changes.length > 0) events.push(this.updatedEvent(changes, write.at));
     const conflicts = conflicting.map(([field, value]) => {
       const register = this.registers[field] as FieldRegister;
       const held = { sibling: shownSibling(register), version: before };
-      const mine = { sibling: { value, ...write }, version: withDot(context, write.dot) };
+      const mine = { sibling: siblingOf(value, write), version: withDot(context, write.dot) };
       this.registers[field] = writeRegister(register, mine.sibling, context);
       return this.openConflict(field, [held, mine], { projectId: null, strategy: 'manual', ...ctx });
     });
@@ -199,7 +204,7 @@ export class Ticket {
     const field = conflict.field;
     const resolved = normaliseField(field, value);
     const write = this.issue({ replica: ctx.replica, actor: ctx.actor }, ctx.nowMs);
-    const change = this.writeField(field, { value: resolved, ...write }, this.clock.vector);
+    const change = this.writeField(field, siblingOf(resolved, write), this.clock.vector);
     conflict.resolve({ value: resolved, by: ctx.actor, at: hlcToIso(write.at), version: this.version });
     const events: DomainEvent[] = [];
     if (change) events.push(this.updatedEvent([change], write.at));
@@ -224,7 +229,7 @@ export class Ticket {
     const next = remote ? receive(this.clock.hlc, remote, nowMs, hub) : tick(this.clock.hlc, nowMs, hub);
     this.clock = { vector: withDot(this.clock.vector, dot), hlc: next };
     this.updatedAt = new Date(Math.max(nowMs, this.createdAt.getTime()));
-    const at = remote ? boundedRemote(remote, nowMs) : { ...next, node: origin.replica };
+    const at = remote ? boundedRemote(remote, nowMs) : { wall: next.wall, logical: next.logical, node: origin.replica };
     return { dot, at, origin };
   }
 

@@ -8,6 +8,9 @@ import type { SubscriptionSlots } from './subscription-slots.ts';
 
 class BodyTooLarge extends Error {}
 
+/** Why a request's signal aborts: made once, not per request (each DOMException captures a stack). */
+const clientGone = new DOMException('The client closed the connection', 'AbortError');
+
 async function readLimited(request: IncomingMessage, limit: number): Promise<Buffer> {
   if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
@@ -44,9 +47,13 @@ function headersOf(request: IncomingMessage): Headers {
   return headers;
 }
 
-/** Streams a fetch Response (JSON or an SSE stream) into the node response. */
+/** Streams a fetch Response (JSON or an SSE stream) into the node response; a whole answer goes in one write. */
 async function writeResponse(answer: Response, response: ServerResponse): Promise<void> {
   response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
+  if (answer.body && !(answer.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    response.end(Buffer.from(await answer.arrayBuffer()));
+    return;
+  }
   if (answer.body) {
     for await (const chunk of answer.body) {
       if (response.destroyed) break;
@@ -115,7 +122,10 @@ export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, s
       return;
     }
     const gone = new AbortController();
-    response.once('close', () => gone.abort());
+    // Only a client that leaves before its answer is complete has anything to cancel.
+    response.once('close', () => {
+      if (!response.writableFinished) gone.abort(clientGone);
+    });
     const fetchRequest = new Request(new URL(url.pathname + url.search, `http://${request.headers.host ?? 'lockstep'}`), {
       method: 'POST',
       headers: headersOf(request),

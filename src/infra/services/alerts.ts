@@ -1,23 +1,28 @@
 // Reading the alerts of alert-group tickets: a ticket's member alerts, newest first (by when each
 // started firing), paged by keyset so the pages stay stable while alerts keep arriving.
 import { AlertInstance } from '#domain/alert/alert-instance.ts';
+import { pagePerKey } from '#infra/persistence/page-per-key.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';
-import { keyset, type KeysetPage } from './keyset.ts';
+import type { KeysetPage } from './keyset.ts';
 
 /** The alert read use cases. */
 export interface AlertService {
-  /** The alerts of ticket `ticketId`, newest first. */
-  listForTicket(ticketId: string, page: KeysetPage): Promise<AlertInstance[]>;
+  /** The same page of each ticket's alerts, newest first, in one query (forwards only: `after`). */
+  listForTickets(ticketIds: readonly string[], page: KeysetPage): Promise<Map<string, AlertInstance[]>>;
 }
 
 /** Alert service over `uow`. */
 export function createAlertService(uow: UnitOfWork): AlertService {
   return {
-    async listForTicket(ticketId, page) {
-      if (!isHubId(ticketId)) return [];
-      const { where, orderBy, limit } = keyset('startsAt', page);
-      return uow.reader().find(AlertInstance, { $and: [{ ticketId }, ...where] }, { orderBy, limit });
-    },
+    listForTickets: (ticketIds, page) =>
+      pagePerKey(uow.reader(), AlertInstance, {
+        key: 'ticketId',
+        ids: ticketIds.filter(isHubId),
+        orderBy: 'startsAt',
+        direction: 'desc',
+        ...(page.after ? { after: page.after } : {}),
+        limit: page.limit,
+      }),
   };
 }

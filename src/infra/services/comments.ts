@@ -12,6 +12,7 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import { BadInputError, ForbiddenError, NotFoundError } from './errors.ts';
 import { isRoleAtLeast } from '#infra/auth/roles.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
+import { pagePerKey } from '#infra/persistence/page-per-key.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { planCommentPushes, type MirrorsComments } from '#infra/sync/comment-planner.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
@@ -29,11 +30,12 @@ export interface CommentService {
   add(ticketId: string, body: string, caller: Caller): Promise<Comment>;
   edit(id: string, body: string, caller: Caller): Promise<Comment>;
   remove(id: string, caller: Caller): Promise<Comment>;
-  list(ticketId: string, page: CommentPage): Promise<Comment[]>;
+  /** The same page of each ticket's conversation, in one query. */
+  listForTickets(ticketIds: readonly string[], page: CommentPage): Promise<Map<string, Comment[]>>;
   /** A comment by id, deleted ones included. */
   get(id: string): Promise<Comment | null>;
-  /** Where each comment is mirrored. */
-  linksOf(commentId: string): Promise<CommentLink[]>;
+  /** Where each of the comments is mirrored, in one query. */
+  linksOfComments(commentIds: readonly string[]): Promise<Map<string, CommentLink[]>>;
 }
 
 /** Comment service over `uow`; `mirrorsComments` says which connectors take comments. */
@@ -79,19 +81,23 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
 
     remove: (id, caller) => change(id, caller, (comment) => comment.remove(write(caller))),
 
-    list(ticketId, page) {
-      const position = page.after
-        ? [{ $or: [{ createdAt: { $gt: page.after.at } }, { createdAt: page.after.at, id: { $gt: page.after.id } }] }]
-        : [];
-      return uow.reader().find(
-        Comment,
-        { $and: [{ ticketId }, ...(page.includeDeleted ? [] : [{ deletedAt: null }]), ...position] },
-        { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: page.limit },
-      );
-    },
+    listForTickets: (ticketIds, page) =>
+      pagePerKey(uow.reader(), Comment, {
+        key: 'ticketId',
+        ids: ticketIds.filter(isHubId),
+        orderBy: 'createdAt',
+        direction: 'asc',
+        ...(page.after ? { after: page.after } : {}),
+        limit: page.limit,
+        ...(page.includeDeleted ? {} : { where: { deletedAt: null } }),
+      }),
 
     get: async (id) => (isHubId(id) ? uow.reader().findOne(Comment, { id }) : null),
 
-    linksOf: (commentId) => uow.reader().find(CommentLink, { commentId }, { orderBy: { id: 'asc' } }),
+    async linksOfComments(commentIds) {
+      const ids = commentIds.filter(isHubId);
+      const found = ids.length > 0 ? await uow.reader().find(CommentLink, { commentId: { $in: ids } }, { orderBy: { id: 'asc' } }) : [];
+      return Map.groupBy(found, (link) => link.commentId);
+    },
   };
 }

@@ -4,6 +4,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { BadInputError, NotFoundError } from './errors.ts';
 import { AuditEntry, PushJob } from '#infra/persistence/sync-records.ts';
+import { pagePerKey } from '#infra/persistence/page-per-key.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { PushRequested } from '#infra/sync/engine-events.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -23,7 +24,8 @@ export interface PushJobFilter {
 export interface PushJobService {
   list(filter: PushJobFilter, page: KeysetPage): Promise<PushJob[]>;
   retry(jobId: string): Promise<PushJob | null>;
-  historyOf(ticketId: string, limit: number): Promise<AuditEntry[]>;
+  /** The latest `limit` history entries of each ticket, in one query. */
+  historyOfTickets(ticketIds: readonly string[], limit: number): Promise<Map<string, AuditEntry[]>>;
 }
 
 /** Push job service over `uow`. */
@@ -58,7 +60,8 @@ export function createPushJobService(uow: UnitOfWork): PushJobService {
         return { result: next, events: requested };
       }),
 
-    historyOf: (ticketId, limit) =>
-      isHubId(ticketId) ? uow.reader().find(AuditEntry, { ticketId }, { orderBy: { id: 'desc' }, limit }) : Promise.resolve([]),
+    historyOfTickets: (ticketIds, limit) =>
+      pagePerKey(uow.reader(), AuditEntry, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'id', direction: 'desc', limit }),
+
   };
 }

@@ -1,5 +1,6 @@
 // Reading sync errors: per link (ticket and project) and per project, newest first, a keyset page at a time.
 import { SyncErrorRecord } from '#infra/persistence/sync-records.ts';
+import { pagePerKey } from '#infra/persistence/page-per-key.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
@@ -7,11 +8,18 @@ import { keyset, type KeysetPage } from './keyset.ts';
 /** Sync error queries. */
 export interface SyncErrorService {
   list(filter: { projectId?: string; ticketId?: string }, page: KeysetPage): Promise<SyncErrorRecord[]>;
+  /** The newest `limit` errors of each ticket's link with `projectId`, in one query. */
+  listForLinks(projectId: string, ticketIds: readonly string[], limit: number): Promise<Map<string, SyncErrorRecord[]>>;
 }
 
 /** Sync error queries over `uow`. */
 export function createSyncErrorService(uow: UnitOfWork): SyncErrorService {
   return {
+    listForLinks: async (projectId, ticketIds, limit) =>
+      isHubId(projectId)
+        ? pagePerKey(uow.reader(), SyncErrorRecord, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'at', direction: 'desc', limit, where: { projectId } })
+        : new Map(),
+
     async list(filter, page) {
       if ([filter.projectId, filter.ticketId].some((id) => id !== undefined && !isHubId(id))) return [];
       const where: object[] = [];

@@ -34,6 +34,8 @@ export interface TicketService {
   /** Throws NotFoundError when there is no such ticket. */
   require(id: string, em?: EntityManager): Promise<Ticket>;
   list(filter: TicketFilter, page: TicketPage): Promise<Ticket[]>;
+  /** The tickets with these ids that exist, in one query. */
+  getMany(ids: readonly string[]): Promise<Map<string, Ticket>>;
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -72,6 +74,12 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
     get: async (id) => (isHubId(id) ? uow.reader().findOne(Ticket, { id }) : null),
 
     require: (id, em) => require(id, em),
+
+    async getMany(ids) {
+      const valid = ids.filter(isHubId);
+      const found = valid.length > 0 ? await uow.reader().find(Ticket, { id: { $in: valid } }) : [];
+      return new Map(found.map((ticket) => [ticket.id, ticket]));
+    },
 
     list(filter, page) {
       const where: FilterQuery<Ticket>[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareHlc, initialHlc, receive, tick, type Hlc } from '#domain/merge/hlc.ts';
+import { compareHlc, hlcToIso, initialHlc, receive, tick, type Hlc } from '#domain/merge/hlc.ts';
 
 const node = fc.constantFrom('hub', 'jira', 'gh');
 const hlc: fc.Arbitrary<Hlc> = fc.record({ wall: fc.nat({ max: 1000 }), logical: fc.nat({ max: 5 }), node });
@@ -32,5 +32,13 @@ describe('hybrid logical clock', () => {
     expect(compareHlc(a, b)).toBeLessThan(0);
     expect(compareHlc(b, a)).toBeGreaterThan(0);
     fc.assert(fc.property(hlc, hlc, (x, y) => Math.sign(compareHlc(x, y)) === -Math.sign(compareHlc(y, x))));
+  });
+
+  it('renders the wall time exactly as Date#toISOString, across days and years', () => {
+    const wall = fc.oneof(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), fc.integer({ min: 1_700_000_000_000, max: 1_700_000_500_000 }));
+    fc.assert(fc.property(wall, (w) => hlcToIso({ wall: w, logical: 0, node: 'hub' }) === new Date(w).toISOString()), { numRuns: 2000 });
+    for (const w of [-62_167_219_200_001, 253_402_300_800_000, 0, -1, 1.5]) {
+      expect(hlcToIso({ wall: w, logical: 0, node: 'hub' })).toBe(new Date(w).toISOString());
+    }
   });
 });
