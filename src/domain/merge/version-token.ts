@@ -66,6 +66,12 @@ function sortStrings(keys: string[]): void {
   }
 }
 
+/** True when every UTF-16 unit of `text` is ASCII (so its UTF-8 bytes are its characters). */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Replica ids as JSON strings, and whether that is ASCII; a process knows few replicas, so they are remembered (up to a bound). */
 const quotedIds = new Map<string, { json: string; ascii: boolean }>();
 function quoted(replica: string): { json: string; ascii: boolean } {
@@ -73,7 +79,7 @@ function quoted(replica: string): { json: string; ascii: boolean } {
   if (id === undefined) {
     if (quotedIds.size >= 1024) quotedIds.clear();
     const json = JSON.stringify(replica);
-    id = { json, ascii: /^[\x00-\x7f]*$/.test(json) };
+    id = { json, ascii: isAscii(json) };
     quotedIds.set(replica, id);
   }
   return id;
