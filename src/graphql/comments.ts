@@ -130,12 +130,15 @@ builder.subscriptionField('commentChanged', (t) =>
     type: CommentRef,
     description: 'Each comment of the ticket as it is added, edited or deleted (here or in a connected tool).',
     args: { ticketId: t.arg.id({ required: true }) },
-    subscribe: async function* (_root, { ticketId }, { services, signal }) {
+    subscribe: async function* (_root, { ticketId }, context) {
+      const { services, signal } = context;
       const id = String(ticketId);
       await services.tickets.require(id);
       for await (const event of services.feed.commentEvents(id, signal)) {
         const commentId = String(event.payload['commentId']);
         const comment = await event.memo(`comment:${commentId}`, () => services.comments.get(commentId));
+        // Loads below the event are shared with its other subscribers (see GraphQLContext.event).
+        context.event = event;
         if (comment) yield comment;
       }
     },

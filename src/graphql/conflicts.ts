@@ -137,10 +137,13 @@ builder.subscriptionField('conflictDetected', (t) =>
     type: ConflictRef,
     description: 'Conflicts as they are detected: those with one project, or every conflict (hub writers included) without projectId.',
     args: { projectId: t.arg.id() },
-    subscribe: async function* (_root, { projectId }, { services, signal }) {
+    subscribe: async function* (_root, { projectId }, context) {
+      const { services, signal } = context;
       for await (const event of services.feed.conflictsDetected(projectId == null ? null : String(projectId), signal)) {
         const conflictId = String(event.payload['conflictId']);
         const conflict = await event.memo(`conflict:${conflictId}`, () => services.conflicts.get(conflictId));
+        // Loads below the event are shared with its other subscribers (see GraphQLContext.event).
+        context.event = event;
         if (conflict) yield conflict;
       }
     },

@@ -21,18 +21,21 @@ export interface PageKey<P> {
   readonly page: P;
 }
 
+/** Pages keyed by parent and page, cached (when caching) by both. */
+export type PageLoader<P, T> = DataLoader<PageKey<P>, T[], string>;
+
 /** The loaders of one operation. */
 export interface Loaders {
   readonly mappingsOfTicket: DataLoader<string, SyncMapping[]>;
   readonly openConflictsOfTicket: DataLoader<string, Conflict[]>;
   readonly project: DataLoader<string, ExternalProject>;
   readonly ticket: DataLoader<string, Ticket>;
-  readonly commentsOfTicket: DataLoader<PageKey<CommentPage>, Comment[]>;
+  readonly commentsOfTicket: PageLoader<CommentPage, Comment>;
   readonly mirrorsOfComment: DataLoader<string, CommentLink[]>;
-  readonly alertsOfTicket: DataLoader<PageKey<KeysetPage>, AlertInstance[]>;
-  readonly historyOfTicket: DataLoader<PageKey<number>, AuditEntry[]>;
+  readonly alertsOfTicket: PageLoader<KeysetPage, AlertInstance>;
+  readonly historyOfTicket: PageLoader<number, AuditEntry>;
   /** Keyed by ticket id, the page by project: a mapping's latest sync errors. */
-  readonly errorsOfLink: DataLoader<PageKey<{ projectId: string; limit: number }>, SyncErrorRecord[]>;
+  readonly errorsOfLink: PageLoader<{ projectId: string; limit: number }, SyncErrorRecord>;
 }
 
 const perContext = new WeakMap<GraphQLContext, Loaders>();
@@ -40,24 +43,24 @@ const perContext = new WeakMap<GraphQLContext, Loaders>();
 const noCache = { cache: false } as const;
 
 /** A loader of lists keyed by parent id. */
-function listLoader<T>(fetch: (ids: readonly string[]) => Promise<Map<string, T[]>>): DataLoader<string, T[]> {
+function listLoader<T>(fetch: (ids: readonly string[]) => Promise<Map<string, T[]>>, options: { readonly cache: boolean } = noCache): DataLoader<string, T[]> {
   return new DataLoader(async (ids) => {
     const found = await fetch(ids);
     return ids.map((id) => found.get(id) ?? []);
-  }, noCache);
+  }, options);
 }
 
 /** A loader of one record per id; a missing one is a NotFoundError for that key alone. */
-function recordLoader<T>(what: string, fetch: (ids: readonly string[]) => Promise<Map<string, T>>): DataLoader<string, T> {
+function recordLoader<T>(what: string, fetch: (ids: readonly string[]) => Promise<Map<string, T>>, options: { readonly cache: boolean } = noCache): DataLoader<string, T> {
   return new DataLoader<string, T>(async (ids) => {
     const found = await fetch(ids);
     return ids.map((id) => found.get(id) ?? new NotFoundError(`No ${what} with id "${id}"`));
-  }, noCache);
+  }, options);
 }
 
 /** A loader of pages keyed by parent id and page: one query per distinct page among the keys. */
-function pageLoader<P, T>(fetch: (ids: readonly string[], page: P) => Promise<Map<string, T[]>>): DataLoader<PageKey<P>, T[]> {
-  return new DataLoader<PageKey<P>, T[]>(async (keys) => {
+function pageLoader<P, T>(fetch: (ids: readonly string[], page: P) => Promise<Map<string, T[]>>, options: { readonly cache: boolean } = noCache): PageLoader<P, T> {
+  return new DataLoader<PageKey<P>, T[], string>(async (keys) => {
     const groups = Map.groupBy(keys.map((key, index) => ({ key, index })), ({ key }) => JSON.stringify(key.page));
     const pages: T[][] = keys.map(() => []);
     await Promise.all(
@@ -69,25 +72,37 @@ function pageLoader<P, T>(fetch: (ids: readonly string[], page: P) => Promise<Ma
       }),
     );
     return pages;
-  }, noCache);
+  }, { ...options, cacheKeyFn: (key: PageKey<P>) => `${key.id}|${JSON.stringify(key.page)}` });
 }
 
-/** The loaders of the operation `context` belongs to (made on first use, gone with it). */
+/**
+ * The loaders of the operation `context` belongs to (made on first use, gone with it); while a
+ * subscription answers an event, the loaders every subscriber of that event shares, caching what
+ * they read for that event only.
+ */
 export function loadersOf(context: GraphQLContext): Loaders {
+  if (context.event) return context.event.shared('graphql-loaders', () => createLoaders(context.services, cacheWithin));
   const known = perContext.get(context);
   if (known) return known;
-  const { services } = context;
-  const loaders: Loaders = {
-    mappingsOfTicket: listLoader((ids) => services.links.mappingsOfTickets(ids)),
-    openConflictsOfTicket: listLoader((ids) => services.conflicts.openForTickets(ids)),
-    project: recordLoader('external project', (ids) => services.projects.getMany(ids)),
-    ticket: recordLoader('ticket', (ids) => services.tickets.getMany(ids)),
-    commentsOfTicket: pageLoader((ids, page) => services.comments.listForTickets(ids, page)),
-    mirrorsOfComment: listLoader((ids) => services.comments.linksOfComments(ids)),
-    alertsOfTicket: pageLoader((ids, page) => services.alerts.listForTickets(ids, page)),
-    historyOfTicket: pageLoader((ids, limit) => services.pushJobs.historyOfTickets(ids, limit)),
-    errorsOfLink: pageLoader((ids, { projectId, limit }) => services.syncErrors.listForLinks(projectId, ids, limit)),
-  };
+  const loaders = createLoaders(context.services, noCache);
   perContext.set(context, loaders);
+  return loaders;
+}
+
+/** An event's loaders remember what they read: they live as long as the event. */
+const cacheWithin = { cache: true } as const;
+
+function createLoaders(services: GraphQLContext['services'], options: { readonly cache: boolean }): Loaders {
+  const loaders: Loaders = {
+    mappingsOfTicket: listLoader((ids) => services.links.mappingsOfTickets(ids), options),
+    openConflictsOfTicket: listLoader((ids) => services.conflicts.openForTickets(ids), options),
+    project: recordLoader('external project', (ids) => services.projects.getMany(ids), options),
+    ticket: recordLoader('ticket', (ids) => services.tickets.getMany(ids), options),
+    commentsOfTicket: pageLoader((ids, page) => services.comments.listForTickets(ids, page), options),
+    mirrorsOfComment: listLoader((ids) => services.comments.linksOfComments(ids), options),
+    alertsOfTicket: pageLoader((ids, page) => services.alerts.listForTickets(ids, page), options),
+    historyOfTicket: pageLoader((ids, limit) => services.pushJobs.historyOfTickets(ids, limit), options),
+    errorsOfLink: pageLoader((ids, { projectId, limit }) => services.syncErrors.listForLinks(projectId, ids, limit), options),
+  };
   return loaders;
 }

@@ -105,12 +105,15 @@ builder.subscriptionField('syncStatus', (t) =>
     type: SyncSessionRef,
     description: 'The project’s sync sessions as they start, progress and end.',
     args: { projectId: t.arg.id({ required: true }) },
-    subscribe: async function* (_root, { projectId }, { services, signal }) {
+    subscribe: async function* (_root, { projectId }, context) {
+      const { services, signal } = context;
       const id = String(projectId);
       await services.projects.require(id);
       for await (const event of services.feed.syncEvents(id, signal)) {
         const sessionId = String(event.payload['sessionId']);
         const session = await event.memo(`session:${sessionId}`, () => services.sessions.get(sessionId));
+        // Loads below the event are shared with its other subscribers (see GraphQLContext.event).
+        context.event = event;
         if (session) yield session;
       }
     },

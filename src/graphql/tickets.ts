@@ -174,11 +174,14 @@ builder.subscriptionField('ticketChanged', (t) =>
     type: TicketRef,
     description: 'The ticket, each time it changes (through any Lockstep process).',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async function* (_root, { id }, { services, signal }) {
+    subscribe: async function* (_root, { id }, context) {
+      const { services, signal } = context;
       const ticketId = String(id);
       await services.tickets.require(ticketId);
       for await (const event of services.feed.ticketEvents(ticketId, signal)) {
         const ticket = await event.memo(`ticket:${ticketId}`, () => services.tickets.get(ticketId));
+        // Loads below the event are shared with its other subscribers (see GraphQLContext.event).
+        context.event = event;
         if (ticket) yield ticket;
       }
     },

@@ -16,6 +16,8 @@ export interface FeedEvent {
   readonly payload: Record<string, unknown>;
   /** `load()` once per event and key, whichever subscription asks first; the others share it. */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** `make()` once per event and key (e.g. batch loaders every subscriber of the event shares). */
+  shared<T>(key: string, make: () => T): T;
 }
 
 export interface EventFanout {
@@ -68,19 +70,12 @@ export function createEventFanout(nats: NatsLink, stream: string, prefix: string
   };
 
   const dispatch = (subject: string, payload: Record<string, unknown>) => {
-    const memos = new Map<string, Promise<unknown>>();
-    const event: FeedEvent = {
-      subject,
-      payload,
-      memo<T>(key: string, load: () => Promise<T>): Promise<T> {
-        let value = memos.get(key) as Promise<T> | undefined;
-        if (!value) {
-          value = load();
-          memos.set(key, value);
-        }
-        return value;
-      },
+    const memos = new Map<string, unknown>();
+    const shared = <T>(key: string, make: () => T): T => {
+      if (!memos.has(key)) memos.set(key, make());
+      return memos.get(key) as T;
     };
+    const event: FeedEvent = { subject, payload, shared, memo: (key, load) => shared(key, load) };
     for (const set of bucketsFor(subject)) {
       for (const listener of set ?? []) {
         if (!subjectMatches(listener.pattern, subject)) continue;
