@@ -16,6 +16,8 @@ export interface BenchLockstep extends AsyncDisposable {
   readonly url: string;
   /** Bearer token holding the admin role. */
   readonly adminToken: string;
+  /** The settings it started with, so a second process can join the same database and NATS prefix. */
+  readonly settings: Readonly<Record<string, string>>;
   /** Outbox rows committed but not yet published to JetStream, as GET /metrics reports them. */
   outboxPending(): Promise<number>;
   /** Every delivery in its inbox, read from its database: how far the inbound worker has come. */
@@ -69,6 +71,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
   const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
 
   let app: Lockstep | undefined;
+  let settings: Record<string, string> = {};
   async function cleanup(stopApp: boolean): Promise<void> {
     const steps: Array<[string, () => Promise<void>]> = [
       ['stop Lockstep', async () => (stopApp ? app?.stop() : undefined)],
@@ -86,7 +89,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
   process.once('SIGINT', onInterrupt);
 
   try {
-    const config = loadConfig({
+    settings = {
       DATABASE_URL: databaseUrl,
       NATS_URL: natsUrl,
       PORT: '0',
@@ -97,8 +100,8 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
       ...extra,
-    });
-    app = await startLockstep(config, createLogger('silent'));
+    };
+    app = await startLockstep(loadConfig(settings), createLogger('silent'));
   } catch (error) {
     process.off('SIGINT', onInterrupt);
     await cleanup(false);
@@ -109,6 +112,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
   return {
     url,
     adminToken,
+    settings,
     async outboxPending() {
       const response = await fetch(`${url}/metrics`);
       const match = PENDING.exec(await response.text());
