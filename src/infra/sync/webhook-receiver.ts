@@ -67,7 +67,7 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService,
     }
     const [kindSegment = '', projectId = '', ...rest] = url.pathname.replace(/^\/api\/webhooks\//, '').split('/');
     const kind = parseKind(kindSegment);
-    const project = kind && isHubId(projectId) && rest.length === 0 ? await projects.get(projectId) : null;
+    const project = kind && isHubId(projectId) && rest.length === 0 ? await projects.recent(projectId) : null;
     if (!project || project.kind !== kind) {
       metrics.delivery(null, 'refused', 'unknown_project');
       sendJson(response, 404, { error: `No ${kind ? kind.toUpperCase() : kindSegment} project with id "${projectId}"` });
