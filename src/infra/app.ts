@@ -86,7 +86,9 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   const projectMetrics = createProjectMetrics(metrics.registry, () => readProjectFigures(orm));
   const uow = createUnitOfWork(orm, names.prefix, (events) => {
-    relay.kick();
+    // The commit's NOTIFY wakes every relay, this one too; kicking here as well would run a second,
+    // empty batch per commit. Without the signal, the kick is what keeps the relay prompt.
+    if (!outboxSignal.listening()) relay.kick();
     projectMetrics.committed(events);
   });
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
