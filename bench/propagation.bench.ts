@@ -79,9 +79,11 @@ function offerTo(stage: Stage, tag: string) {
       pool.give(ticket);
       return delivery === undefined ? undefined : delivery.receivedAtMs - dueAtMs;
     };
+    const cpu = process.cpuUsage();
     const { results } = await runAtFixedRate({ count, perSecond }, change);
+    const { user, system } = process.cpuUsage(cpu);
     const latencies = results.filter((latency): latency is number => latency !== undefined);
-    return { latencies, lost: results.length - latencies.length };
+    return { latencies, lost: results.length - latencies.length, cpuMsPerChange: (user + system) / 1000 / count };
   };
 }
 
@@ -223,6 +225,15 @@ function figuresOf(lockstep: LockstepRun, bare: RampResult): BenchFigure[] {
       unit: 'ms',
       baseline: { name: 'bare script p99 at its half capacity', value: bare.half.latency.p99 },
       detail: `${compared('p99', one.half.latency.p99, bare.half.latency.p99)}; max ${ms(one.half.latency.max)} (bare ${ms(bare.half.latency.max)})`,
+    },
+    {
+      name: 'propagation CPU per change at half capacity',
+      value: one.half.cpuMsPerChange,
+      unit: 'ms',
+      baseline: { name: 'bare script CPU per change at its half capacity', value: bare.half.cpuMsPerChange },
+      detail:
+        `CPU (user + system) of the bench process per change: Lockstep, sender and receiver vs bare script, sender and receiver — lower is better; ` +
+        `steadier than capacity on a shared machine; Lockstep ${one.half.cpuMsPerChange.toFixed(2)} ms at ${one.half.perSecond}/s, bare ${bare.half.cpuMsPerChange.toFixed(2)} ms at ${bare.half.perSecond}/s`,
     },
     {
       name: 'propagation capacity, two processes',

@@ -85,6 +85,8 @@ export async function startBarePipeline(options: BarePipelineOptions): Promise<B
   const subject = { in: `bare_${suffix}.in`, out: `bare_${suffix}.out` };
   await admin(options.databaseUrl, `create database "${databaseName}"`);
   const pool = new pg.Pool({ connectionString: withDatabase(options.databaseUrl, databaseName), max: 10 });
+  // An idle connection closed under it (a server restart) is replaced on the next query, not fatal.
+  pool.on('error', () => undefined);
   const nc = await connect({ servers: options.natsUrl, timeout: 2_000 });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);

@@ -11,6 +11,8 @@ export interface StepOutcome {
   readonly latencies: readonly number[];
   /** Changes refused at the door or never delivered within the arrival limit. */
   readonly lost: number;
+  /** CPU time this process spent per offered change (user + system), ms. */
+  readonly cpuMsPerChange: number;
 }
 
 /** One offered rate and how it went. */
@@ -19,6 +21,7 @@ export interface RampStep {
   readonly count: number;
   readonly latency: LatencySummary;
   readonly lost: number;
+  readonly cpuMsPerChange: number;
   readonly passed: boolean;
 }
 
@@ -65,7 +68,8 @@ export async function rampLoad(
     const count = Math.max(options.minCount, Math.round(rate * options.stepSeconds));
     const outcome = await offer(rate, count, steps.length);
     const latency = summarize(outcome.latencies);
-    const step = { perSecond: rate, count, latency, lost: outcome.lost, passed: outcome.lost === 0 && latency.p99 <= options.p99LimitMs };
+    const passed = outcome.lost === 0 && latency.p99 <= options.p99LimitMs;
+    const step = { perSecond: rate, count, latency, lost: outcome.lost, cpuMsPerChange: outcome.cpuMsPerChange, passed };
     steps.push(step);
     // Progress on stderr, so a long ramp shows where it is without touching the figures on stdout.
     console.error(`  ramp ${rate}/s: p99 ${latency.p99.toFixed(0)} ms, ${outcome.lost} lost, ${step.passed ? 'ok' : 'FAIL'}`);
