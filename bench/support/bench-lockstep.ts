@@ -18,6 +18,8 @@ export interface BenchLockstep extends AsyncDisposable {
   readonly adminToken: string;
   /** Its database (for baselines that read or mirror its tables). */
   readonly databaseUrl: string;
+  /** The settings it started with, so a second process can join the same database and NATS prefix. */
+  readonly settings: Readonly<Record<string, string>>;
   /** Outbox rows committed but not yet published to JetStream, as GET /metrics reports them. */
   outboxPending(): Promise<number>;
   /** Every delivery in its inbox, read from its database: how far the inbound worker has come. */
@@ -71,6 +73,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
   const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
 
   let app: Lockstep | undefined;
+  let settings: Record<string, string> = {};
   async function cleanup(stopApp: boolean): Promise<void> {
     const steps: Array<[string, () => Promise<void>]> = [
       ['stop Lockstep', async () => (stopApp ? app?.stop() : undefined)],
@@ -88,7 +91,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
   process.once('SIGINT', onInterrupt);
 
   try {
-    const config = loadConfig({
+    settings = {
       DATABASE_URL: databaseUrl,
       NATS_URL: natsUrl,
       PORT: '0',
@@ -99,8 +102,8 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
       ...extra,
-    });
-    app = await startLockstep(config, createLogger('silent'));
+    };
+    app = await startLockstep(loadConfig(settings), createLogger('silent'));
   } catch (error) {
     process.off('SIGINT', onInterrupt);
     await cleanup(false);
@@ -112,6 +115,7 @@ export async function startBenchLockstep(extra: Readonly<Record<string, string>>
     url,
     adminToken,
     databaseUrl,
+    settings,
     async outboxPending() {
       const response = await fetch(`${url}/metrics`);
       const match = PENDING.exec(await response.text());

@@ -35,6 +35,7 @@ import { createCredentialVault } from './crypto/credential-vault.ts';
 import { resealCredentials } from './crypto/reseal.ts';
 import { createLinkService } from './services/links.ts';
 import { createProjectService } from './services/projects.ts';
+import { createProjectCache } from './services/project-cache.ts';
 import { createPushJobService } from './services/push-jobs.ts';
 import { createSessionService } from './services/sessions.ts';
 import { createSyncErrorService } from './services/sync-errors.ts';
@@ -85,14 +86,16 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   const projectMetrics = createProjectMetrics(metrics.registry, () => readProjectFigures(orm));
   const uow = createUnitOfWork(orm, names.prefix, (events) => {
-    relay.kick();
+    // The commit's NOTIFY wakes every relay, this one too; kicking here as well would run a second,
+    // empty batch per commit. Without the signal, the kick is what keeps the relay prompt.
+    if (!outboxSignal.listening()) relay.kick();
     projectMetrics.committed(events);
   });
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
   const connectors = createConnectorRegistry();
-  const projects = createProjectService(uow, connectors, vault);
+  const projects = createProjectService(uow, connectors, vault, createProjectCache(orm));
   const engine = startSyncEngine({ orm, uow, nats, names, projects,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },

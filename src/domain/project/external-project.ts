@@ -60,6 +60,9 @@ export interface ProjectChanges {
   readonly pollIntervalSeconds?: number;
 }
 
+/** How far `lastSyncedAt` may lag the last successful call, ms. */
+export const lastSyncedResolutionMs = 1_000;
+
 /** A connection to one external project and its sync rules. */
 export class ExternalProject {
   id!: string;
@@ -223,11 +226,15 @@ export class ExternalProject {
     if (this.status === 'active' && this.consecutiveFailures >= failuresBeforeError) this.status = 'error';
   }
 
-  /** A call succeeded: failures reset, and a project in `error` is active again. */
+  /**
+   * A call succeeded: failures reset, and a project in `error` is active again. `lastSyncedAt`
+   * moves at most once a second, so a busy project's row is not rewritten by every push.
+   */
   recordSuccess(nowMs: number): void {
-    this.consecutiveFailures = 0;
+    if (this.consecutiveFailures !== 0) this.consecutiveFailures = 0;
     if (this.status === 'error') this.status = 'active';
-    this.lastSyncedAt = new Date(nowMs);
+    const last = this.lastSyncedAt?.getTime();
+    if (last === undefined || nowMs - last >= lastSyncedResolutionMs || nowMs < last) this.lastSyncedAt = new Date(nowMs);
   }
 
   /** The external system refused our credentials: nothing more is attempted until they change. */

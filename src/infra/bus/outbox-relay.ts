@@ -4,16 +4,23 @@
 // Any number of processes run a relay; they take turns (an advisory lock per batch), so the stream
 // receives the rows in order. Commits wake every relay through the outbox signal (LISTEN/NOTIFY);
 // the table is polled only as a safety net, or often while the signal's connection is down.
-import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Logger } from '#infra/logger.ts';
 import type { OutboxSignal } from '#infra/persistence/outbox-signal.ts';
-import { OutboxMessage } from '#infra/persistence/outbox-message.ts';
 import type { NatsLink } from './nats-link.ts';
 
 const BATCH = 200;
+const OUTBOX_TABLE = 'outbox';
+
+/** An unpublished outbox row, as the relay reads it (the payload already JSON text). */
+interface PendingRow {
+  readonly id: string;
+  readonly subject: string;
+  readonly payload: string;
+  readonly trace_context: Record<string, string> | null;
+}
 const RELAY_LOCK = 'lockstep:outbox-relay';
 /** Idle polling without the signal, and the safety poll beside it. */
 const IDLE_POLL_MS = 250;
@@ -54,32 +61,36 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger, 
     });
 
   /** The row's trace context as NATS message headers, so its consumer continues the trace. */
-  function traceHeaders(row: OutboxMessage) {
-    if (!row.traceContext) return {};
+  function traceHeaders(row: PendingRow) {
+    if (!row.trace_context) return {};
     const carried = headers();
-    for (const [name, value] of Object.entries(row.traceContext)) carried.set(name, value);
+    for (const [name, value] of Object.entries(row.trace_context)) carried.set(name, value);
     return { headers: carried };
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /** Publishes one batch; returns how many rows it published. Plain SQL: this runs after every commit. */
   async function publishBatch(): Promise<number> {
     const nc = nats.current();
     if (!nc || !nats.isConnected()) return -1;
     const js = jetstream(nc, { timeout: 5_000 });
     return orm.em.fork().transactional(async (em) => {
+      const connection = em.getConnection();
+      const tx = em.getTransactionContext();
       // One relay publishes at a time, whatever the number of processes: batches taken side by
       // side would reach the stream interleaved, out of commit order.
-      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [RELAY_LOCK], 'run', em.getTransactionContext());
-      const rows = await em.find(
-        OutboxMessage,
-        { publishedAt: null },
-        { orderBy: { seq: 'asc' }, limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+      await connection.execute('select pg_advisory_xact_lock(hashtext(?))', [RELAY_LOCK], 'run', tx);
+      const rows = await connection.execute<PendingRow[]>(
+        `select id, subject, payload::text as payload, trace_context from ${OUTBOX_TABLE}
+          where published_at is null order by seq limit ? for update skip locked`,
+        [BATCH],
+        'all',
+        tx,
       );
       if (rows.length === 0) return 0;
       // Sent in commit order on one connection, so the stream keeps that order; awaited together.
-      await Promise.all(rows.map((row) => js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, ...traceHeaders(row) })));
-      const now = new Date();
-      for (const row of rows) row.publishedAt = now;
+      await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.id, ...traceHeaders(row) })));
+      const ids = rows.map((row) => row.id);
+      await connection.execute(`update ${OUTBOX_TABLE} set published_at = now() where id in (${ids.map(() => '?').join(', ')})`, ids, 'run', tx);
       return rows.length;
     });
   }

@@ -100,7 +100,10 @@ export function startSyncEngine(deps: {
           // a new ticket. Without rules that costs one read, so a large import queues no empty plans.
           const ticketId = String(payload['ticketId']);
           if (payload['type'] === 'ticket.created') await plan(ticketId, { kind: 'created' }, false);
-          else if (payload['type'] === 'ticket.updated') await plan(ticketId, { kind: 'updated', changes: changesOf(payload) });
+          else if (payload['type'] === 'ticket.updated') {
+            // An applied external report planned every link in its own transaction: rules only.
+            await plan(ticketId, { kind: 'updated', changes: changesOf(payload) }, payload['linksPlanned'] !== true);
+          }
           else await plan(ticketId);
           return 'done';
         },

@@ -8,7 +8,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { DomainError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
-import { ExternalProject } from '#domain/project/external-project.ts';
+import type { ExternalProject } from '#domain/project/external-project.ts';
 import type { ExternalComment, ExternalItem } from '#domain/project/connector.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
@@ -79,7 +79,7 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     const em = uow.reader();
     const delivery = await em.findOne(InboxDelivery, { id: inboxId });
     if (!delivery || delivery.status !== 'pending') return 'done';
-    const project = await em.findOne(ExternalProject, { id: delivery.projectId });
+    const project = await projects.recent(delivery.projectId);
     if (!project) return 'done';
     if (!project.isSyncing()) return 'done'; // stays pending; sent again when the project resumes
     // Items reported, and items commented on: a comment on our new item waits for its link too.

@@ -19,7 +19,7 @@ import type { TicketInput } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
-import type { EngineEvent } from './engine-events.ts';
+import { withLinksPlanned, type EngineEvent } from './engine-events.ts';
 import { applyPeerToLink, importPeerTwin, lockPeerItem } from './peer-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { recordSyncError } from './sync-errors.ts';
@@ -94,7 +94,8 @@ async function applyToLink(
     }
   }
   if (!ctx.dryRun) for (const entry of auditOf(applied, project.id, ctx.deliveryId)) em.persist(entry);
-  events.push(...applied);
+  // Every live link is planned below, in this transaction: the planner need not plan these again.
+  events.push(...(item.deleted || ctx.dryRun ? applied : applied.map(withLinksPlanned)));
   if (item.deleted) {
     mapping.unlink(Date.now());
     events.push({ type: 'external_ticket.unlinked', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, at: new Date().toISOString() });

@@ -36,15 +36,24 @@ export function newPushJob(fields: Omit<PushJob, JobDefaults> & { commentId?: st
   });
 }
 
+/** The projects of `mappings`, read together (one link: the identity map may already hold it). */
+async function projectsOf(em: EntityManager, mappings: readonly SyncMapping[]): Promise<Map<string, ExternalProject>> {
+  const ids = [...new Set(mappings.map((mapping) => mapping.projectId))];
+  if (ids.length === 0) return new Map();
+  const found = ids.length === 1 ? [await em.findOne(ExternalProject, { id: ids[0] as string })].filter((project) => project !== null) : await em.find(ExternalProject, { id: { $in: ids } });
+  return new Map(found.map((project) => [project.id, project]));
+}
+
 /**
  * Plans pushes of `ticket` through each of its live mappings inside the caller's transaction
  * (ticket and mappings must be locked by the caller). Returns the messages to commit.
  */
 export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappings: readonly SyncMapping[]): Promise<PushRequested[]> {
   const requested: PushRequested[] = [];
+  const projects = await projectsOf(em, mappings.filter((mapping) => mapping.status === 'linked'));
   for (const mapping of mappings) {
     if (mapping.status !== 'linked') continue;
-    const project = await em.findOne(ExternalProject, { id: mapping.projectId });
+    const project = projects.get(mapping.projectId);
     if (!project || !project.isSyncing()) continue;
     const plan = project.kind === 'lockstep_peer' ? planPeer(ticket, mapping, project) : startPushes(ticket, mapping, project.policy());
     if (plan.length === 0) continue;

@@ -199,7 +199,7 @@ export function createPushWorker(
     const em = uow.reader();
     const job = await em.findOne(PushJob, { id: jobId });
     if (!job || job.status !== 'pending') return 'done';
-    const project = await em.findOne(ExternalProject, { id: job.projectId });
+    const project = await projects.recent(job.projectId);
     const ticket = await em.findOne(Ticket, { id: job.ticketId });
     if (!project || !ticket) return 'done';
     // A paused or disconnected project keeps its jobs pending; they are sent again on resume.

@@ -1,7 +1,7 @@
 // The ExternalProject lifecycle rules: pause/resume, error after repeated failures and back on
 // success, disconnected until new credentials, webhook secret rotation with a grace period.
 import { describe, expect, it } from 'vitest';
-import { ExternalProject, failuresBeforeError, ProjectStateError } from '#domain/project/external-project.ts';
+import { ExternalProject, failuresBeforeError, lastSyncedResolutionMs, ProjectStateError } from '#domain/project/external-project.ts';
 
 const connect = () =>
   ExternalProject.connect({
@@ -46,6 +46,15 @@ describe('ExternalProject', () => {
     expect(project.isSyncing()).toBe(true);
     project.recordSuccess(100);
     expect([project.status, project.consecutiveFailures]).toEqual(['active', 0]);
+  });
+
+  it('moves lastSyncedAt at most once per resolution, so a busy project is not rewritten by every push', () => {
+    const project = connect();
+    project.recordSuccess(1_000);
+    project.recordSuccess(1_000 + lastSyncedResolutionMs - 1);
+    expect(project.lastSyncedAt?.getTime()).toBe(1_000);
+    project.recordSuccess(1_000 + lastSyncedResolutionMs);
+    expect(project.lastSyncedAt?.getTime()).toBe(1_000 + lastSyncedResolutionMs);
   });
 
   it('is disconnected when credentials are refused, until new ones are given; it cannot be paused meanwhile', () => {
