@@ -103,8 +103,10 @@ describe('per-project metrics', () => {
     await lockstep.admin.run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { pushJob { id } } }`, {
       input: { ticketId: created.createTicket.ticket.id, projectId: project.id },
     });
+    // The push is timed as it is delivered and its job marked delivered just after: wait for both.
     const { samples } = await eventually(scrape, ({ samples: now }) =>
-      (value(now, 'lockstep_propagation_seconds_count', { project: project.id }) ?? 0) >= 1, 20_000);
+      (value(now, 'lockstep_propagation_seconds_count', { project: project.id }) ?? 0) >= 1 &&
+      value(now, 'lockstep_push_queue_depth', { project: project.id }) === 0, 20_000);
     expect(value(samples, 'lockstep_push_duration_seconds_count', { project: project.id, outcome: 'failed' })).toBe(1);
     expect(value(samples, 'lockstep_push_duration_seconds_count', { project: project.id, outcome: 'delivered' })).toBe(1);
     expect(value(samples, 'lockstep_rate_limited_seconds_total', { project: project.id })).toBe(1);
