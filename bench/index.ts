@@ -11,6 +11,7 @@ const suites: Array<[string, () => Promise<{ run: BenchSuite }>]> = [
   ['linear', () => import('./linear.bench.ts')],
   ['servicenow', () => import('./servicenow.bench.ts')],
   ['subscriptions', () => import('./subscriptions.bench.ts')],
+  ['idle', () => import('./idle.bench.ts')],
   ['alerts', () => import('./alerts.bench.ts')],
 ];
 
