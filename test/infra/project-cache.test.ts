@@ -8,6 +8,7 @@ import { createLogger } from '#infra/logger.ts';
 import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
 import { createProjectCache, type ProjectCache } from '#infra/services/project-cache.ts';
 import { query } from '#test/support/databases.ts';
+import { sampleProject } from '#test/support/sample-project.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
 
 const TTL_MS = 300;
@@ -28,21 +29,7 @@ afterAll(async () => {
 
 async function stored(name: string): Promise<string> {
   const id = randomUUID();
-  const project = ExternalProject.connect({
-    id,
-    name,
-    kind: 'generic_webhook',
-    direction: 'bidirectional',
-    config: {},
-    sealedCredentials: 'sealed',
-    defaultStrategy: 'manual',
-    fieldStrategies: {},
-    syncMode: 'webhook',
-    pollIntervalSeconds: 60,
-    webhookSecret: 'first',
-    receivesWebhooks: true,
-    nowMs: Date.now(),
-  });
+  const project = sampleProject({ id, name });
   await orm.em.fork().persist(project).flush();
   return id;
 }
@@ -75,21 +62,7 @@ describe('project cache', () => {
     const id = randomUUID();
     expect(await cache.get(id)).toBeNull();
     await orm.em.fork().persist(
-      ExternalProject.connect({
-        id,
-        name: 'Late',
-        kind: 'generic_webhook',
-        direction: 'bidirectional',
-        config: {},
-        sealedCredentials: 'sealed',
-        defaultStrategy: 'manual',
-        fieldStrategies: {},
-        syncMode: 'webhook',
-        pollIntervalSeconds: 60,
-        webhookSecret: 'first',
-        receivesWebhooks: true,
-        nowMs: Date.now(),
-      }),
+      sampleProject({ id, name: 'Late' }),
     ).flush();
     expect((await cache.get(id))?.name).toBe('Late');
   });

@@ -1,24 +1,10 @@
 // The ExternalProject lifecycle rules: pause/resume, error after repeated failures and back on
 // success, disconnected until new credentials, webhook secret rotation with a grace period.
 import { describe, expect, it } from 'vitest';
-import { ExternalProject, failuresBeforeError, lastSyncedResolutionMs, ProjectStateError } from '#domain/project/external-project.ts';
+import { sampleProject } from '#test/support/sample-project.ts';
+import { failuresBeforeError, lastSyncedResolutionMs, ProjectStateError } from '#domain/project/external-project.ts';
 
-const connect = () =>
-  ExternalProject.connect({
-    id: '11111111-1111-4111-8111-111111111111',
-    name: 'Ops',
-    kind: 'generic_webhook',
-    direction: 'bidirectional',
-    config: {},
-    sealedCredentials: 'sealed',
-    defaultStrategy: 'manual',
-    fieldStrategies: {},
-    syncMode: 'webhook',
-    pollIntervalSeconds: 60,
-    webhookSecret: 'first',
-    receivesWebhooks: true,
-    nowMs: 0,
-  });
+const connect = () => sampleProject({ id: '11111111-1111-4111-8111-111111111111', nowMs: 0 });
 
 describe('ExternalProject', () => {
   it('starts active, awaiting the handshake, which the first verified delivery completes', () => {
