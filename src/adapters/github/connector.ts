@@ -5,6 +5,7 @@
 // patch the issue. See settings.ts for config and credentials and mapping.ts for the field rules.
 
 import type { Connector } from '#domain/project/connector.ts';
+import { trackerCapabilities } from '#adapters/shared/tracker-capabilities.ts';
 import { createClientPool } from './client.ts';
 import { parseGithubDelivery, verifyGithubDelivery } from './inbound.ts';
 import { createStateKeys, type StateKeys } from './items.ts';
@@ -28,14 +29,7 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Con
   };
   return {
     kind: 'github',
-    capabilities: {
-      receivesWebhooks: true,
-      canFetch: true,
-      canCreate: true,
-      canUpdate: true,
-      syncModes: ['webhook', 'polling', 'hybrid'],
-      mirrorsComments: true,
-    },
+    capabilities: trackerCapabilities,
     parseConfig: (config) => parseGithubConfig(config),
     parseCredentials: (credentials) => parseGithubCredentials(credentials),
     settingsSchemas: githubSettingsSchemas,

@@ -6,6 +6,7 @@
 // custom fields (mirrored by default once configured: see `configuredFields`).
 
 import type { Connector } from '#domain/project/connector.ts';
+import { trackerCapabilities } from '#adapters/shared/tracker-capabilities.ts';
 import { customFieldKey } from '#domain/ticket/fields.ts';
 import { parseJiraDelivery, verifyJiraDelivery } from './inbound.ts';
 import { openJiraSession, type JiraSessionOptions } from './session.ts';
@@ -20,14 +21,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
   const siteOf = createSiteKnowledge();
   return {
     kind: 'jira',
-    capabilities: {
-      receivesWebhooks: true,
-      canFetch: true,
-      canCreate: true,
-      canUpdate: true,
-      syncModes: ['webhook', 'polling', 'hybrid'],
-      mirrorsComments: true,
-    },
+    capabilities: trackerCapabilities,
     parseConfig: (config) => parseJiraConfig(config),
     parseCredentials: (credentials) => parseJiraCredentials(credentials),
     settingsSchemas: jiraSettingsSchemas,

@@ -5,6 +5,7 @@
 // changed fields. See settings.ts for config and credentials, mapping.ts for the field rules.
 
 import type { Connector } from '#domain/project/connector.ts';
+import { trackerCapabilities } from '#adapters/shared/tracker-capabilities.ts';
 import { parseLinearDelivery, verifyLinearDelivery } from './inbound.ts';
 import { openLinearSession, type LinearSessionOptions } from './session.ts';
 import { parseLinearConfig, parseLinearCredentials, linearSettingsSchemas } from './settings.ts';
@@ -18,14 +19,7 @@ export function createLinearConnector(options: LinearConnectorOptions = {}): Con
   const memories = new Map<string, TeamMemory>();
   return {
     kind: 'linear',
-    capabilities: {
-      receivesWebhooks: true,
-      canFetch: true,
-      canCreate: true,
-      canUpdate: true,
-      syncModes: ['webhook', 'polling', 'hybrid'],
-      mirrorsComments: true,
-    },
+    capabilities: trackerCapabilities,
     parseConfig: (config) => parseLinearConfig(config),
     parseCredentials: (credentials) => parseLinearCredentials(credentials),
     settingsSchemas: linearSettingsSchemas,

@@ -5,6 +5,7 @@
 // and credentials, mapping.ts for the field rules, comments.ts for the `comments` journal.
 
 import type { Connector } from '#domain/project/connector.ts';
+import { trackerCapabilities } from '#adapters/shared/tracker-capabilities.ts';
 import { parseServiceNowDelivery, verifyServiceNowDelivery } from './inbound.ts';
 import { openServiceNowSession, type ServiceNowSessionOptions } from './session.ts';
 import { parseServiceNowConfig, parseServiceNowCredentials, serviceNowSettingsSchemas } from './settings.ts';
@@ -16,14 +17,7 @@ export type ServiceNowConnectorOptions = ServiceNowSessionOptions;
 export function createServiceNowConnector(options: ServiceNowConnectorOptions = {}): Connector {
   return {
     kind: 'servicenow',
-    capabilities: {
-      receivesWebhooks: true,
-      canFetch: true,
-      canCreate: true,
-      canUpdate: true,
-      syncModes: ['webhook', 'polling', 'hybrid'],
-      mirrorsComments: true,
-    },
+    capabilities: trackerCapabilities,
     parseConfig: (config) => parseServiceNowConfig(config),
     parseCredentials: (credentials) => parseServiceNowCredentials(credentials),
     settingsSchemas: serviceNowSettingsSchemas,
