@@ -7,7 +7,8 @@
 // missing from `userMap` comes in as `jira:<accountId>`, which maps back to that account (users.ts).
 // Custom fields (`customFields.<name>`, configured by Jira field id) are mapped by custom-fields.ts.
 
-import { ExternalCallError } from '#domain/project/connector.ts';
+import { ExternalCallError, type FieldProblem } from '#domain/project/connector.ts';
+import { collectFields } from '#adapters/shared/field-collector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { customFieldName, priorities, ticketStatuses, type CustomFieldKey, type FieldKey, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
 import { adfToMarkdown, describeAdfLoss, toAdf } from './adf.ts';
@@ -26,11 +27,7 @@ export interface JiraStatus {
 }
 
 /** A hub value Jira could not take or a Jira value the hub could not read. */
-export interface MappingError {
-  readonly field: FieldKey;
-  readonly value: JsonValue;
-  readonly message: string;
-}
+export type MappingError = FieldProblem;
 
 /** Jira's issue fields as read (REST v3 or a webhook), already parsed. */
 export interface JiraIssueFields {
@@ -185,17 +182,8 @@ export function createJiraMapping(config: JiraConfig): JiraMapping {
   }
 
   function fromJira(jira: JiraIssueFields): InboundFields {
-    const fields: Partial<Record<FieldKey, JsonValue>> = {};
-    const mappingErrors: MappingError[] = [];
+    const { fields, problems: mappingErrors, attempt } = collectFields();
     let descriptionLoss: string[] = [];
-    const attempt = (field: FieldKey, raw: JsonValue, read: () => JsonValue): void => {
-      try {
-        fields[field] = read();
-      } catch (error) {
-        if (!(error instanceof ExternalCallError)) throw error;
-        mappingErrors.push({ field, value: raw, message: error.message });
-      }
-    };
     if (jira.summary !== undefined) fields.title = jira.summary.trim();
     if (jira.description !== undefined) {
       fields.description = adfToMarkdown(jira.description);

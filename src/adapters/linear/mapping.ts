@@ -5,6 +5,7 @@
 // a 'rejected' ExternalCallError naming field and value (the engine records a SyncError).
 
 import { ExternalCallError, type FieldProblem } from '#domain/project/connector.ts';
+import { collectFields } from '#adapters/shared/field-collector.ts';
 import type { JsonValue } from '#domain/json.ts';
 import { priorities, ticketStatuses, type FieldKey, type Priority, type TicketStatus } from '#domain/ticket/fields.ts';
 import type { LinearConfig } from './settings.ts';
@@ -160,16 +161,7 @@ export function createLinearMapping(config: LinearConfig): LinearMapping {
   }
 
   function fromLinear(linear: LinearIssueFields): InboundFields {
-    const fields: Partial<Record<FieldKey, JsonValue>> = {};
-    const mappingErrors: FieldProblem[] = [];
-    const attempt = (field: FieldKey, raw: JsonValue, read: () => JsonValue): void => {
-      try {
-        fields[field] = read();
-      } catch (error) {
-        if (!(error instanceof ExternalCallError)) throw error;
-        mappingErrors.push({ field, value: raw, message: error.message });
-      }
-    };
+    const { fields, problems: mappingErrors, attempt } = collectFields();
     if (linear.title !== undefined) fields.title = linear.title.trim();
     if (linear.description !== undefined) fields.description = linear.description ?? '';
     const state = linear.state;
