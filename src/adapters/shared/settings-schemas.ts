@@ -10,6 +10,16 @@ function jsonSchemaOf(schema: z.ZodType): JsonValue {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonValue;
 }
 
+/** Printed when first asked for (the catalog), not when the connector module loads at start-up. */
 export function describeSettings(config: z.ZodType, credentials: z.ZodType): SettingsSchemas {
-  return { config: jsonSchemaOf(config), credentials: jsonSchemaOf(credentials) };
+  let printed: { config: JsonValue; credentials: JsonValue } | undefined;
+  const schemas = () => (printed ??= { config: jsonSchemaOf(config), credentials: jsonSchemaOf(credentials) });
+  return {
+    get config() {
+      return schemas().config;
+    },
+    get credentials() {
+      return schemas().credentials;
+    },
+  };
 }
