@@ -70,10 +70,18 @@ export function parseDeliveryBody<S extends z.ZodType>(schema: S, body: unknown)
   return result.data;
 }
 
+/** `key` as a JSON string with its whitespace escaped too (`" "` reads as `"\u0020"`). */
+function quotedKey(key: string): string {
+  return JSON.stringify(key).replace(/\s/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function pathOf(section: string, path: readonly PropertyKey[]): string {
   let out = section;
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    // A key a person could not read as a name (empty, spaced, dotted: any label name is possible)
+    // is shown quoted, so the path stays one word and the message still says where.
+    else if (!/^[\w$-]+$/.test(String(key))) out += `[${quotedKey(String(key))}]`;
     else out += out === '' ? String(key) : `.${String(key)}`;
   }
   return out === '' ? 'body' : out;
