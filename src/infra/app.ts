@@ -24,6 +24,7 @@ import { createMetrics } from './metrics.ts';
 import { createProjectMetrics } from './project-metrics.ts';
 import { readProjectFigures } from './persistence/project-figures.ts';
 import { openDatabase } from './persistence/orm.ts';
+import { createSqlPool } from './persistence/sql-pool.ts';
 import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
 import { createEventFanout } from './bus/event-fanout.ts';
@@ -42,6 +43,7 @@ import { createSyncErrorService } from './services/sync-errors.ts';
 import { mirrorsCommentsOf } from './sync/comment-planner.ts';
 import { startSyncEngine } from './sync/engine.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
+import { createInboxDoor } from './sync/inbox-door.ts';
 import { createPeeringService } from './peering/peering-service.ts';
 import { createPeerRoutes } from './peering/peer-routes.ts';
 import { createPeerApi } from './peering/peer-api.ts';
@@ -51,7 +53,7 @@ import { createCommentService } from './services/comments.ts';
 import { createConflictService } from './services/conflicts.ts';
 import type { Services } from './services/services.ts';
 import { loadHubReplicaId } from './persistence/hub-identity.ts';
-import { createUnitOfWork } from './persistence/unit-of-work.ts';
+import { createUnitOfWork, type Committed } from './persistence/unit-of-work.ts';
 
 /** A started Lockstep process. */
 export interface Lockstep {
@@ -77,7 +79,8 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
   const names = streamNames(config.natsPrefix);
   nats.onConnected((nc) => ensureStreams(nc, names));
   const outboxSignal = listenToOutbox(config.databaseUrl, logger.child({ module: 'outbox-signal' }));
-  const relay = startOutboxRelay(orm, nats, logger.child({ module: 'outbox-relay' }), outboxSignal);
+  const sql = createSqlPool(config.databaseUrl, logger.child({ module: 'sql-pool' }));
+  const relay = startOutboxRelay(sql, nats, logger.child({ module: 'outbox-relay' }), outboxSignal);
   const shutdown = new AbortController();
 
   const tokens = createTokenStore(orm);
@@ -85,12 +88,13 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
   const replica = await loadHubReplicaId(orm);
   const metrics = createMetrics(async () => ({ ...(await readOutboxLag(orm)), publishedByThisProcess: relay.published() }));
   const projectMetrics = createProjectMetrics(metrics.registry, () => readProjectFigures(orm));
-  const uow = createUnitOfWork(orm, names.prefix, (events) => {
+  const afterCommit = (events: Committed<unknown>['events']) => {
     // The commit's NOTIFY wakes every relay, this one too; kicking here as well would run a second,
     // empty batch per commit. Without the signal, the kick is what keeps the relay prompt.
     if (!outboxSignal.listening()) relay.kick();
     projectMetrics.committed(events);
-  });
+  };
+  const uow = createUnitOfWork(orm, names.prefix, afterCommit);
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
@@ -140,7 +144,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
         const report = await checkReadiness(orm, nats, () => engine.consumers());
         sendJson(response, report.status === 'ready' ? 200 : 503, report);
       },
-      '/api/webhooks/*': tracedRoute(tracing.tracer, 'receive webhook', createWebhookReceiver(uow, projects, projectMetrics)),
+      '/api/webhooks/*': tracedRoute(tracing.tracer, 'receive webhook', createWebhookReceiver(uow, createInboxDoor(sql, names.prefix, afterCommit), projects, projectMetrics)),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
       '/metrics': async (request, response) => {
         if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {
@@ -221,7 +225,10 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
       await outboxSignal.close();
     });
     await phase('nats', () => nats.close());
-    await phase('database', () => orm.close());
+    await phase('database', async () => {
+      await sql.end();
+      await orm.close();
+    });
     await phase('traces', () => tracing.shutdown(), 3_000);
     logger.info('stopped');
   }

@@ -10,6 +10,7 @@ import { ensureStreams, streamNames } from '#infra/bus/streams.ts';
 import { createLogger } from '#infra/logger.ts';
 import { listenToOutbox } from '#infra/persistence/outbox-signal.ts';
 import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
+import { createSqlPool, type SqlPool } from '#infra/persistence/sql-pool.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
@@ -18,6 +19,7 @@ const logger = createLogger('silent');
 const ROWS = 2_000;
 let env: TestEnvironment;
 let orm: Orm;
+const pools: SqlPool[] = [];
 let nats: NatsLink;
 const relays: OutboxRelay[] = [];
 const links: NatsLink[] = [];
@@ -34,6 +36,7 @@ afterAll(async () => {
   for (const link of links) await link.close();
   await nats.close();
   await orm.close();
+  for (const pool of pools) await pool.end();
   await env.cleanup();
 });
 
@@ -50,7 +53,9 @@ describe('three relays over one outbox', () => {
       const link = createNatsLink(env.natsUrl, logger);
       links.push(link);
       await link.ready;
-      relays.push(startOutboxRelay(orm, link, logger));
+      const pool = createSqlPool(env.databaseUrl, logger);
+      pools.push(pool);
+      relays.push(startOutboxRelay(pool, link, logger));
     }
     for (const relay of relays) relay.kick();
     await Promise.all(relays.map((relay) => relay.drain(30_000)));
@@ -77,7 +82,9 @@ describe('three relays over one outbox', () => {
 describe('a relay woken by the outbox signal', () => {
   it('publishes a row committed elsewhere within a second, and polls again once the signal is back', async () => {
     const signal = listenToOutbox(env.databaseUrl, logger);
-    const relay = startOutboxRelay(orm, nats, logger, signal);
+    const pool = createSqlPool(env.databaseUrl, logger);
+    pools.push(pool);
+    const relay = startOutboxRelay(pool, nats, logger, signal);
     try {
       await eventually(async () => signal.listening(), (up) => up);
       await relay.drain(10_000); // whatever the first test left

@@ -4,11 +4,14 @@
 // Any number of processes run a relay; they take turns (an advisory lock per batch), so the stream
 // receives the rows in order. Commits wake every relay through the outbox signal (LISTEN/NOTIFY);
 // the table is polled only as a safety net, or often while the signal's connection is down.
-import type { MikroORM } from '@mikro-orm/postgresql';
+// A batch costs two round trips to PostgreSQL: begin, the relay's turn and the read in one message,
+// the mark and the commit in another.
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
+import type pg from 'pg';
 import type { Logger } from '#infra/logger.ts';
 import type { OutboxSignal } from '#infra/persistence/outbox-signal.ts';
+import { uuidArrayLiteral, type SqlPool } from '#infra/persistence/sql-pool.ts';
 import type { NatsLink } from './nats-link.ts';
 
 const BATCH = 200;
@@ -39,8 +42,18 @@ export interface OutboxRelay {
   published(): number;
 }
 
+/**
+ * Begins a transaction, waits for the relay's turn and reads the oldest unpublished rows, in one
+ * simple-protocol message. One relay publishes at a time, whatever the number of processes: batches
+ * taken side by side would reach the stream interleaved, out of commit order.
+ */
+const TAKE_BATCH = `begin;
+  select pg_advisory_xact_lock(hashtext('${RELAY_LOCK}'));
+  select id, subject, payload::text as payload, trace_context from ${OUTBOX_TABLE}
+   where published_at is null order by seq limit ${BATCH} for update skip locked`;
+
 /** Starts relaying outbox rows to JetStream, woken by `signal` when given. */
-export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger, signal?: OutboxSignal): OutboxRelay {
+export function startOutboxRelay(pool: SqlPool, nats: NatsLink, logger: Logger, signal?: OutboxSignal): OutboxRelay {
   const stopped = new AbortController();
   let publishedCount = 0;
   let wake: (() => void) | undefined;
@@ -73,26 +86,26 @@ export function startOutboxRelay(orm: MikroORM, nats: NatsLink, logger: Logger, 
     const nc = nats.current();
     if (!nc || !nats.isConnected()) return -1;
     const js = jetstream(nc, { timeout: 5_000 });
-    return orm.em.fork().transactional(async (em) => {
-      const connection = em.getConnection();
-      const tx = em.getTransactionContext();
-      // One relay publishes at a time, whatever the number of processes: batches taken side by
-      // side would reach the stream interleaved, out of commit order.
-      await connection.execute('select pg_advisory_xact_lock(hashtext(?))', [RELAY_LOCK], 'run', tx);
-      const rows = await connection.execute<PendingRow[]>(
-        `select id, subject, payload::text as payload, trace_context from ${OUTBOX_TABLE}
-          where published_at is null order by seq limit ? for update skip locked`,
-        [BATCH],
-        'all',
-        tx,
-      );
-      if (rows.length === 0) return 0;
-      // Sent in commit order on one connection, so the stream keeps that order; awaited together.
-      await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.id, ...traceHeaders(row) })));
-      const ids = rows.map((row) => row.id);
-      await connection.execute(`update ${OUTBOX_TABLE} set published_at = now() where id in (${ids.map(() => '?').join(', ')})`, ids, 'run', tx);
+    const client = await pool.connect();
+    let open = true;
+    let broken: Error | undefined;
+    try {
+      const results = (await client.query(TAKE_BATCH)) as unknown as pg.QueryResult[];
+      const rows = (results[2]?.rows ?? []) as PendingRow[];
+      if (rows.length > 0) {
+        // Sent in commit order on one connection, so the stream keeps that order; awaited together.
+        await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.id, ...traceHeaders(row) })));
+        await client.query(`update ${OUTBOX_TABLE} set published_at = now() where id = any(${uuidArrayLiteral(rows.map((row) => row.id))}); commit`);
+      } else {
+        await client.query('commit');
+      }
+      open = false;
       return rows.length;
-    });
+    } finally {
+      if (open) await client.query('rollback').catch((error: unknown) => (broken = error instanceof Error ? error : new Error(String(error))));
+      // A connection that could not even roll back is closed instead of going back to the pool.
+      client.release(broken);
+    }
   }
 
   const loop = (async () => {

@@ -2,22 +2,21 @@
 // project or kind -> 404; body over 1 MiB -> 413; signature (the source's own scheme, or
 // `?secret=`) -> 401; malformed body -> 400 naming the problem. Nothing is stored in those cases.
 // A good delivery is written to the inbox (keyed by the source's delivery id) together with a
-// `delivery.received` message, and answered 202; a repeat answers 202 and changes nothing. A
+// `delivery.received` message (inbox-door.ts), and answered 202; a repeat answers 202 and changes nothing. A
 // subscription the source asks to confirm (AWS SNS) is confirmed first; 502 when that fails.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import { findNulCharacter } from '#domain/json.ts';
 import { ExternalCallError, InvalidDelivery, type Connector, type InboundDelivery } from '#domain/project/connector.ts';
 import { sendRequest } from '#adapters/shared/http.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
 import { sendJson } from '#infra/http/server.ts';
-import { InboxDelivery } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectMetrics } from '#infra/project-metrics.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
-import { isHubId, newHubId } from '#infra/services/ids.ts';
-import type { DeliveryReceived } from './engine-events.ts';
+import { isHubId } from '#infra/services/ids.ts';
+import type { InboxDoor } from './inbox-door.ts';
 
 /** Largest accepted delivery body. */
 export const maxDeliveryBytes = 1024 * 1024;
@@ -58,7 +57,7 @@ function signingCredentialOf(projects: ProjectService, connector: Connector, pro
 }
 
 /** The webhook route handler. */
-export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService, metrics: ProjectMetrics) {
+export function createWebhookReceiver(uow: UnitOfWork, record: InboxDoor, projects: ProjectService, metrics: ProjectMetrics) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
@@ -129,34 +128,16 @@ export function createWebhookReceiver(uow: UnitOfWork, projects: ProjectService,
       }
     }
 
-    // Repeats are caught by the inbox's unique (project, delivery id) key (no read first: a repeat
-    // costs a refused insert, every new delivery one statement less), so deliveries of one
+    // Repeats are caught by the inbox's unique (project, delivery id) key, so deliveries of one
     // project are accepted side by side, holding no lock on the project row: the inbox's foreign key
-    // takes a key-share lock on it at commit, which a FOR UPDATE held in the same transactions would
+    // takes a key-share lock on it at commit, which a FOR UPDATE held in the same transaction would
     // make wait in a cycle with the unique key's wait (a deadlock, answered 500, under concurrent
     // first deliveries). The handshake is recorded after, in a transaction of its own.
-    const accept = () =>
-      uow.run(async (em) => {
-        const inbox = Object.assign(new InboxDelivery(), {
-          id: newHubId(),
-          projectId: project.id,
-          deliveryId: parsed.deliveryId,
-          receivedAt: new Date(),
-          items: [...parsed.items],
-          comments: [...(parsed.comments ?? [])],
-          alerts: [...(parsed.alerts ?? [])],
-          status: 'pending' as const,
-          attempts: 0,
-          processedAt: null,
-          error: null,
-        });
-        em.persist(inbox);
-        const message: DeliveryReceived = { type: 'delivery.received', projectId: project.id, inboxId: inbox.id };
-        return { result: 'accepted' as const, events: [message] };
-      });
-    const outcome = await accept().catch((error: unknown) => {
-      if (error instanceof UniqueConstraintViolationException) return 'duplicate' as const;
-      throw error;
+    const outcome = await record(project.id, {
+      deliveryId: parsed.deliveryId,
+      items: parsed.items,
+      comments: parsed.comments ?? [],
+      alerts: parsed.alerts ?? [],
     });
     // The first verified delivery completes the handshake; the lock is the only one this transaction takes.
     if (project.handshakeStatus === 'pending') {
