@@ -100,7 +100,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
   const connectors = createConnectorRegistry();
   const projects = createProjectService(uow, connectors, vault, createProjectCache(orm));
-  const engine = startSyncEngine({ orm, uow, nats, names, projects,
+  const engine = startSyncEngine({ orm, uow, sql, nats, names, projects,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
     metrics: projectMetrics,

@@ -11,7 +11,7 @@ import { headers } from '@nats-io/transport-node';
 import type pg from 'pg';
 import type { Logger } from '#infra/logger.ts';
 import type { OutboxSignal } from '#infra/persistence/outbox-signal.ts';
-import { uuidArrayLiteral, type SqlPool } from '#infra/persistence/sql-pool.ts';
+import { uuidArrayLiteral, withConnection, type SqlPool } from '#infra/persistence/sql-pool.ts';
 import type { NatsLink } from './nats-link.ts';
 
 const BATCH = 200;
@@ -86,26 +86,23 @@ export function startOutboxRelay(pool: SqlPool, nats: NatsLink, logger: Logger, 
     const nc = nats.current();
     if (!nc || !nats.isConnected()) return -1;
     const js = jetstream(nc, { timeout: 5_000 });
-    const client = await pool.connect();
-    let open = true;
-    let broken: Error | undefined;
-    try {
-      const results = (await client.query(TAKE_BATCH)) as unknown as pg.QueryResult[];
-      const rows = (results[2]?.rows ?? []) as PendingRow[];
-      if (rows.length > 0) {
+    return withConnection(pool, async (client) => {
+      try {
+        const results = (await client.query(TAKE_BATCH)) as unknown as pg.QueryResult[];
+        const rows = (results[2]?.rows ?? []) as PendingRow[];
+        if (rows.length === 0) {
+          await client.query('commit');
+          return 0;
+        }
         // Sent in commit order on one connection, so the stream keeps that order; awaited together.
         await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.id, ...traceHeaders(row) })));
         await client.query(`update ${OUTBOX_TABLE} set published_at = now() where id = any(${uuidArrayLiteral(rows.map((row) => row.id))}); commit`);
-      } else {
-        await client.query('commit');
+        return rows.length;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
       }
-      open = false;
-      return rows.length;
-    } finally {
-      if (open) await client.query('rollback').catch((error: unknown) => (broken = error instanceof Error ? error : new Error(String(error))));
-      // A connection that could not even roll back is closed instead of going back to the pool.
-      client.release(broken);
-    }
+    });
   }
 
   const loop = (async () => {

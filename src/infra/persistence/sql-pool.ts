@@ -22,3 +22,28 @@ export function uuidArrayLiteral(ids: readonly string[]): string {
   for (const id of ids) if (!isHubId(id)) throw new Error(`not a uuid: ${JSON.stringify(id)}`);
   return `'{${ids.join(',')}}'::uuid[]`;
 }
+
+/**
+ * Runs `work` on one connection of `pool`. A connection lost meanwhile (a server restart) fails
+ * the work's statements instead of raising an unhandled error, and is closed, not pooled again.
+ */
+export async function withConnection<T>(pool: SqlPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => void (lost = error);
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } catch (error) {
+    lost ??= error instanceof Error && isConnectionError(error) ? error : undefined;
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(lost);
+  }
+}
+
+/** An error that leaves the connection unusable (as opposed to a refused statement). */
+function isConnectionError(error: Error): boolean {
+  return !('code' in error) || typeof (error as { code?: unknown }).code !== 'string' || /^(08|57P)/.test(String((error as { code?: unknown }).code));
+}

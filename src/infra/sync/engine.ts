@@ -10,6 +10,7 @@ import type { StreamNames } from '#infra/bus/streams.ts';
 import type { Logger } from '#infra/logger.ts';
 import type { Tracer } from '@opentelemetry/api';
 import type { ProjectMetrics } from '#infra/project-metrics.ts';
+import type { SqlPool } from '#infra/persistence/sql-pool.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { createInboundWorker } from './inbound-worker.ts';
@@ -21,7 +22,8 @@ import { createJobLeases } from './job-lease.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
-import { createSilenceKeeper } from './silence-keeper.ts';
+import { createSilenceKeeper, silenceKinds } from './silence-keeper.ts';
+import { createHubShape } from '#infra/services/hub-shape.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
 
 /** The field changes a `ticket.updated` message carries (only the fields and previous values are read). */
@@ -56,6 +58,7 @@ export interface SyncEngine {
 export function startSyncEngine(deps: {
   orm: MikroORM;
   uow: UnitOfWork;
+  sql: SqlPool;
   nats: NatsLink;
   names: StreamNames;
   projects: ProjectService;
@@ -67,9 +70,10 @@ export function startSyncEngine(deps: {
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
-  const inbound = createInboundWorker(deps.uow, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
-  const plan = createPushPlanner(deps.uow, routesThrough(deps.projects));
-  const keepSilences = createSilenceKeeper(deps.uow, deps.projects, logger.child({ worker: 'silences' }));
+  const inbound = createInboundWorker(deps.uow, deps.sql, deps.projects, deps.hubReplica, logger.child({ worker: 'inbound' }));
+  const shape = createHubShape(deps.orm, silenceKinds(deps.projects));
+  const plan = createPushPlanner(deps.uow, routesThrough(deps.projects), shape);
+  const keepSilences = createSilenceKeeper(deps.uow, deps.projects, shape, logger.child({ worker: 'silences' }));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {

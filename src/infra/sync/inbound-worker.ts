@@ -11,10 +11,10 @@ import type { DomainEvent } from '#domain/events.ts';
 import type { ExternalProject } from '#domain/project/external-project.ts';
 import type { ExternalComment, ExternalItem } from '#domain/project/connector.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
-import { SyncMapping } from '#domain/sync/mapping.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import type { Logger } from '#infra/logger.ts';
 import { InboxDelivery, PushJob } from '#infra/persistence/sync-records.ts';
+import type { SqlPool } from '#infra/persistence/sql-pool.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { applyAlerts } from './alert-applier.ts';
@@ -28,7 +28,25 @@ import { applyItems } from './item-applier.ts';
 export type DeliveryProcessor = (inboxId: string, deliveryCount?: number) => Promise<Outcome>;
 
 /** The inbound processor over `uow`; `hub` is the hub's replica id. */
-export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, hub: string, logger: Logger): DeliveryProcessor {
+/**
+ * The stored delivery, and how many of the items it reports (or comments on) have no live link
+ * here: one statement where reading the row and counting links per item took one each.
+ */
+const READ_DELIVERY = `
+  select i.project_id as "projectId", i.delivery_id as "deliveryId", i.status, i.items, i.comments, i.alerts,
+    (select count(*)::int from (
+        select item->>'externalId' as external_id from jsonb_array_elements(i.items) item
+        union select comment->>'itemExternalId' from jsonb_array_elements(i.comments) comment) reported
+      where not exists (select 1 from sync_mappings m
+                         where m.project_id = i.project_id and m.external_id = reported.external_id and m.status = 'linked')) as unknown
+    from inbox i where i.id = $1`;
+
+/** Marks a pending delivery processed at the start of the transaction that applies it (rolled back with it). */
+const CLAIM_DELIVERY = `update inbox set status = 'processed', processed_at = now(), attempts = attempts + 1 where id = ? and status = 'pending' returning id`;
+
+type StoredDelivery = Pick<InboxDelivery, 'projectId' | 'deliveryId' | 'status' | 'items' | 'comments' | 'alerts'> & { readonly unknown: number };
+
+export function createInboundWorker(uow: UnitOfWork, sql: SqlPool, projects: ProjectService, hub: string, logger: Logger): DeliveryProcessor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   /** Items whose delivery could not carry some field faithfully are read from the side instead. */
   async function complete(project: ExternalProject, items: readonly ExternalItem[]): Promise<ExternalItem[]> {
@@ -76,22 +94,17 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
   }
 
   return async (inboxId, deliveryCount = 1) => {
-    const em = uow.reader();
-    const delivery = await em.findOne(InboxDelivery, { id: inboxId });
+    const { rows } = await sql.query<StoredDelivery>(READ_DELIVERY, [inboxId]);
+    const delivery = rows[0];
     if (!delivery || delivery.status !== 'pending') return 'done';
     const project = await projects.recent(delivery.projectId);
     if (!project) return 'done';
     if (!project.isSyncing()) return 'done'; // stays pending; sent again when the project resumes
-    // Items reported, and items commented on: a comment on our new item waits for its link too.
-    const reported = new Set([...delivery.items.map((item) => item.externalId), ...delivery.comments.map((comment) => comment.itemExternalId)]);
-    let unknown = 0;
-    for (const externalId of reported) {
-      unknown += (await em.count(SyncMapping, { projectId: project.id, externalId, status: 'linked' })) === 0 ? 1 : 0;
-    }
+    const em = uow.reader();
     // However long our create takes, its item is ours: wait while any create of the project is
     // still pending (it ends delivered, linking the item, or dead), never for a fixed time only.
     const wait = { retryInMs: Math.min(250 * 2 ** Math.floor(deliveryCount / 8), 4_000) };
-    if (unknown > 0) {
+    if (delivery.unknown > 0) {
       const creating = await em.count(PushJob, { projectId: project.id, operation: 'create', status: 'pending' });
       if (creating > 0) return wait;
     }
@@ -107,22 +120,20 @@ export function createInboundWorker(uow: UnitOfWork, projects: ProjectService, h
     let applied: ReadonlyArray<DomainEvent | EngineEvent> = [];
     try {
       return await uow.run(async (tx) => {
-        const inbox = await tx.findOne(InboxDelivery, { id: inboxId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!inbox || inbox.status !== 'pending') return { result: 'done' as Outcome, events: [] };
+        // Claimed first: a second run of the same delivery waits here, then finds it processed.
+        const claimed = await tx.getConnection().execute<Array<{ id: string }>>(CLAIM_DELIVERY, [inboxId], 'all', tx.getTransactionContext());
+        if (claimed.length !== 1) return { result: 'done' as Outcome, events: [] };
         const events: Array<DomainEvent | EngineEvent> = [];
         applied = events;
         const split = await splitAlertItems(tx, project, items);
-        await applyItems(tx, project, split.items, { hub, deliveryId: inbox.deliveryId, dryRun: false }, events);
+        await applyItems(tx, project, split.items, { hub, deliveryId: delivery.deliveryId, dryRun: false, projectOf: projects.recent }, events);
         const connector = projects.connectorOf(project.kind);
         if (connector.capabilities.displaysTicket) await redrawDisplays(tx, project, split.items, events);
-        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: inbox.deliveryId, mirrorsComments }, events);
-        const alerts = [...inbox.alerts, ...split.alerts];
+        if (comments.length > 0) await applyComments(tx, project, comments, { deliveryId: delivery.deliveryId, mirrorsComments }, events);
+        const alerts = [...delivery.alerts, ...split.alerts];
         const alertPolicy = alerts.length > 0 ? connector.alertPolicy?.(project.config) : undefined;
-        if (alertPolicy) await applyAlerts(tx, project, alerts, alertPolicy, { deliveryId: inbox.deliveryId }, events);
+        if (alertPolicy) await applyAlerts(tx, project, alerts, alertPolicy, { deliveryId: delivery.deliveryId }, events);
         if (split.unlinked.length > 0) await linkAlertTickets(tx, project, split.unlinked, events);
-        inbox.status = 'processed';
-        inbox.processedAt = new Date();
-        inbox.attempts += 1;
         return { result: 'done' as Outcome, events };
       }).then((outcome) => {
         logChanges(delivery.projectId, delivery.deliveryId, applied);

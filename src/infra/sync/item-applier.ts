@@ -2,10 +2,10 @@
 // model field by field (fast-forward, echo, stale, or the field's strategy); an unknown item is
 // imported as a new linked ticket when the direction allows pull (unless a person unlinked it:
 // its tombstone makes its reports ignored); a deleted item ends its link.
-// The links of a whole batch are looked up (and locked) in one query. Used by the inbound
+// The links of a whole batch, their tickets and those tickets' conflicts are looked up (and
+// locked) together, in four queries whatever the batch's size (held-tickets.ts). Used by the inbound
 // processor (webhooks) and by sync sessions (fetched pages), and, on an EntityManager that is never
 // flushed, by dry runs. Returns what happened, for the reports.
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { ExternalItem } from '#domain/project/connector.ts';
@@ -20,6 +20,7 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import { withLinksPlanned, type EngineEvent } from './engine-events.ts';
+import { holdTickets, type HeldTickets } from './held-tickets.ts';
 import { applyPeerToLink, importPeerTwin, lockPeerItem } from './peer-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { recordSyncError } from './sync-errors.ts';
@@ -57,7 +58,7 @@ async function importItem(
   em.persist([created.ticket, mapping]);
   const at = new Date().toISOString();
   events.push(...created.events, { type: 'external_ticket.created', ticketId: created.ticket.id, projectId: project.id, externalId: item.externalId, at });
-  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, created.ticket, [mapping])));
+  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, created.ticket, [mapping], ctx.projectOf)));
   const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: item.externalId, ticketId: null, field: null };
   return { mapping, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: 0, entries: [entry] } };
 }
@@ -69,8 +70,9 @@ async function applyToLink(
   item: ExternalItem,
   ctx: ApplyItemsContext,
   events: Array<DomainEvent | EngineEvent>,
+  held: HeldTickets | undefined,
 ): Promise<ItemOutcome> {
-  const linked = await loadLinkedTicket(em, mapping, ctx);
+  const linked = await loadLinkedTicket(em, mapping, ctx, held);
   if (!linked) return none;
   const { ticket, openConflicts } = linked;
   const applied: DomainEvent[] = [];
@@ -86,7 +88,10 @@ async function applyToLink(
       { hub: ctx.hub, nowMs: Date.now(), newId: newHubId, openConflicts },
     );
     applied.push(...result.events);
-    if (result.conflict) em.persist(result.conflict);
+    if (result.conflict) {
+      em.persist(result.conflict);
+      held?.opened(result.conflict);
+    }
     const opened = result.events.some((event) => event.type === 'conflict.detected');
     if (opened) conflicts += 1;
     if (opened || result.events.some((event) => event.type === 'ticket.updated')) {
@@ -101,7 +106,7 @@ async function applyToLink(
     events.push({ type: 'external_ticket.unlinked', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, at: new Date().toISOString() });
     entries.push({ action: 'unlink', direction: 'inbound', externalId: item.externalId, ticketId: ticket.id, field: null });
   } else if (!ctx.dryRun) {
-    events.push(...(await planAllLinks(em, ticket, mapping)));
+    events.push(...(await planAllLinks(em, ticket, mapping, ctx, held)));
   }
   const changed = entries.length > 0;
   return { created: 0, updated: changed && conflicts === 0 ? 1 : 0, unchanged: changed ? 0 : 1, conflicts, entries };
@@ -126,43 +131,47 @@ function recordProblems(em: EntityManager, project: ExternalProject, item: Exter
   }
 }
 
-/** The live links of a batch of items, by external id, and which of its items a person unlinked. */
-export type LiveLinks = Map<string, SyncMapping> & { readonly tombstoned: ReadonlySet<string> };
+/** The live links of a batch of items, by external id, which of its items a person unlinked, and (unless dry) their tickets held. */
+export type LiveLinks = Map<string, SyncMapping> & { readonly tombstoned: ReadonlySet<string>; readonly held?: HeldTickets };
 
-function liveLinks(mappings: readonly SyncMapping[], tombstoned: ReadonlySet<string>): LiveLinks {
-  return Object.assign(new Map(mappings.map((mapping) => [mapping.externalId, mapping])), { tombstoned });
+function liveLinks(mappings: readonly SyncMapping[], tombstoned: ReadonlySet<string>, held?: HeldTickets): LiveLinks {
+  return Object.assign(new Map(mappings.map((mapping) => [mapping.externalId, mapping])), { tombstoned, ...(held ? { held } : {}) });
 }
 
-/** The items of the batch a person unlinked (their reports are ignored), in one query. */
-async function tombstonedAmong(em: EntityManager, projectId: string, externalIds: readonly string[]): Promise<Set<string>> {
+/** Which items of the batch are linked (to which ticket) and which a person unlinked (their reports are ignored), in one query. */
+async function linksAmong(em: EntityManager, projectId: string, externalIds: readonly string[]): Promise<{ ticketIds: string[]; tombstoned: Set<string> }> {
   const rows = await em
     .createQueryBuilder(SyncMapping)
-    .select('externalId')
-    .where({ projectId, externalId: { $in: [...externalIds] }, tombstone: true })
+    .select(['externalId', 'ticketId', 'status', 'tombstone'])
+    .where({ projectId, externalId: { $in: [...externalIds] }, $or: [{ status: 'linked' }, { tombstone: true }] })
     .execute('all');
-  return new Set(rows.map((row) => row.externalId));
+  return {
+    ticketIds: rows.filter((row) => row.status === 'linked').map((row) => row.ticketId),
+    tombstoned: new Set(rows.filter((row) => row.tombstone).map((row) => row.externalId)),
+  };
 }
 
 /**
- * The live links of `items`, looked up together and, unless dry, locked with their tickets:
- * tickets first and then links, the order every other writer of a ticket and its links takes
- * them in, each in id order, so transactions over overlapping items queue instead of
- * deadlocking. Work on peer items is serialised before anything else, as `lockPeerItem` explains.
+ * The live links of `items`, looked up together and, unless dry, locked with their tickets (and
+ * every other live link of those tickets, see held-tickets.ts). Work on peer items is serialised
+ * before anything else, as `lockPeerItem` explains.
  */
 export async function lockLinks(em: EntityManager, project: ExternalProject, items: readonly ExternalItem[], ctx: ApplyItemsContext): Promise<LiveLinks> {
   if (items.length === 0) return liveLinks([], new Set());
   const externalIds = [...new Set(items.map((item) => item.externalId))];
   const where = { projectId: project.id, externalId: { $in: externalIds }, status: 'linked' } as const;
-  const tombstoned = await tombstonedAmong(em, project.id, externalIds);
-  if (ctx.dryRun) return liveLinks(await em.find(SyncMapping, where), tombstoned);
+  if (ctx.dryRun) {
+    const { tombstoned } = await linksAmong(em, project.id, externalIds);
+    return liveLinks(await em.find(SyncMapping, where), tombstoned);
+  }
   const peers = [...new Set(items.filter((item) => item.peerState).map((item) => item.externalId))].sort();
   for (const externalId of peers) await lockPeerItem(em, project.id, externalId);
-  const seen = await em.createQueryBuilder(SyncMapping).select('ticketId').where(where).execute('all');
-  if (seen.length === 0) return liveLinks([], tombstoned);
-  const ticketIds = seen.map((mapping) => mapping.ticketId);
-  await em.createQueryBuilder(Ticket).select('id').where({ id: { $in: ticketIds } }).orderBy({ id: 'asc' }).setLockMode(LockMode.PESSIMISTIC_WRITE).execute('all');
-  const locked = await em.find(SyncMapping, where, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
-  return liveLinks(locked, tombstoned);
+  const { ticketIds, tombstoned } = await linksAmong(em, project.id, externalIds);
+  if (ticketIds.length === 0) return liveLinks([], tombstoned);
+  const held = await holdTickets(em, ticketIds);
+  const wanted = new Set(externalIds);
+  const locked = ticketIds.flatMap((ticketId) => held.linksOf(ticketId)).filter((link) => link.projectId === project.id && wanted.has(link.externalId));
+  return liveLinks(locked, tombstoned, held);
 }
 
 /**
@@ -192,7 +201,7 @@ export async function applyItem(
   recordProblems(em, project, item, mapping?.ticketId ?? null, ctx, events);
   const peer = item.peerState;
   if (mapping) {
-    const outcome = peer ? await applyPeerToLink(em, project, mapping, peer, ctx, events) : await applyToLink(em, project, mapping, item, ctx, events);
+    const outcome = peer ? await applyPeerToLink(em, project, mapping, peer, ctx, events, links.held) : await applyToLink(em, project, mapping, item, ctx, events, links.held);
     if (mapping.status !== 'linked') links.delete(item.externalId);
     return outcome;
   }

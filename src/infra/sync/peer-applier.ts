@@ -14,6 +14,7 @@ import type { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
+import type { HeldTickets } from './held-tickets.ts';
 import { planTicketPushes } from './push-planner.ts';
 
 /** A peer hub's state for a linked twin: merged register by register under the peer's dots. */
@@ -24,15 +25,19 @@ export async function applyPeerToLink(
   state: PeerTicketState,
   ctx: ApplyItemsContext,
   events: Array<DomainEvent | EngineEvent>,
+  held?: HeldTickets,
 ): Promise<ItemOutcome> {
-  const linked = await loadLinkedTicket(em, mapping, ctx);
+  const linked = await loadLinkedTicket(em, mapping, ctx, held);
   if (!linked) return none;
   const { ticket, openConflicts } = linked;
   const result = applyPeerState(ticket, mapping, project.policy(), state, { hub: ctx.hub, nowMs: Date.now(), newId: newHubId, openConflicts });
-  for (const conflict of result.conflicts) em.persist(conflict);
+  for (const conflict of result.conflicts) {
+    em.persist(conflict);
+    held?.opened(conflict);
+  }
   if (!ctx.dryRun) for (const entry of auditOf(result.events, project.id, ctx.deliveryId)) em.persist(entry);
   events.push(...result.events);
-  if (!ctx.dryRun) events.push(...(await planAllLinks(em, ticket, mapping)));
+  if (!ctx.dryRun) events.push(...(await planAllLinks(em, ticket, mapping, ctx, held)));
   const opened = result.events.filter((event) => event.type === 'conflict.detected').length;
   const entries: PlanEntry[] = Object.entries(result.fields)
     .filter(([, kind]) => kind !== 'duplicate')
@@ -63,7 +68,7 @@ export async function importPeerTwin(
   const at = new Date().toISOString();
   events.push(...twin.events, { type: 'external_ticket.created', ticketId: twin.ticket.id, projectId: project.id, externalId: state.ticketId, at });
   // Planned here, in the import's transaction: the planner skips `ticket.created` events.
-  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, twin.ticket, [mapping])));
+  if (!ctx.dryRun) events.push(...(await planTicketPushes(em, twin.ticket, [mapping], ctx.projectOf)));
   const entry: PlanEntry = { action: 'create', direction: 'inbound', externalId: state.ticketId, ticketId: null, field: null };
   return { ticket: twin.ticket, mapping, outcome: { created: 1, updated: 0, unchanged: 0, conflicts: twin.conflicts.length, entries: [entry] } };
 }

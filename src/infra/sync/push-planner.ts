@@ -11,6 +11,7 @@ import { beginPeerPush } from '#domain/sync/peer-push.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { HubShape } from '#infra/services/hub-shape.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import type { PushRequested } from './engine-events.ts';
 import { linkByRules, ruledProjects, type RoutesOf, type RuleTrigger } from './rule-linker.ts';
@@ -36,21 +37,29 @@ export function newPushJob(fields: Omit<PushJob, JobDefaults> & { commentId?: st
   });
 }
 
-/** The projects of `mappings`, read together (one link: the identity map may already hold it). */
-async function projectsOf(em: EntityManager, mappings: readonly SyncMapping[]): Promise<Map<string, ExternalProject>> {
+/** A read-only recent copy of a project (ProjectService's cache): planning only reads it. */
+export type ProjectLookup = (id: string) => Promise<ExternalProject | null>;
+
+/** The projects of `mappings`, read together (one link: the identity map may already hold it), or through `lookup`. */
+async function projectsOf(em: EntityManager, mappings: readonly SyncMapping[], lookup?: ProjectLookup): Promise<Map<string, ExternalProject>> {
   const ids = [...new Set(mappings.map((mapping) => mapping.projectId))];
   if (ids.length === 0) return new Map();
+  if (lookup) {
+    const found = await Promise.all(ids.map((id) => lookup(id)));
+    return new Map(found.filter((project) => project !== null).map((project) => [project.id, project]));
+  }
   const found = ids.length === 1 ? [await em.findOne(ExternalProject, { id: ids[0] as string })].filter((project) => project !== null) : await em.find(ExternalProject, { id: { $in: ids } });
   return new Map(found.map((project) => [project.id, project]));
 }
 
 /**
  * Plans pushes of `ticket` through each of its live mappings inside the caller's transaction
- * (ticket and mappings must be locked by the caller). Returns the messages to commit.
+ * (ticket and mappings must be locked by the caller). Returns the messages to commit. A project
+ * paused a moment ago in another process may still get a job: it stays pending until resumed.
  */
-export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappings: readonly SyncMapping[]): Promise<PushRequested[]> {
+export async function planTicketPushes(em: EntityManager, ticket: Ticket, mappings: readonly SyncMapping[], lookup?: ProjectLookup): Promise<PushRequested[]> {
   const requested: PushRequested[] = [];
-  const projects = await projectsOf(em, mappings.filter((mapping) => mapping.status === 'linked'));
+  const projects = await projectsOf(em, mappings.filter((mapping) => mapping.status === 'linked'), lookup);
   for (const mapping of mappings) {
     if (mapping.status !== 'linked') continue;
     const project = projects.get(mapping.projectId);
@@ -78,10 +87,10 @@ function planPeer(ticket: Ticket, mapping: SyncMapping, project: ExternalProject
  * (`trigger`), asks the projects whose sync rules now want the ticket to create it (see
  * rule-linker.ts). A new ticket has no link yet, so `pushes: false` skips the plan itself.
  */
-export function createPushPlanner(uow: UnitOfWork, routesOf: RoutesOf): (ticketId: string, trigger?: RuleTrigger, pushes?: boolean) => Promise<void> {
+export function createPushPlanner(uow: UnitOfWork, routesOf: RoutesOf, shape: Pick<HubShape, 'hasRules'>): (ticketId: string, trigger?: RuleTrigger, pushes?: boolean) => Promise<void> {
   return async (ticketId, trigger, pushes = true) => {
-    // Most hubs have few projects with rules: without any, a new ticket costs one small read.
-    const ruled = trigger ? await ruledProjects(uow.reader(), routesOf) : [];
+    // Most hubs have few projects with rules: without any, a ticket event reads nothing here.
+    const ruled = trigger && (await shape.hasRules()) ? await ruledProjects(uow.reader(), routesOf) : [];
     if (!pushes && ruled.length === 0) return;
     await uow.run(async (em) => {
       const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -10,10 +10,12 @@ import { AlertInstance } from '#domain/alert/alert-instance.ts';
 import { planSilences, silenceMatters } from '#domain/alert/silence-plan.ts';
 import { ExternalCallError, type SilenceChannel } from '#domain/project/connector.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
+import { integrationKinds, type IntegrationKind } from '#domain/project/kinds.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import type { Logger } from '#infra/logger.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import type { HubShape } from '#infra/services/hub-shape.ts';
 import type { ProjectService } from '#infra/services/projects.ts';
 import { recordSyncError } from './sync-errors.ts';
 
@@ -21,7 +23,7 @@ import { recordSyncError } from './sync-errors.ts';
 export type SilenceKeeper = (ticketId: string, deliveryCount?: number) => Promise<Outcome>;
 
 /** The keeper over `uow`, reaching sources through `projects`. */
-export function createSilenceKeeper(uow: UnitOfWork, projects: ProjectService, logger: Logger): SilenceKeeper {
+export function createSilenceKeeper(uow: UnitOfWork, projects: ProjectService, shape: Pick<HubShape, 'hasSilenceSources'>, logger: Logger): SilenceKeeper {
   async function keep(channel: SilenceChannel, record: AlertGroupRecord, ticket: Ticket, labels: Record<string, string>): Promise<void> {
     const request = { ticketId: ticket.id, title: ticket.title, labels };
     const signal = AbortSignal.timeout(15_000);
@@ -57,6 +59,8 @@ export function createSilenceKeeper(uow: UnitOfWork, projects: ProjectService, l
   }
 
   return async (ticketId, deliveryCount = 1) => {
+    // Without a source that keeps silences (the usual hub), a ticket event has nothing to do here.
+    if (!(await shape.hasSilenceSources())) return 'done';
     const em = uow.reader();
     const ticket = await em.findOne(Ticket, { id: ticketId });
     if (!ticket || ticket.kind !== 'alert_group' || !silenceMatters(ticket.status)) return 'done';
@@ -83,4 +87,15 @@ export function createSilenceKeeper(uow: UnitOfWork, projects: ProjectService, l
     }
     return 'done';
   };
+}
+
+/** The kinds whose connector keeps silences (Alertmanager, Grafana). */
+export function silenceKinds(projects: Pick<ProjectService, 'connectorOf'>): IntegrationKind[] {
+  return integrationKinds.filter((kind) => {
+    try {
+      return projects.connectorOf(kind).silences !== undefined;
+    } catch {
+      return false; // a kind without a connector in this build
+    }
+  });
 }

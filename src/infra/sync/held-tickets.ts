@@ -1,0 +1,46 @@
+// The tickets a batch of reports touches, locked with every live link they have and read with their
+// open conflicts in three queries before the batch applies, instead of three queries per item: the
+// appliers take a ticket, its conflicts and its other links from here. Locks are taken tickets
+// first, then links, each in id order, the order every other writer of a ticket and its links
+// takes them in, so transactions over overlapping tickets queue instead of deadlocking.
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Conflict } from '#domain/conflict/conflict.ts';
+import { SyncMapping } from '#domain/sync/mapping.ts';
+import { Ticket } from '#domain/ticket/ticket.ts';
+
+/** Locked tickets of one batch, their live links and their open conflicts, kept current as the batch applies. */
+export interface HeldTickets {
+  ticket(id: string): Ticket | undefined;
+  /** Live links of ticket `id` (as loaded, minus those unlinked since). */
+  linksOf(id: string): SyncMapping[];
+  /** Open conflicts of ticket `id`, those opened by this batch included. */
+  openConflictsOf(id: string): Conflict[];
+  /** A conflict this batch opened (persisted by the caller). */
+  opened(conflict: Conflict): void;
+}
+
+/** Locks tickets `ticketIds` and all their live links, and reads their open conflicts. */
+export async function holdTickets(em: EntityManager, ticketIds: readonly string[]): Promise<HeldTickets> {
+  const ids = [...new Set(ticketIds)];
+  const lock = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
+  const tickets = ids.length === 0 ? [] : await em.find(Ticket, { id: { $in: ids } }, { ...lock, orderBy: { id: 'asc' } });
+  const links = ids.length === 0 ? [] : await em.find(SyncMapping, { ticketId: { $in: ids }, status: 'linked' }, { ...lock, orderBy: { id: 'asc' } });
+  const conflicts = ids.length === 0 ? [] : await em.find(Conflict, { ticketId: { $in: ids }, status: 'open' });
+  const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
+  const group = <T extends { ticketId: string }>(rows: readonly T[]) => {
+    const grouped = new Map<string, T[]>();
+    for (const row of rows) grouped.set(row.ticketId, [...(grouped.get(row.ticketId) ?? []), row]);
+    return grouped;
+  };
+  const linksByTicket = group(links);
+  const conflictsByTicket = group(conflicts);
+  return {
+    ticket: (id) => byId.get(id),
+    linksOf: (id) => (linksByTicket.get(id) ?? []).filter((link) => link.status === 'linked'),
+    openConflictsOf: (id) => (conflictsByTicket.get(id) ?? []).filter((conflict) => conflict.isOpen()),
+    opened(conflict) {
+      conflictsByTicket.set(conflict.ticketId, [...(conflictsByTicket.get(conflict.ticketId) ?? []), conflict]);
+    },
+  };
+}
