@@ -20,7 +20,7 @@ import { Ticket } from '#domain/ticket/ticket.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import { withLinksPlanned, type EngineEvent } from './engine-events.ts';
-import { holdTickets, type HeldTickets } from './held-tickets.ts';
+import { holdLinkedTickets, type HeldTickets } from './held-tickets.ts';
 import { applyPeerToLink, importPeerTwin, lockPeerItem } from './peer-applier.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { recordSyncError } from './sync-errors.ts';
@@ -138,40 +138,40 @@ function liveLinks(mappings: readonly SyncMapping[], tombstoned: ReadonlySet<str
   return Object.assign(new Map(mappings.map((mapping) => [mapping.externalId, mapping])), { tombstoned, ...(held ? { held } : {}) });
 }
 
-/** Which items of the batch are linked (to which ticket) and which a person unlinked (their reports are ignored), in one query. */
-async function linksAmong(em: EntityManager, projectId: string, externalIds: readonly string[]): Promise<{ ticketIds: string[]; tombstoned: Set<string> }> {
+/** Which of `externalIds` a person unlinked (their reports are ignored), in one query. */
+async function tombstonedAmong(em: EntityManager, projectId: string, externalIds: readonly string[]): Promise<Set<string>> {
+  if (externalIds.length === 0) return new Set();
   const rows = await em
     .createQueryBuilder(SyncMapping)
-    .select(['externalId', 'ticketId', 'status', 'tombstone'])
-    .where({ projectId, externalId: { $in: [...externalIds] }, $or: [{ status: 'linked' }, { tombstone: true }] })
+    .select('externalId')
+    .where({ projectId, externalId: { $in: [...externalIds] }, tombstone: true })
     .execute('all');
-  return {
-    ticketIds: rows.filter((row) => row.status === 'linked').map((row) => row.ticketId),
-    tombstoned: new Set(rows.filter((row) => row.tombstone).map((row) => row.externalId)),
-  };
+  return new Set(rows.map((row) => row.externalId));
 }
 
 /**
  * The live links of `items`, looked up together and, unless dry, locked with their tickets (and
- * every other live link of those tickets, see held-tickets.ts). Work on peer items is serialised
- * before anything else, as `lockPeerItem` explains.
+ * every other live link of those tickets, see held-tickets.ts). Only items without a live link
+ * are looked up for tombstones. Work on peer items is serialised before anything else, as
+ * `lockPeerItem` explains.
  */
 export async function lockLinks(em: EntityManager, project: ExternalProject, items: readonly ExternalItem[], ctx: ApplyItemsContext): Promise<LiveLinks> {
   if (items.length === 0) return liveLinks([], new Set());
   const externalIds = [...new Set(items.map((item) => item.externalId))];
-  const where = { projectId: project.id, externalId: { $in: externalIds }, status: 'linked' } as const;
+  const unlinked = (links: readonly SyncMapping[]) => {
+    const linked = new Set(links.map((link) => link.externalId));
+    return externalIds.filter((externalId) => !linked.has(externalId));
+  };
   if (ctx.dryRun) {
-    const { tombstoned } = await linksAmong(em, project.id, externalIds);
-    return liveLinks(await em.find(SyncMapping, where), tombstoned);
+    const links = await em.find(SyncMapping, { projectId: project.id, externalId: { $in: externalIds }, status: 'linked' });
+    return liveLinks(links, await tombstonedAmong(em, project.id, unlinked(links)));
   }
   const peers = [...new Set(items.filter((item) => item.peerState).map((item) => item.externalId))].sort();
   for (const externalId of peers) await lockPeerItem(em, project.id, externalId);
-  const { ticketIds, tombstoned } = await linksAmong(em, project.id, externalIds);
-  if (ticketIds.length === 0) return liveLinks([], tombstoned);
-  const held = await holdTickets(em, ticketIds);
+  const held = await holdLinkedTickets(em, project.id, externalIds);
   const wanted = new Set(externalIds);
-  const locked = ticketIds.flatMap((ticketId) => held.linksOf(ticketId)).filter((link) => link.projectId === project.id && wanted.has(link.externalId));
-  return liveLinks(locked, tombstoned, held);
+  const locked = held.tickets().flatMap((ticket) => held.linksOf(ticket.id)).filter((link) => link.projectId === project.id && wanted.has(link.externalId));
+  return liveLinks(locked, await tombstonedAmong(em, project.id, unlinked(locked)), held);
 }
 
 /**
