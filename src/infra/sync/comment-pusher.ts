@@ -16,25 +16,27 @@ import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { planCommentPushes, type MirrorsComments } from './comment-planner.ts';
+import { giveBack, type LeaseHolder } from './job-lease.ts';
 
-/** Runs a comment job; `fail` records a failed call (retry or dead letter) like any push. */
+/** Runs a comment job held by `lease`; `fail` records a failed call (retry or dead letter) like any push. */
 export type CommentPusher = (
   job: PushJob,
   project: ExternalProject,
   mapping: SyncMapping | null,
   session: ConnectorSession,
-  fail: (jobId: string, error: unknown) => Promise<Outcome>,
+  lease: LeaseHolder,
+  fail: (error: unknown) => Promise<Outcome>,
 ) => Promise<Outcome>;
 
 /** The comment pusher over `uow`. */
 export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsComments): CommentPusher {
-  return async (job, project, mapping, session, fail) => {
+  return async (job, project, mapping, session, lease, fail) => {
     const em = uow.reader();
     const comment = job.commentId ? await em.findOne(Comment, { id: job.commentId }) : null;
     const link = comment ? await em.findOne(CommentLink, { commentId: comment.id, projectId: project.id }) : null;
     const action = comment && mapping?.status === 'linked' ? CommentLink.pushAction(comment, link) : 'none';
     const channel = session.comments;
-    if (action !== 'none' && !channel) return fail(job.id, new ExternalCallError('rejected', `${project.kind.toUpperCase()} projects do not mirror comments`));
+    if (action !== 'none' && !channel) return fail(new ExternalCallError('rejected', `${project.kind.toUpperCase()} projects do not mirror comments`));
     let result: CommentResult | null = null;
     let gone = false;
     const sent = comment?.body ?? '';
@@ -58,14 +60,16 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
     } catch (error) {
       // The comment is gone on the side (deleted there meanwhile): nothing left to edit. Its
       // deletion reaches the hub through the side's own report.
-      if (!(action === 'edit' && error instanceof ExternalCallError && error.kind === 'not_found')) return fail(job.id, error);
+      if (!(action === 'edit' && error instanceof ExternalCallError && error.kind === 'not_found')) return fail(error);
       gone = true;
     }
-    return uow.run(async (tx) => {
+    let gaveBack = false;
+    const outcome = await uow.run(async (tx) => {
       const locked = await tx.findOne(PushJob, { id: job.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!locked || locked.status !== 'pending') return { result: 'done' as Outcome, events: [] };
       const now = Date.now();
       Object.assign(locked, { status: 'delivered', deliveredAt: new Date(now), updatedAt: new Date(now) });
+      gaveBack = giveBack(locked, lease);
       if (!comment || !mapping) return { result: 'done' as Outcome, events: [] };
       // Link before comment, the order every comment writer takes them in (comment-applier.ts).
       const held = await tx.findOne(CommentLink, { commentId: comment.id, projectId: project.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -88,5 +92,7 @@ export function createCommentPusher(uow: UnitOfWork, mirrorsComments: MirrorsCom
       const again = ticket ? await planCommentPushes(tx, current, ticket.privacy, mirrorsComments, gone ? undefined : project.id) : [];
       return { result: 'done' as Outcome, events: [...removed, ...again] };
     });
+    if (gaveBack) lease.cleared();
+    return outcome;
   };
 }

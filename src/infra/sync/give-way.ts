@@ -12,16 +12,19 @@ import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { applyItem, lockLinks } from './item-applier.ts';
+import { giveBack, type LeaseHolder } from './job-lease.ts';
 
-/** Ends job `jobId` as superseded by `current` (the item as the side holds it) and applies that. */
-export function giveWay(uow: UnitOfWork, hub: string, jobId: string, current: ExternalItem, moved: readonly FieldKey[]): Promise<Outcome> {
-  return uow.run(async (em) => {
-    const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+/** Ends `lease`'s job as superseded by `current` (the item as the side holds it) and applies that; gives the lease back with it. */
+export async function giveWay(uow: UnitOfWork, hub: string, lease: LeaseHolder, current: ExternalItem, moved: readonly FieldKey[]): Promise<Outcome> {
+  let gaveBack = false;
+  const outcome = await uow.run(async (em) => {
+    const job = await em.findOne(PushJob, { id: lease.jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
     const project = await em.findOne(ExternalProject, { id: job.projectId });
     const events: Array<DomainEvent | EngineEvent> = [];
     const now = new Date();
     Object.assign(job, { status: 'superseded', updatedAt: now });
+    gaveBack = giveBack(job, lease);
     job.lastError = `gave way: the side changed ${moved.join(', ')} since the value Lockstep last saw there`;
     if (!project) return { result: 'done' as Outcome, events };
     const ctx = { hub, deliveryId: `read:${job.id}`, dryRun: false };
@@ -32,4 +35,6 @@ export function giveWay(uow: UnitOfWork, hub: string, jobId: string, current: Ex
     await applyItem(em, project, current, links, ctx, events);
     return { result: 'done' as Outcome, events };
   });
+  if (gaveBack) lease.cleared();
+  return outcome;
 }

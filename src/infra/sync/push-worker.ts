@@ -1,7 +1,7 @@
-// Executes push jobs: calls the project's connector (create or update; comment jobs go to
-// comment-pusher.ts), then, in one transaction,
-// records the acknowledgement on the mapping (the side's new base), marks the job delivered and
-// plans whatever changed meanwhile. Failures are retried with backoff and jitter under the same
+// Executes push jobs: claims the job (reading what the call needs in the same statement), calls the
+// project's connector (create or update; comment jobs go to comment-pusher.ts), then, in one
+// transaction, marks the job delivered, records the acknowledgement on the mapping (the side's new
+// base) and plans whatever changed meanwhile. Failures are retried with backoff and jitter under the same
 // delivery id (the job id), honour 429 Retry-After for the whole project, disconnect the project
 // when credentials are refused, and end in the dead-letter state after the retry policy's last attempt.
 import { LockMode } from '@mikro-orm/core';
@@ -19,7 +19,7 @@ import {
 import { movedSinceBase, writePrecondition } from '#domain/sync/precondition.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
-import { ExternalProject } from '#domain/project/external-project.ts';
+import { ExternalProject, lastSyncedResolutionMs } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Logger } from '#infra/logger.ts';
@@ -32,7 +32,9 @@ import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
 import { giveWay } from './give-way.ts';
-import type { JobLeases } from './job-lease.ts';
+import { claimedJob, giveBack, type ClaimedJob, type JobLease, type JobLeases, type LeaseHolder } from './job-lease.ts';
+import { entityFrom } from './claimed-rows.ts';
+import { lockedJobStatus, lockTicketAndMapping, markDelivered } from './delivered-job.ts';
 import { mirrorsCommentsOf, planTicketComments } from './comment-planner.ts';
 import { planTicketPushes } from './push-planner.ts';
 import { applyItems } from './item-applier.ts';
@@ -101,16 +103,18 @@ export function createPushWorker(
 ): PushExecutor {
   const mirrorsComments = mirrorsCommentsOf(projects);
   const pushComment = createCommentPusher(uow, mirrorsComments);
-  async function fail(jobId: string, error: unknown): Promise<Outcome> {
+  async function fail(lease: LeaseHolder, error: unknown): Promise<Outcome> {
     const message = error instanceof Error ? error.message : String(error);
-    return uow.run(async (em) => {
-      const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    let gaveBack = false;
+    const outcome = await uow.run(async (em) => {
+      const job = await em.findOne(PushJob, { id: lease.jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const project = job ? await em.findOne(ExternalProject, { id: job.projectId }) : null;
       if (!job || job.status !== 'pending' || !project) return { result: 'done' as Outcome, events: [] };
       const now = Date.now();
       job.attempts += 1;
       job.lastError = message;
       job.updatedAt = new Date(now);
+      gaveBack = giveBack(job, lease);
       const external = error instanceof ExternalCallError ? error : undefined;
       if (external?.kind === 'unauthorized') project.disconnect(`credentials refused: ${message}`, now);
       else project.recordFailure(message, now);
@@ -129,59 +133,75 @@ export function createPushWorker(
       logger.error({ ...changeIds(job), attempts: job.attempts, err: message }, 'push gave up (dead letter)');
       return { result: 'done' as Outcome, events: [refused] };
     });
+    if (gaveBack) lease.cleared();
+    return outcome;
   }
 
-  async function succeed(jobId: string, result: OutboundResult, readBack: ExternalItem | null): Promise<Outcome> {
-    return uow.run(async (em) => {
-      const job = await em.findOne(PushJob, { id: jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (job && isCreateEndedByUnlink(job) && result.externalId !== null) {
-        await recordCreateAfterUnlink(em, job, result.externalId, result.url ?? null);
+  /**
+   * The project in `em`, with the success recorded. Its row changes only when the claimed copy says
+   * `recordSuccess` has something to write (failures to forget, an error to clear, lastSyncedAt a
+   * second old); it is then read again here, since an admin may have paused it meanwhile.
+   */
+  async function recordSuccess(em: EntityManager, lease: JobLease, claimed: ExternalProject, now: number): Promise<ExternalProject> {
+    const last = claimed.lastSyncedAt?.getTime();
+    const due = claimed.consecutiveFailures !== 0 || claimed.status === 'error' || last === undefined || now - last >= lastSyncedResolutionMs || now < last;
+    const project = due ? await em.findOne(ExternalProject, { id: claimed.id }) : entityFrom(em, ExternalProject, lease.row, 'project');
+    if (due) project?.recordSuccess(now);
+    return project ?? claimed;
+  }
+
+  async function succeed(lease: JobLease, claimed: ClaimedJob, result: OutboundResult, readBack: ExternalItem | null): Promise<Outcome> {
+    const { job } = claimed;
+    let gaveBack = false;
+    const outcome = await uow.run(async (em) => {
+      const now = Date.now();
+      const linkId = job.operation === 'create' && result.externalId !== null ? newHubId() : null;
+      // The job's row lock, first as everywhere: it ends here unless it was ended meanwhile.
+      gaveBack = await markDelivered(em, lease, now, linkId);
+      if (!gaveBack) {
+        const status = await lockedJobStatus(em, job.id);
+        if (status !== null && isCreateEndedByUnlink({ ...job, status }) && result.externalId !== null) {
+          await recordCreateAfterUnlink(em, job, result.externalId, result.url ?? null);
+        }
         return { result: 'done' as Outcome, events: [] };
       }
-      if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
-      const ticket = await em.findOne(Ticket, { id: job.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const project = await em.findOne(ExternalProject, { id: job.projectId });
-      const now = Date.now();
-      job.status = 'delivered';
-      job.deliveredAt = new Date(now);
-      job.updatedAt = new Date(now);
-      project?.recordSuccess(now);
+      const locked =
+        job.operation === 'create'
+          ? { ticket: await em.findOne(Ticket, { id: job.ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE }), mapping: null }
+          : job.mappingId
+            ? await lockTicketAndMapping(em, job.ticketId, job.mappingId)
+            : null;
+      const project = await recordSuccess(em, lease, claimed.project, now);
       metrics.propagated(job.projectId, Math.max(0, now - job.createdAt.getTime()) / 1_000);
       const pushed = job.fields.map((push) => push.field);
       logger.info({ ...changeIds(job), operation: job.operation, fields: pushed, attempts: job.attempts + 1 }, 'change pushed');
-      if (!ticket || !project) return { result: 'done' as Outcome, events: [] };
+      const ticket = locked?.ticket;
+      if (!ticket) return { result: 'done' as Outcome, events: [] };
       const events: Array<DomainEvent | Awaited<ReturnType<typeof planTicketPushes>>[number]> = [];
       const at = new Date(now).toISOString();
-      let mapping: SyncMapping | null = null;
-      if (job.operation === 'create') {
-        if (result.externalId !== null) {
-          const sent = Object.fromEntries(job.fields.map((push) => [push.field, reported(result, push.field, push.value)])) as Record<string, JsonValue>;
-          mapping = SyncMapping.link({
-            id: newHubId(),
-            ticket,
-            projectId: project.id,
-            externalId: result.externalId,
-            fields: project.mappedFields,
-            nowMs: now,
-            externalValues: sent,
-            ...(result.orderingKey !== undefined ? { orderingKey: result.orderingKey } : {}),
-            externalUrl: result.url ?? null,
-          });
-          em.persist(mapping);
-          job.mappingId = mapping.id;
-          events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: result.externalId, at });
-          // The conversation so far follows the ticket into the new item.
-          await em.flush();
-          events.push(...(await planTicketComments(em, ticket.id, ticket.privacy, mirrorsComments, project.id)));
-        }
-      } else if (job.mappingId) {
-        mapping = await em.findOne(SyncMapping, { id: job.mappingId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (mapping) {
-          if (project.kind === 'lockstep_peer') acknowledgePeerPush(mapping, job.fields.map((push) => push.field));
-          else acknowledge(mapping, job.fields, result);
-          const fields = job.fields.map((push) => push.field);
-          events.push({ type: 'external_ticket.updated', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, fields, at });
-        }
+      let mapping: SyncMapping | null = locked.mapping;
+      if (linkId !== null && result.externalId !== null) {
+        const sent = Object.fromEntries(job.fields.map((push) => [push.field, reported(result, push.field, push.value)])) as Record<string, JsonValue>;
+        mapping = SyncMapping.link({
+          id: linkId,
+          ticket,
+          projectId: project.id,
+          externalId: result.externalId,
+          fields: project.mappedFields,
+          nowMs: now,
+          externalValues: sent,
+          ...(result.orderingKey !== undefined ? { orderingKey: result.orderingKey } : {}),
+          externalUrl: result.url ?? null,
+        });
+        em.persist(mapping);
+        events.push({ type: 'external_ticket.created', ticketId: ticket.id, projectId: project.id, externalId: result.externalId, at });
+        // The conversation so far follows the ticket into the new item.
+        await em.flush();
+        events.push(...(await planTicketComments(em, ticket.id, ticket.privacy, mirrorsComments, project.id)));
+      } else if (mapping) {
+        if (project.kind === 'lockstep_peer') acknowledgePeerPush(mapping, pushed);
+        else acknowledge(mapping, job.fields, result);
+        events.push({ type: 'external_ticket.updated', ticketId: ticket.id, projectId: project.id, externalId: mapping.externalId, fields: pushed, at });
       }
       if (mapping && readBack) {
         // The side's state right after our write: our fields come back as echoes, a person's edit
@@ -193,25 +213,23 @@ export function createPushWorker(
       }
       return { result: 'done' as Outcome, events };
     });
+    if (gaveBack) lease.cleared();
+    return outcome;
   }
 
-  async function run(jobId: string, interrupted: boolean): Promise<Outcome> {
-    const em = uow.reader();
-    const job = await em.findOne(PushJob, { id: jobId });
-    if (!job || job.status !== 'pending') return 'done';
-    const project = await projects.recent(job.projectId);
-    const ticket = await em.findOne(Ticket, { id: job.ticketId });
-    if (!project || !ticket) return 'done';
+  async function run(lease: JobLease): Promise<Outcome> {
+    const claimed = claimedJob(uow.reader(), lease.row);
+    const { job, ticket, mapping, project } = claimed;
     // A paused or disconnected project keeps its jobs pending; they are sent again on resume.
     if (!project.isSyncing()) return 'done';
     const now = Date.now();
     if (job.nextAttemptAt.getTime() > now + 50) return { retryInMs: job.nextAttemptAt.getTime() - now };
     if (project.rateLimitedUntil && project.rateLimitedUntil.getTime() > now) return { retryInMs: project.rateLimitedUntil.getTime() - now };
-    const mapping = job.mappingId ? await em.findOne(SyncMapping, { id: job.mappingId }) : null;
     if (job.operation === 'update' && (!mapping || mapping.status !== 'linked')) return 'done';
+    const failed = (error: unknown) => fail(lease, error);
     const { connector, settings } = projects.settingsOf(project);
     const session = connector.open(settings);
-    if (job.operation === 'comment') return pushComment(job, project, mapping, session, fail);
+    if (job.operation === 'comment') return pushComment(job, project, mapping, session, lease, failed);
 
     // Only the project's mapped fields leave the hub (connectors that send whole tickets read this).
     const full = ticket.snapshot() as unknown as Record<string, JsonValue>;
@@ -226,7 +244,7 @@ export function createPushWorker(
       ticketId: ticket.id,
       changed: Object.fromEntries(job.fields.map((push) => [push.field, push.value])),
       ticket: snapshot,
-      retry: job.attempts > 0 || interrupted,
+      retry: job.attempts > 0 || lease.interrupted,
       signal: AbortSignal.timeout(20_000),
     };
     if (precondition && mapping && readsBeforeWrite(connector.capabilities)) {
@@ -235,10 +253,10 @@ export function createPushWorker(
       try {
         current = await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000));
       } catch (error) {
-        return fail(job.id, error);
+        return failed(error);
       }
       const moved = current ? movedSinceBase(precondition, job.fields, current.fields) : [];
-      if (current && moved.length > 0) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, moved);
+      if (current && moved.length > 0) return giveWay(uow, hub, lease, { ...current, externalId: mapping.externalId }, moved);
     }
     let result: OutboundResult;
     const started = performance.now();
@@ -250,9 +268,9 @@ export function createPushWorker(
       // A side with a version precondition refused a stale write: it moved, so the push gives way.
       if (error instanceof PreconditionFailed && mapping) {
         const current = error.current ?? (await session.fetchItem(mapping.externalId, AbortSignal.timeout(15_000)).catch(() => null));
-        if (current) return giveWay(uow, hub, job.id, { ...current, externalId: mapping.externalId }, job.fields.map((push) => push.field));
+        if (current) return giveWay(uow, hub, lease, { ...current, externalId: mapping.externalId }, job.fields.map((push) => push.field));
       }
-      return fail(job.id, error);
+      return failed(error);
     }
     const externalId = result.externalId ?? mapping?.externalId ?? null;
     // The side's state after the write: from the write's own answer when it carries it, else one read.
@@ -261,7 +279,7 @@ export function createPushWorker(
       (connector.capabilities.canFetch && project.kind !== 'lockstep_peer' && externalId !== null
         ? await session.fetchItem(externalId, AbortSignal.timeout(15_000)).catch(() => null)
         : null);
-    return succeed(job.id, result, readBack);
+    return succeed(lease, claimed, result, readBack);
   }
 
   return async (jobId) => {
@@ -269,8 +287,9 @@ export function createPushWorker(
     const lease = await leases.claim(jobId);
     if (!lease) return 'done';
     try {
-      return await run(jobId, lease.interrupted);
+      return await run(lease);
     } finally {
+      // No statement when the write that ended the job gave the lease back.
       await lease.release();
     }
   };
