@@ -11,6 +11,7 @@ import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from './ids.ts';
 import type { KeysetPage } from './keyset.ts';
+import { insertPlain } from '#infra/persistence/plain-insert.ts';
 import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import { ticketListStatement } from './tickets-list.ts';
 
@@ -58,7 +59,8 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
     create: (input, caller) =>
       uow.run(async (em) => {
         const { ticket, events } = Ticket.create(input, context(caller));
-        em.persist(ticket);
+        // A new ticket nothing else in this transaction changes: one insert, no change set at commit.
+        await insertPlain(em, Ticket, ticket);
         return { result: ticket, events };
       }),
 
