@@ -8,9 +8,6 @@ import type { SubscriptionSlots } from './subscription-slots.ts';
 
 class BodyTooLarge extends Error {}
 
-/** Why a request's signal aborts: made once, not per request (each DOMException captures a stack). */
-const clientGone = new DOMException('The client closed the connection', 'AbortError');
-
 async function readLimited(request: IncomingMessage, limit: number): Promise<Buffer> {
   if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
@@ -39,30 +36,6 @@ function needsNoToken(request: IncomingMessage): boolean {
   return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
 }
 
-function headersOf(request: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
-}
-
-/** Streams a fetch Response (JSON or an SSE stream) into the node response; a whole answer goes in one write. */
-async function writeResponse(answer: Response, response: ServerResponse): Promise<void> {
-  response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
-  if (answer.body && !(answer.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    response.end(Buffer.from(await answer.arrayBuffer()));
-    return;
-  }
-  if (answer.body) {
-    for await (const chunk of answer.body) {
-      if (response.destroyed) break;
-      response.write(chunk);
-    }
-  }
-  response.end();
-}
-
 /** The /graphql handler for plain HTTP and SSE, and a handle on the open SSE streams. */
 export interface GraphQLRoute {
   readonly handle: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
@@ -75,7 +48,7 @@ export interface GraphQLRoute {
 /** The /graphql route for plain HTTP and SSE (WebSockets are attached separately). */
 export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, slots: SubscriptionSlots, maxRequestBytes: number): GraphQLRoute {
   const streams = new Map<ServerResponse, string>();
-  const handle = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (needsNoToken(request)) {
       await graphql.yoga.handle(request, response, {});
       return;
@@ -121,18 +94,11 @@ export function createGraphQLRoute(graphql: GraphQLServer, tokens: TokenStore, s
       sendErrors(response, 413, `Request body larger than ${maxRequestBytes} bytes`, 'PAYLOAD_TOO_LARGE');
       return;
     }
-    const gone = new AbortController();
-    // Only a client that leaves before its answer is complete has anything to cancel.
-    response.once('close', () => {
-      if (!response.writableFinished) gone.abort(clientGone);
-    });
-    const fetchRequest = new Request(new URL(url.pathname + url.search, `http://${request.headers.host ?? 'lockstep'}`), {
-      method: 'POST',
-      headers: headersOf(request),
-      body: new Uint8Array(body),
-      signal: gone.signal,
-    });
-    await writeResponse(await graphql.yoga.handleRequest(fetchRequest, { caller, signal: gone.signal }), response);
+    // whatwg-node takes a request whose body was already read as that body (the way body-parsing
+    // frameworks hand it over), so yoga answers straight onto the node response, as for GET; it
+    // aborts the request's signal when the client leaves before its answer is complete.
+    (request as IncomingMessage & { body?: Buffer }).body = body;
+    await graphql.yoga.handle(request, response, { caller });
   };
   return {
     handle,

@@ -16,7 +16,7 @@ import type { Metrics } from '#infra/metrics.ts';
 import type { Services } from '#infra/services/services.ts';
 
 interface ServerContext {
-  /** Set for WebSocket operations: the caller was checked when the socket connected. */
+  /** The caller, checked before yoga sees the request (HTTP) or when the socket connected (WebSocket). */
   readonly caller?: Caller;
   readonly signal?: AbortSignal;
 }
@@ -86,10 +86,16 @@ export function createGraphQLServer(schema: GraphQLSchema, services: Services, m
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, report) },
     logging: false,
+    // graphql-route.ts reads every body itself, refusing one above LOCKSTEP_MAX_REQUEST_BYTES with
+    // 413 before yoga sees it; yoga's own (larger) limit would only pipe each body through a
+    // transform stream again.
+    maxRequestBodySize: false,
     plugins: [inputLimitsPlugin(), metricsPlugin(metrics)],
     context: async (initial): Promise<GraphQLContext> => {
       if (initial.caller) {
-        return { caller: initial.caller, services, ...(initial.signal ? { signal: initial.signal } : {}) };
+        // A WebSocket operation brings its own signal; an HTTP request's aborts when its client leaves.
+        const signal = initial.signal ?? (initial.request as Request | undefined)?.signal;
+        return { caller: initial.caller, services, ...(signal ? { signal } : {}) };
       }
       const header = initial.request.headers.get('authorization');
       const token = bearerToken(header);

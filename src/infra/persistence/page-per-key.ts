@@ -1,7 +1,9 @@
 // One page of rows for each of many parents in one statement (a LATERAL join over the parent ids),
 // so a list of tickets loads every ticket's first comments, alerts or history entries at once
-// instead of one query per ticket. Rows come back as managed entities, like `em.find` gives.
-import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
+// instead of one query per ticket. Rows come back as plain domain objects (see plain-reads.ts):
+// these pages are only displayed.
+import type { EntityClass } from '@mikro-orm/postgresql';
+import type { PlainReads } from './plain-reads.ts';
 
 /** A keyset position: strictly after (time, id) in the page's direction. */
 export interface PagePosition {
@@ -26,43 +28,34 @@ export interface PagePerKey {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Up to `limit` entities per parent id, in page order; parents without rows are absent. */
-export async function pagePerKey<T extends object>(em: EntityManager, entity: EntityClass<T>, page: PagePerKey): Promise<Map<string, T[]>> {
+export async function pagePerKey<T extends object>(reads: PlainReads, entity: EntityClass<T>, page: PagePerKey): Promise<Map<string, T[]>> {
   const found = new Map<string, T[]>();
-  // Sent as one array literal (execute would spread a JS array into a list); uuids need no quoting.
+  // Sent as one array literal; uuids need no quoting.
   const ids = page.ids.filter((id) => uuid.test(id));
   if (ids.length === 0) return found;
-  const meta = em.getMetadata().get(entity);
-  const column = (property: string) => {
-    const name = (meta.properties as Record<string, { fieldNames: string[] } | undefined>)[property]?.fieldNames[0];
-    if (name === undefined) throw new Error(`${meta.className} has no property ${property}`);
-    return `"${name}"`;
-  };
+  const column = (property: string) => reads.column(entity as EntityClass<object>, property);
   const params: unknown[] = [`{${ids.join(',')}}`];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
   const conditions = [`x.${column(page.key)} = t.id`];
   for (const [property, value] of Object.entries(page.where ?? {})) {
-    if (value === null) conditions.push(`x.${column(property)} is null`);
-    else {
-      conditions.push(`x.${column(property)} = ?`);
-      params.push(value);
-    }
+    conditions.push(value === null ? `x.${column(property)} is null` : `x.${column(property)} = ${param(value)}`);
   }
   const sortColumns = `x.${column(page.orderBy)}, x.${column('id')}`;
   if (page.after) {
-    conditions.push(`(${sortColumns}) ${page.direction === 'asc' ? '>' : '<'} (?, ?)`);
-    params.push(page.after.at, page.after.id);
+    conditions.push(`(${sortColumns}) ${page.direction === 'asc' ? '>' : '<'} (${param(page.after.at)}, ${param(page.after.id)})`);
   }
-  params.push(page.limit);
   const order = (alias: string) => `${alias}.${column(page.orderBy)} ${page.direction}, ${alias}.${column('id')} ${page.direction}`;
   const sql =
-    `select p.* from unnest(?::uuid[]) with ordinality as t(id, n) cross join lateral ` +
-    `(select x.* from "${meta.tableName}" x where ${conditions.join(' and ')} order by ${order('x')} limit ?) p ` +
+    `select p.* from unnest($1::uuid[]) with ordinality as t(id, n) cross join lateral ` +
+    `(select x.* from ${reads.table(entity as EntityClass<object>)} x where ${conditions.join(' and ')} order by ${order('x')} limit ${param(page.limit)}) p ` +
     `order by t.n, ${order('p')}`;
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(sql, params);
-  const keyColumn = column(page.key).slice(1, -1);
-  for (const row of rows) {
-    const parent = String(row[keyColumn]);
+  for (const entry of await reads.all(entity, sql, params)) {
+    const parent = String((entry as Record<string, unknown>)[page.key]);
     const list = found.get(parent) ?? [];
-    list.push(em.map(entity, row as Parameters<typeof em.map<T>>[1]));
+    list.push(entry);
     found.set(parent, list);
   }
   return found;

@@ -2,6 +2,7 @@
 // started firing), paged by keyset so the pages stay stable while alerts keep arriving.
 import { AlertInstance } from '#domain/alert/alert-instance.ts';
 import { pagePerKey } from '#infra/persistence/page-per-key.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';
 import type { KeysetPage } from './keyset.ts';
@@ -14,9 +15,11 @@ export interface AlertService {
 
 /** Alert service over `uow`. */
 export function createAlertService(uow: UnitOfWork): AlertService {
+  // Pages of tickets' alerts are only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   return {
     listForTickets: (ticketIds, page) =>
-      pagePerKey(uow.reader(), AlertInstance, {
+      pagePerKey(plain, AlertInstance, {
         key: 'ticketId',
         ids: ticketIds.filter(isHubId),
         orderBy: 'startsAt',

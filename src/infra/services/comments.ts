@@ -13,6 +13,7 @@ import { BadInputError, ForbiddenError, NotFoundError } from './errors.ts';
 import { isRoleAtLeast } from '#infra/auth/roles.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import { pagePerKey } from '#infra/persistence/page-per-key.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { planCommentPushes, type MirrorsComments } from '#infra/sync/comment-planner.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
@@ -40,6 +41,8 @@ export interface CommentService {
 
 /** Comment service over `uow`; `mirrorsComments` says which connectors take comments. */
 export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsComments): CommentService {
+  // Pages of tickets' conversations are only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   const write = (caller: Caller): CommentWrite => ({ origin: 'hub', author: caller.name, authorId: caller.tokenId, atMs: Date.now() });
 
   // The ticket is only read (for its privacy), never locked: comment writers lock a comment's
@@ -82,7 +85,7 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
     remove: (id, caller) => change(id, caller, (comment) => comment.remove(write(caller))),
 
     listForTickets: (ticketIds, page) =>
-      pagePerKey(uow.reader(), Comment, {
+      pagePerKey(plain, Comment, {
         key: 'ticketId',
         ids: ticketIds.filter(isHubId),
         orderBy: 'createdAt',

@@ -10,6 +10,7 @@ import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 
 /** Filters of the conflict list. `projectId: null` selects conflicts between hub writers. */
 export interface ConflictFilter {
@@ -33,6 +34,8 @@ export interface ConflictService {
 
 /** Conflict service writing through `uow`; `replica` is the hub's own replica id. */
 export function createConflictService(uow: UnitOfWork, replica: string): ConflictService {
+  // The open conflicts of a page of tickets are only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   return {
     get: async (id) => (isHubId(id) ? uow.reader().findOne(Conflict, { id }) : null),
 
@@ -56,7 +59,7 @@ export function createConflictService(uow: UnitOfWork, replica: string): Conflic
     async openForTickets(ticketIds) {
       const ids = ticketIds.filter(isHubId);
       const found = ids.length > 0
-        ? await uow.reader().find(Conflict, { ticketId: { $in: ids }, status: 'open' }, { orderBy: [{ detectedAt: 'asc' }, { id: 'asc' }] })
+        ? await plain.all(Conflict, `select * from conflicts where ticket_id = any($1::uuid[]) and status = 'open' order by detected_at, id`, [ids])
         : [];
       return Map.groupBy(found, (conflict) => conflict.ticketId);
     },

@@ -14,6 +14,7 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { requestExternalCreate } from '#infra/sync/external-create.ts';
 import { planTicketPushes } from '#infra/sync/push-planner.ts';
 import { isHubId, newHubId } from './ids.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import type { ProjectService } from './projects.ts';
 
 /** What linkTicket did. */
@@ -52,6 +53,8 @@ function linkHistory(ticketId: string, projectId: string, from: string | null, t
 
 /** Link service over `uow`. */
 export function createLinkService(uow: UnitOfWork, projects: ProjectService): LinkService {
+  // A page of tickets' links is only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   return {
     async link(ticketId, projectId, externalId, actor) {
       if (!isHubId(ticketId)) throw new NotFoundError(`No ticket with id "${ticketId}"`);
@@ -161,8 +164,7 @@ export function createLinkService(uow: UnitOfWork, projects: ProjectService): Li
     async mappingsOfTickets(ticketIds) {
       const ids = ticketIds.filter(isHubId);
       if (ids.length === 0) return new Map();
-      const orderBy = [{ linkedAt: 'asc' }, { id: 'asc' }] as const;
-      const found = await uow.reader().find(SyncMapping, { ticketId: { $in: ids }, status: 'linked' }, { orderBy: [...orderBy] });
+      const found = await plain.all(SyncMapping, `select * from sync_mappings where ticket_id = any($1::uuid[]) and status = 'linked' order by linked_at, id`, [ids]);
       return Map.groupBy(found, (mapping) => mapping.ticketId);
     },
   };

@@ -19,6 +19,7 @@ import type { DomainEvent } from '#domain/events.ts';
 import { isHubId, newHubId } from './ids.ts';
 import { requireRuleOrigins } from './link-rule-origins.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import type { ProjectCache } from './project-cache.ts';
 
 /** Finds the connector of a kind. */
@@ -139,6 +140,8 @@ async function requirePublicTargets(config: unknown): Promise<void> {
 
 /** Project service over `uow`, with connectors from `connectors` and credentials sealed by `vault`. */
 export function createProjectService(uow: UnitOfWork, connectors: ConnectorLookup, vault: CredentialVault, cache: ProjectCache): ProjectService {
+  // The projects of a page of links are only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   const connectorOf = (kind: IntegrationKind): Connector => {
     const connector = connectors.get(kind);
     if (!connector) throw new BadInputError(`kind: ${kind.toUpperCase()} has no connector in this version of Lockstep`);
@@ -279,7 +282,7 @@ export function createProjectService(uow: UnitOfWork, connectors: ConnectorLooku
     require: (id) => load(id),
     async getMany(ids) {
       const valid = ids.filter(isHubId);
-      const found = valid.length > 0 ? await uow.reader().find(ExternalProject, { id: { $in: valid } }) : [];
+      const found = valid.length > 0 ? await plain.all(ExternalProject, 'select * from external_projects where id = any($1::uuid[])', [valid]) : [];
       return new Map(found.map((project) => [project.id, project]));
     },
 

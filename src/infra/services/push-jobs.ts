@@ -5,6 +5,7 @@ import { LockMode } from '@mikro-orm/core';
 import { BadInputError, NotFoundError } from './errors.ts';
 import { AuditEntry, PushJob } from '#infra/persistence/sync-records.ts';
 import { pagePerKey } from '#infra/persistence/page-per-key.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import type { PushRequested } from '#infra/sync/engine-events.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -30,6 +31,8 @@ export interface PushJobService {
 
 /** Push job service over `uow`. */
 export function createPushJobService(uow: UnitOfWork): PushJobService {
+  // Pages of tickets' history are only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   return {
     list(filter, page) {
       // An id that is not a hub id names nothing: an empty list, not a query.
@@ -61,7 +64,7 @@ export function createPushJobService(uow: UnitOfWork): PushJobService {
       }),
 
     historyOfTickets: (ticketIds, limit) =>
-      pagePerKey(uow.reader(), AuditEntry, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'id', direction: 'desc', limit }),
+      pagePerKey(plain, AuditEntry, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'id', direction: 'desc', limit }),
 
   };
 }

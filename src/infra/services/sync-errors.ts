@@ -1,6 +1,7 @@
 // Reading sync errors: per link (ticket and project) and per project, newest first, a keyset page at a time.
 import { SyncErrorRecord } from '#infra/persistence/sync-records.ts';
 import { pagePerKey } from '#infra/persistence/page-per-key.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId } from './ids.ts';
 import { keyset, type KeysetPage } from './keyset.ts';
@@ -14,10 +15,12 @@ export interface SyncErrorService {
 
 /** Sync error queries over `uow`. */
 export function createSyncErrorService(uow: UnitOfWork): SyncErrorService {
+  // Pages of tickets' errors are only displayed: read without hydration.
+  const plain = createPlainReads(uow.reader());
   return {
     listForLinks: async (projectId, ticketIds, limit) =>
       isHubId(projectId)
-        ? pagePerKey(uow.reader(), SyncErrorRecord, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'at', direction: 'desc', limit, where: { projectId } })
+        ? pagePerKey(plain, SyncErrorRecord, { key: 'ticketId', ids: ticketIds.filter(isHubId), orderBy: 'at', direction: 'desc', limit, where: { projectId } })
         : new Map(),
 
     async list(filter, page) {

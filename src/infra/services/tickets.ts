@@ -2,7 +2,7 @@
 // Each loads the aggregate under a row lock, lets the domain decide, and commits the ticket, any
 // new conflicts and the events in one transaction.
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict } from '#domain/conflict/conflict.ts';
 import type { TicketInput, TicketKind, TicketPatch, TicketStatus, Priority } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -10,7 +10,10 @@ import { NotFoundError } from './errors.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from './ids.ts';
-import { keyset, type KeysetPage } from './keyset.ts';
+import type { KeysetPage } from './keyset.ts';
+import { insertPlain } from '#infra/persistence/plain-insert.ts';
+import { createPlainReads } from '#infra/persistence/plain-reads.ts';
+import { ticketListStatement } from './tickets-list.ts';
 
 /** Filters of the ticket list; absent means "any". */
 export interface TicketFilter {
@@ -38,10 +41,10 @@ export interface TicketService {
   getMany(ids: readonly string[]): Promise<Map<string, Ticket>>;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** Ticket service writing through `uow`; `replica` is the hub's own replica id. */
 export function createTicketService(uow: UnitOfWork, replica: string): TicketService {
+  // Reads only display what they load: plain statements, no hydration (see plain-reads.ts).
+  const plain = createPlainReads(uow.reader());
   const context = (caller: Caller) => ({ replica, actor: caller.name, nowMs: Date.now(), newId: newHubId });
 
   async function require(id: string, em: EntityManager = uow.reader(), lock = false): Promise<Ticket> {
@@ -56,7 +59,8 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
     create: (input, caller) =>
       uow.run(async (em) => {
         const { ticket, events } = Ticket.create(input, context(caller));
-        em.persist(ticket);
+        // A new ticket nothing else in this transaction changes: one insert, no change set at commit.
+        await insertPlain(em, Ticket, ticket);
         return { result: ticket, events };
       }),
 
@@ -71,29 +75,19 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
         return { result: { ticket, conflicts }, events };
       }),
 
-    get: async (id) => (isHubId(id) ? uow.reader().findOne(Ticket, { id }) : null),
+    get: async (id) => (isHubId(id) ? ((await plain.all(Ticket, 'select * from tickets where id = $1', [id]))[0] ?? null) : null),
 
     require: (id, em) => require(id, em),
 
     async getMany(ids) {
       const valid = ids.filter(isHubId);
-      const found = valid.length > 0 ? await uow.reader().find(Ticket, { id: { $in: valid } }) : [];
+      const found = valid.length > 0 ? await plain.all(Ticket, 'select * from tickets where id = any($1::uuid[])', [valid]) : [];
       return new Map(found.map((ticket) => [ticket.id, ticket]));
     },
 
     list(filter, page) {
-      const where: FilterQuery<Ticket>[] = [];
-      if (filter.status?.length) where.push({ status: { $in: [...filter.status] } });
-      if (filter.kind?.length) where.push({ kind: { $in: [...filter.kind] } });
-      if (filter.priority?.length) where.push({ priority: { $in: [...filter.priority] } });
-      if (filter.assignee !== undefined) where.push({ assignee: filter.assignee });
-      if (filter.label !== undefined) where.push({ labels: { $contains: [filter.label] } });
-      if (filter.text !== undefined && filter.text.trim() !== '') {
-        const pattern = `%${escapeLike(filter.text.trim())}%`;
-        where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
-      }
-      const { where: position, orderBy, limit } = keyset('createdAt', page);
-      return uow.reader().find(Ticket, { $and: [...where, ...position] as FilterQuery<Ticket>[] }, { orderBy, limit });
+      const { sql, params } = ticketListStatement(filter, page);
+      return plain.all(Ticket, sql, params);
     },
   };
 }
