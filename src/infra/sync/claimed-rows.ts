@@ -29,3 +29,13 @@ export function entityFrom<T extends object>(em: EntityManager, entity: EntityNa
   if (data['id'] === null || data['id'] === undefined) return null;
   return em.map(entity, data as EntityDictionary<T>);
 }
+
+/**
+ * Like `entityFrom`, but an entity this EntityManager already holds is kept as it is (it may carry
+ * changes not yet flushed, which a refresh from the row would undo).
+ */
+export function heldEntityFrom<T extends object>(em: EntityManager, entity: EntityName<T>, row: PrefixedRow, prefix: string): T | null {
+  const id = row[`${prefix}.id`];
+  if (id === null || id === undefined) return null;
+  return em.getUnitOfWork().getById(entity, id as never) ?? entityFrom(em, entity, row, prefix);
+}
