@@ -22,3 +22,19 @@ export function appendToOutbox(em: EntityManager, prefix: string, events: readon
     em.persist(message);
   }
 }
+
+/**
+ * `events` as one `insert into outbox` statement (with `?` placeholders), for a use case that
+ * writes its change in the same statement (see UnitOfWork.insertWithEvents).
+ */
+export function outboxInsertOf(prefix: string, events: readonly RoutableEvent[]): { readonly sql: string; readonly values: unknown[] } {
+  const trace = currentTraceHeaders();
+  const traceContext = Object.keys(trace).length > 0 ? JSON.stringify(trace) : null;
+  const values: unknown[] = [];
+  const rows = events.map((event) => {
+    const id = randomUUID();
+    values.push(id, subjectFor(prefix, event), event.type, JSON.stringify({ ...event, eventId: id }), new Date(), traceContext);
+    return '(?, ?, ?, ?::jsonb, ?, ?::jsonb)';
+  });
+  return { sql: `insert into outbox (id, subject, type, payload, created_at, trace_context) values ${rows.join(', ')}`, values };
+}

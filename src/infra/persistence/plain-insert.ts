@@ -1,7 +1,7 @@
-// Inserting a new aggregate that the transaction will not touch again as one statement in the
-// caller's transaction, its values converted by the entity mapping exactly as a flush converts
-// them, without registering it for a change-set computation (snapshots of every JSON column) at
-// commit. The caller keeps the instance it built; nothing reads it back through the ORM.
+// The insert of a new aggregate nothing else will touch in its unit of work, as one plain statement:
+// its values converted by the entity mapping exactly as a flush converts them, without registering
+// it for a change-set computation (snapshots of every JSON column). The caller keeps the instance it
+// built; nothing reads it back through the ORM. UnitOfWork.insertWithEvents sends it with its events.
 import type { EntityClass, EntityManager, EntityProperty, Platform } from '@mikro-orm/postgresql';
 
 /** One column's insert: its quoted name and how the property's value becomes its stored value. */
@@ -33,13 +33,13 @@ function statementOf(em: EntityManager, entity: EntityClass<object>) {
   return statement;
 }
 
-/** Inserts `instance` of `entity` within `em`'s transaction (every mapped property is written). */
-export async function insertPlain<T extends object>(em: EntityManager, entity: EntityClass<T>, instance: T): Promise<void> {
+/** The insert of `instance` of `entity` (every mapped property is written), with `?` placeholders. */
+export function plainInsertOf<T extends object>(em: EntityManager, entity: EntityClass<T>, instance: T): { readonly sql: string; readonly values: unknown[] } {
   const { sql, columns } = statementOf(em, entity as EntityClass<object>);
   const values = columns.map(({ property, convert }) => {
     const value = (instance as Record<string, unknown>)[property];
     if (value === undefined) throw new Error(`${entity.name}.${property} is not set: every mapped property is inserted`);
     return convert ? convert(value) : value;
   });
-  await em.getConnection().execute(sql, values, 'run', em.getTransactionContext());
+  return { sql, values };
 }

@@ -1,9 +1,10 @@
 // One use case, one transaction: the aggregate changes and the events they raised are committed
 // together (transactional outbox), and the relay is woken once the commit is durable.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
-import { appendToOutbox } from './outbox.ts';
+import { appendToOutbox, outboxInsertOf } from './outbox.ts';
+import { plainInsertOf } from './plain-insert.ts';
 
 /** What a unit of work returns: its result, and the events to publish. */
 export interface Committed<T> {
@@ -16,6 +17,11 @@ export interface UnitOfWork {
   run<T>(work: (em: EntityManager) => Promise<Committed<T>>): Promise<T>;
   /** A fresh EntityManager for reads outside any transaction. */
   reader(): EntityManager;
+  /**
+   * A use case that only adds one new row: the row and its events go out as one statement, atomic
+   * without a transaction (one round trip where begin, two inserts and commit took four).
+   */
+  insertWithEvents<T extends object>(entity: EntityClass<T>, instance: T, events: Committed<unknown>['events']): Promise<void>;
 }
 
 /** Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some. */
@@ -31,5 +37,16 @@ export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: (ev
       return result;
     },
     reader: () => orm.em.fork(),
+    async insertWithEvents(entity, instance, events) {
+      const em = orm.em.fork();
+      const row = plainInsertOf(em, entity, instance);
+      if (events.length === 0) {
+        await em.getConnection().execute(row.sql, row.values, 'run');
+        return;
+      }
+      const outbox = outboxInsertOf(prefix, events);
+      await em.getConnection().execute(`with added as (${row.sql}) ${outbox.sql}`, [...row.values, ...outbox.values], 'run');
+      afterCommit(events);
+    },
   };
 }

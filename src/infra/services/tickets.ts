@@ -11,7 +11,6 @@ import type { Caller } from '#infra/auth/tokens.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from './ids.ts';
 import type { KeysetPage } from './keyset.ts';
-import { insertPlain } from '#infra/persistence/plain-insert.ts';
 import { createPlainReads } from '#infra/persistence/plain-reads.ts';
 import { ticketListStatement } from './tickets-list.ts';
 
@@ -56,13 +55,12 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
   }
 
   return {
-    create: (input, caller) =>
-      uow.run(async (em) => {
-        const { ticket, events } = Ticket.create(input, context(caller));
-        // A new ticket nothing else in this transaction changes: one insert, no change set at commit.
-        await insertPlain(em, Ticket, ticket);
-        return { result: ticket, events };
-      }),
+    async create(input, caller) {
+      const { ticket, events } = Ticket.create(input, context(caller));
+      // A new ticket and its events: one statement, no transaction and no change set.
+      await uow.insertWithEvents(Ticket, ticket, events);
+      return ticket;
+    },
 
     update: (id, patch, expectedVersion, caller) =>
       uow.run(async (em) => {
