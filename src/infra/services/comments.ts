@@ -47,8 +47,13 @@ export function createCommentService(uow: UnitOfWork, mirrorsComments: MirrorsCo
 
   // The ticket is only read (for its privacy), never locked: comment writers lock a comment's
   // link before the comment, and nothing else, so they never wait on ticket writers or they on them.
+  /**
+   * The ticket, share-locked until commit: a create of its item being acknowledged meanwhile (which
+   * locks the ticket and then takes the conversation along) either sees this comment committed or
+   * has committed its link before this comment's jobs are planned, so a comment never misses it.
+   */
   async function readTicket(em: EntityManager, id: string): Promise<Ticket> {
-    const ticket = isHubId(id) ? await em.findOne(Ticket, { id }) : null;
+    const ticket = isHubId(id) ? await em.findOne(Ticket, { id }, { lockMode: LockMode.PESSIMISTIC_READ }) : null;
     if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
     return ticket;
   }
