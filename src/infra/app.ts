@@ -24,7 +24,7 @@ import { createMetrics } from './metrics.ts';
 import { createProjectMetrics } from './project-metrics.ts';
 import { readProjectFigures } from './persistence/project-figures.ts';
 import { openDatabase } from './persistence/orm.ts';
-import { createSqlPool } from './persistence/sql-pool.ts';
+import { sqlPoolOf } from './persistence/sql-pool.ts';
 import { readOutboxLag } from './persistence/outbox-lag.ts';
 import { createEventFeed } from './services/event-feed.ts';
 import { createEventFanout } from './bus/event-fanout.ts';
@@ -79,7 +79,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
   const names = streamNames(config.natsPrefix);
   nats.onConnected((nc) => ensureStreams(nc, names));
   const outboxSignal = listenToOutbox(config.databaseUrl, logger.child({ module: 'outbox-signal' }));
-  const sql = createSqlPool(config.databaseUrl, logger.child({ module: 'sql-pool' }));
+  const sql = await sqlPoolOf(orm);
   const relay = startOutboxRelay(sql, nats, logger.child({ module: 'outbox-relay' }), outboxSignal);
   const shutdown = new AbortController();
 
@@ -225,10 +225,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
       await outboxSignal.close();
     });
     await phase('nats', () => nats.close());
-    await phase('database', async () => {
-      await sql.end();
-      await orm.close();
-    });
+    await phase('database', () => orm.close());
     await phase('traces', () => tracing.shutdown(), 3_000);
     logger.info('stopped');
   }

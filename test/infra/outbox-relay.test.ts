@@ -10,7 +10,7 @@ import { ensureStreams, streamNames } from '#infra/bus/streams.ts';
 import { createLogger } from '#infra/logger.ts';
 import { listenToOutbox } from '#infra/persistence/outbox-signal.ts';
 import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
-import { createSqlPool, type SqlPool } from '#infra/persistence/sql-pool.ts';
+import { sqlPoolOf } from '#infra/persistence/sql-pool.ts';
 import { query } from '#test/support/databases.ts';
 import { eventually } from '#test/support/eventually.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
@@ -19,7 +19,7 @@ const logger = createLogger('silent');
 const ROWS = 2_000;
 let env: TestEnvironment;
 let orm: Orm;
-const pools: SqlPool[] = [];
+const orms: Orm[] = [];
 let nats: NatsLink;
 const relays: OutboxRelay[] = [];
 const links: NatsLink[] = [];
@@ -36,7 +36,7 @@ afterAll(async () => {
   for (const link of links) await link.close();
   await nats.close();
   await orm.close();
-  for (const pool of pools) await pool.end();
+  for (const other of orms) await other.close();
   await env.cleanup();
 });
 
@@ -53,9 +53,10 @@ describe('three relays over one outbox', () => {
       const link = createNatsLink(env.natsUrl, logger);
       links.push(link);
       await link.ready;
-      const pool = createSqlPool(env.databaseUrl, logger);
-      pools.push(pool);
-      relays.push(startOutboxRelay(pool, link, logger));
+      // Each relay on a pool of its own too, as in separate processes.
+      const own = await openDatabase(env.databaseUrl, logger);
+      orms.push(own);
+      relays.push(startOutboxRelay(await sqlPoolOf(own), link, logger));
     }
     for (const relay of relays) relay.kick();
     await Promise.all(relays.map((relay) => relay.drain(30_000)));
@@ -82,9 +83,7 @@ describe('three relays over one outbox', () => {
 describe('a relay woken by the outbox signal', () => {
   it('publishes a row committed elsewhere within a second, and polls again once the signal is back', async () => {
     const signal = listenToOutbox(env.databaseUrl, logger);
-    const pool = createSqlPool(env.databaseUrl, logger);
-    pools.push(pool);
-    const relay = startOutboxRelay(pool, nats, logger, signal);
+    const relay = startOutboxRelay(await sqlPoolOf(orm), nats, logger, signal);
     try {
       await eventually(async () => signal.listening(), (up) => up);
       await relay.drain(10_000); // whatever the first test left

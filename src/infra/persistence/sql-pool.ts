@@ -1,20 +1,19 @@
-// Plain `pg` connections for the few statements that run for every change (the webhook door's
-// insert, the outbox relay's batches). MikroORM's query building, hydration and flush buy nothing
-// there, and every round trip is a socket write each way: these paths send one statement where the
-// unit of work would send four, or several statements in one simple-protocol message.
-import pg from 'pg';
-import type { Logger } from '#infra/logger.ts';
+// Plain `pg` for the few statements that run for every change (the webhook door's insert, the
+// outbox relay's batches, the inbound worker's first read), on MikroORM's own connection pool:
+// MikroORM's query building, hydration and flush buy nothing there, and every round trip is a
+// socket write each way, so these paths send one statement where the unit of work would send four,
+// or several statements in one simple-protocol message. Timestamps come back as text on this pool
+// (MikroORM's type parsers); these statements read none.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { isHubId } from '#infra/services/ids.ts';
 
-/** A small pool beside MikroORM's; `end()` closes it. */
+/** The `pg` pool MikroORM connects through. */
 export type SqlPool = pg.Pool;
 
-/** Opens the pool (connections are made on first use). */
-export function createSqlPool(databaseUrl: string, logger: Logger): SqlPool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 6, application_name: 'lockstep-hot-path' });
-  // An idle connection closed under the pool (a server restart) is replaced on the next query.
-  pool.on('error', (error) => logger.warn({ err: error }, 'an idle plain SQL connection was closed'));
-  return pool;
+/** MikroORM's `pg` pool (closed with the ORM). */
+export function sqlPoolOf(orm: MikroORM): Promise<SqlPool> {
+  return orm.em.getConnection().getNativeClient();
 }
 
 /** `ids` as a PostgreSQL uuid[] literal for a simple-protocol message; refuses anything but uuids. */
@@ -43,7 +42,8 @@ export async function withConnection<T>(pool: SqlPool, work: (client: pg.PoolCli
   }
 }
 
-/** An error that leaves the connection unusable (as opposed to a refused statement). */
+/** An error that leaves the connection unusable: anything but a statement PostgreSQL refused with a SQLSTATE outside classes 08 and 57P. */
 function isConnectionError(error: Error): boolean {
-  return !('code' in error) || typeof (error as { code?: unknown }).code !== 'string' || /^(08|57P)/.test(String((error as { code?: unknown }).code));
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== 'string' || /^(08|57P)/.test(code);
 }
