@@ -233,8 +233,18 @@ export class ExternalProject {
   recordSuccess(nowMs: number): void {
     if (this.consecutiveFailures !== 0) this.consecutiveFailures = 0;
     if (this.status === 'error') this.status = 'active';
+    if (this.syncedAtDue(nowMs)) this.lastSyncedAt = new Date(nowMs);
+  }
+
+  /** True when `recordSuccess(nowMs)` would change anything (so a caller holding a copy may skip writing). */
+  successWouldChange(nowMs: number): boolean {
+    return this.consecutiveFailures !== 0 || this.status === 'error' || this.syncedAtDue(nowMs);
+  }
+
+  /** `lastSyncedAt` moves at most once per `lastSyncedResolutionMs` (and when the clock went back). */
+  private syncedAtDue(nowMs: number): boolean {
     const last = this.lastSyncedAt?.getTime();
-    if (last === undefined || nowMs - last >= lastSyncedResolutionMs || nowMs < last) this.lastSyncedAt = new Date(nowMs);
+    return last === undefined || nowMs - last >= lastSyncedResolutionMs || nowMs < last;
   }
 
   /** The external system refused our credentials: nothing more is attempted until they change. */

@@ -19,7 +19,7 @@ import {
 import { movedSinceBase, writePrecondition } from '#domain/sync/precondition.ts';
 import type { PlannedPush } from '#domain/sync/push-plan.ts';
 import type { FieldKey } from '#domain/ticket/fields.ts';
-import { ExternalProject, lastSyncedResolutionMs } from '#domain/project/external-project.ts';
+import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Logger } from '#infra/logger.ts';
@@ -143,8 +143,7 @@ export function createPushWorker(
    * second old); it is then read again here, since an admin may have paused it meanwhile.
    */
   async function recordSuccess(em: EntityManager, lease: JobLease, claimed: ExternalProject, now: number): Promise<ExternalProject> {
-    const last = claimed.lastSyncedAt?.getTime();
-    const due = claimed.consecutiveFailures !== 0 || claimed.status === 'error' || last === undefined || now - last >= lastSyncedResolutionMs || now < last;
+    const due = claimed.successWouldChange(now);
     const project = due ? await em.findOne(ExternalProject, { id: claimed.id }) : entityFrom(em, ExternalProject, lease.row, 'project');
     if (due) project?.recordSuccess(now);
     return project ?? claimed;

@@ -43,6 +43,25 @@ describe('ExternalProject', () => {
     expect(project.lastSyncedAt?.getTime()).toBe(1_000 + lastSyncedResolutionMs);
   });
 
+  it('says a success would change it exactly when recording one changes something', () => {
+    const snapshot = (project: ReturnType<typeof connect>) => JSON.stringify([project.status, project.consecutiveFailures, project.lastSyncedAt]);
+    const project = connect();
+    const steps: Array<[string, (nowMs: number) => void, number]> = [
+      ['first success', () => undefined, 1_000],
+      ['soon after', () => undefined, 1_000 + lastSyncedResolutionMs - 1],
+      ['a failure', (nowMs) => project.recordFailure('boom', nowMs), 1_000 + lastSyncedResolutionMs - 1],
+      ['a resolution later', () => undefined, 1_000 + 2 * lastSyncedResolutionMs],
+      ['clock went back', () => undefined, 500],
+    ];
+    for (const [step, before, nowMs] of steps) {
+      before(nowMs);
+      const predicted = project.successWouldChange(nowMs);
+      const was = snapshot(project);
+      project.recordSuccess(nowMs);
+      expect([step, predicted]).toEqual([step, snapshot(project) !== was]);
+    }
+  });
+
   it('is disconnected when credentials are refused, until new ones are given; it cannot be paused meanwhile', () => {
     const project = connect();
     project.disconnect('401', 1);
