@@ -1,13 +1,13 @@
 // The transactional outbox: every state change writes its events here in the same transaction,
-// and the relay publishes them to JetStream afterwards, so a crash never loses or invents one.
+// and the relay publishes them to JetStream afterwards, so a crash never loses or invents one. The
+// table's `seq` (commit order, the relay's publishing order) is left to the database and not mapped,
+// so an insert never has to read it back (see deferred-writes.ts).
 import { defineEntity, p } from '@mikro-orm/core';
 
 /** One event waiting to be (or already) published to JetStream. */
 export class OutboxMessage {
   /** Globally unique; doubles as the JetStream message id, so a re-publish is deduplicated. */
   id!: string;
-  /** Commit order within this database; the relay publishes in this order. */
-  seq!: string;
   subject!: string;
   type!: string;
   payload!: Record<string, unknown>;
@@ -22,7 +22,6 @@ export const OutboxMessageSchema = defineEntity({
   tableName: 'outbox',
   properties: {
     id: p.uuid().primary(),
-    seq: p.bigint().autoincrement().unique(),
     subject: p.text(),
     type: p.text(),
     payload: p.json<Record<string, unknown>>(),

@@ -25,7 +25,7 @@ function statementOf(em: EntityManager, entity: EntityClass<object>) {
   const meta = em.getMetadata().get(entity);
   const platform = em.getPlatform();
   const columns = meta.props
-    .filter((property) => property.kind === 'scalar' && property.persist !== false && property.fieldNames.length === 1)
+    .filter((property) => property.kind === 'scalar' && property.persist !== false && !property.autoincrement && property.fieldNames.length === 1)
     .map((property) => ({ name: `"${property.fieldNames[0] ?? property.name}"`, property: property.name, convert: converterOf(property, platform) }));
   const sql = `insert into "${meta.tableName}" (${columns.map((column) => column.name).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
   const statement = { sql, columns };
@@ -33,13 +33,22 @@ function statementOf(em: EntityManager, entity: EntityClass<object>) {
   return statement;
 }
 
-/** The insert of `instance` of `entity` (every mapped property is written), with `?` placeholders. */
+/** The insert of `instance` of `entity` (every mapped property but a generated key), with `?` placeholders. */
 export function plainInsertOf<T extends object>(em: EntityManager, entity: EntityClass<T>, instance: T): { readonly sql: string; readonly values: unknown[] } {
+  return plainInsertRowsOf(em, entity, [instance]);
+}
+
+/** One insert of `instances` (at least one), rows in the order given, so generated keys follow it. */
+export function plainInsertRowsOf<T extends object>(em: EntityManager, entity: EntityClass<T>, instances: readonly T[]): { readonly sql: string; readonly values: unknown[] } {
+  if (instances.length === 0) throw new Error(`${entity.name}: an insert needs a row`);
   const { sql, columns } = statementOf(em, entity as EntityClass<object>);
-  const values = columns.map(({ property, convert }) => {
-    const value = (instance as Record<string, unknown>)[property];
-    if (value === undefined) throw new Error(`${entity.name}.${property} is not set: every mapped property is inserted`);
-    return convert ? convert(value) : value;
-  });
-  return { sql, values };
+  const values = instances.flatMap((instance) =>
+    columns.map(({ property, convert }) => {
+      const value = (instance as Record<string, unknown>)[property];
+      if (value === undefined) throw new Error(`${entity.name}.${property} is not set: every mapped property is inserted`);
+      return convert ? convert(value) : value;
+    }),
+  );
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  return { sql: instances.length === 1 ? sql : `${sql}${`, ${row}`.repeat(instances.length - 1)}`, values };
 }

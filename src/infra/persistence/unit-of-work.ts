@@ -1,8 +1,10 @@
 // One use case, one transaction: the aggregate changes and the events they raised are committed
-// together (transactional outbox), and the relay is woken once the commit is durable.
+// together (transactional outbox), written by one statement where their answers allow
+// (deferred-writes.ts), and the relay is woken once the commit is durable.
 import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
+import { deferredWritesOf } from './deferred-writes.ts';
 import { appendToOutbox, outboxInsertOf } from './outbox.ts';
 import { plainInsertOf } from './plain-insert.ts';
 
@@ -26,13 +28,16 @@ export interface UnitOfWork {
 
 /** Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some. */
 export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: (events: Committed<unknown>['events']) => void): UnitOfWork {
+  const deferral = deferredWritesOf(orm);
   return {
     async run(work) {
-      const { result, events } = await orm.em.fork().transactional(async (em) => {
-        const committed = await work(em);
-        appendToOutbox(em, prefix, committed.events);
-        return committed;
-      });
+      const { result, events } = await orm.em.fork().transactional((em) =>
+        deferral.within(em, async () => {
+          const committed = await work(em);
+          appendToOutbox(em, prefix, committed.events);
+          return committed;
+        }),
+      );
       if (events.length > 0) afterCommit(events);
       return result;
     },

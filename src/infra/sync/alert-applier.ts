@@ -19,6 +19,8 @@ import { ExternalProject } from '#domain/project/external-project.ts';
 import { futureDated } from '#domain/sync/clock-bound.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
+import { insertLater } from '#infra/persistence/deferred-writes.ts';
+import { AuditEntry } from '#infra/persistence/sync-records.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
@@ -148,7 +150,7 @@ async function applyGroup(
     state = work.actual(step.next);
   }
   record.record(state, work.ticket?.id ?? null, Date.now());
-  for (const entry of auditOf(applied, project.id, ctx.deliveryId)) em.persist(entry);
+  await insertLater(em, AuditEntry, auditOf(applied, project.id, ctx.deliveryId));
   events.push(...applied);
   for (const changed of work.changed.values()) {
     const mappings = await em.find(

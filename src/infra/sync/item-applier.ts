@@ -17,6 +17,8 @@ import { SyncMapping } from '#domain/sync/mapping.ts';
 import { allowsPull } from '#domain/sync/policy.ts';
 import type { TicketInput } from '#domain/ticket/fields.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
+import { insertLater } from '#infra/persistence/deferred-writes.ts';
+import { AuditEntry } from '#infra/persistence/sync-records.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import { withLinksPlanned, type EngineEvent } from './engine-events.ts';
@@ -98,7 +100,7 @@ async function applyToLink(
       entries.push({ action: opened ? 'conflict' : 'update', direction: 'inbound', externalId: item.externalId, ticketId: ticket.id, field });
     }
   }
-  if (!ctx.dryRun) for (const entry of auditOf(applied, project.id, ctx.deliveryId)) em.persist(entry);
+  if (!ctx.dryRun) await insertLater(em, AuditEntry, auditOf(applied, project.id, ctx.deliveryId));
   // Every live link is planned below, in this transaction: the planner need not plan these again.
   events.push(...(item.deleted || ctx.dryRun ? applied : applied.map(withLinksPlanned)));
   if (item.deleted) {

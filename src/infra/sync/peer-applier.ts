@@ -11,6 +11,8 @@ import { applyPeerState } from '#domain/sync/peer-apply.ts';
 import type { PeerTicketState } from '#domain/sync/peer-state.ts';
 import { createTwin } from '#domain/sync/peer-twin.ts';
 import type { Ticket } from '#domain/ticket/ticket.ts';
+import { insertLater } from '#infra/persistence/deferred-writes.ts';
+import { AuditEntry } from '#infra/persistence/sync-records.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { auditOf, loadLinkedTicket, none, planAllLinks, type ApplyItemsContext } from './apply-support.ts';
 import type { EngineEvent } from './engine-events.ts';
@@ -35,7 +37,7 @@ export async function applyPeerToLink(
     em.persist(conflict);
     held?.opened(conflict);
   }
-  if (!ctx.dryRun) for (const entry of auditOf(result.events, project.id, ctx.deliveryId)) em.persist(entry);
+  if (!ctx.dryRun) await insertLater(em, AuditEntry, auditOf(result.events, project.id, ctx.deliveryId));
   events.push(...result.events);
   if (!ctx.dryRun) events.push(...(await planAllLinks(em, ticket, mapping, ctx, held)));
   const opened = result.events.filter((event) => event.type === 'conflict.detected').length;
