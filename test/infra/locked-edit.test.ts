@@ -88,7 +88,7 @@ describe('an edit under the row lock in two round trips', () => {
   it('changes nothing and writes no event when the domain refuses, and the lock is free again', async () => {
     const created = await tickets.create({ title: 'Kept' }, caller);
     const before = committed.length;
-    await expect(tickets.update(created.id, { title: '' }, undefined, caller)).rejects.toThrow();
+    await expect(tickets.update(created.id, { title: '' }, undefined, caller)).rejects.toThrow(/must not be empty/);
     expect(committed).toHaveLength(before);
     expect((await reload(created.id)).title).toBe('Kept');
     const next = await tickets.update(created.id, { title: 'Edited after' }, undefined, caller);
