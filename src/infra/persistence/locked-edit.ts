@@ -33,12 +33,13 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
       { sql: 'begin', values: [] },
       { sql: `select * from ${reads.table(entity)} where ${reads.column(entity, key)} = ? for update`, values: [id] },
     ]);
-    return withConnection(await (pool ??= sqlPoolOf(orm)), async (client) => {
+    const committed = await withConnection(await (pool ??= sqlPoolOf(orm)), async (client) => {
       try {
         const [, locked] = (await client.query(read)) as unknown as [pg.QueryResult, pg.QueryResult<Record<string, unknown>>];
         const [found] = reads.instances(entity, locked.rows);
         const before = found ? storedRowOf(em, entity, found) : undefined;
-        const { result, events, added = [] } = work(found ?? null);
+        const decided = work(found ?? null);
+        const { events, added = [] } = decided;
         const update = found && before ? plainUpdateOf(em, entity, found, before, key) : undefined;
         await client.query(
           message([
@@ -48,13 +49,15 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
             { sql: 'commit', values: [] },
           ]),
         );
-        if (events.length > 0) afterCommit(events);
-        return result;
+        return decided;
       } catch (error) {
         // Whatever failed (the read, the domain's decision, a statement), nothing of it is kept.
         await client.query('rollback').catch(() => undefined);
         throw error;
       }
     });
+    // The connection is back in the pool before the relay is woken to read the outbox.
+    if (committed.events.length > 0) afterCommit(committed.events);
+    return committed.result;
   };
 }
