@@ -12,7 +12,8 @@ export interface GraphQLContext {
   /**
    * A subscription's current event while its answer is resolved: every subscriber of that event
    * then shares one set of batch loaders, so a record below the event (a conflict's ticket) is
-   * read once for all of them, not once per subscriber.
+   * read once for all of them, and those with the same document, variables and role share one
+   * answer (see shared-subscription-results.ts).
    */
   event?: FeedEvent;
 }

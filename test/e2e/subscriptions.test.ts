@@ -41,6 +41,33 @@ describe('ticketChanged', () => {
     }
   });
 
+  it('delivers one change for each of many edits sent at once, ending at the ticket as they left it', async () => {
+    const id = await createTicket(suite.lockstep, 'Edited by many at once');
+    const WATCH = `subscription($id: ID!) { ticketChanged(id: $id) { id title version } }`;
+    type Seen = { ticketChanged: { title: string; version: string } };
+    const watchers = [suite.lockstep.admin.subscribe<Seen>(WATCH, { id }), suite.lockstep.admin.subscribe<Seen>(WATCH, { id })];
+    try {
+      // Until both have the last warm-up edit, so nothing of the warm-up is still on its way.
+      for (let attempt = 0; attempt < 40; attempt += 1) {
+        await suite.lockstep.admin.run(UPDATE, { id, title: `Warm-up #${attempt}` });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        if (watchers.every((watcher) => watcher.events.at(-1)?.ticketChanged.title === `Warm-up #${attempt}`)) break;
+      }
+      await Promise.all(Array.from({ length: 15 }, (_, index) => suite.lockstep.admin.run(UPDATE, { id, title: `Concurrent ${index}` })));
+      const final = await suite.lockstep.admin.run<{ ticket: { title: string; version: string } }>(`query($id: ID!) { ticket(id: $id) { title version } }`, { id });
+      const concurrent = (watcher: (typeof watchers)[number]) => watcher.events.filter((event) => event.ticketChanged.title.startsWith('Concurrent'));
+      for (const watcher of watchers) {
+        await eventuallySeen(() => concurrent(watcher).length >= 15);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Each change is the ticket as read when its event arrived: later edits may already show.
+        expect(concurrent(watcher)).toHaveLength(15);
+        expect(concurrent(watcher).at(-1)?.ticketChanged).toEqual({ id, ...final.ticket });
+      }
+    } finally {
+      for (const watcher of watchers) await watcher.close();
+    }
+  });
+
   it('delivers changes over SSE', async () => {
     const id = await createTicket(suite.lockstep, 'Watch me over SSE');
     const aborter = new AbortController();
@@ -80,6 +107,11 @@ describe('ticketChanged', () => {
     }
   });
 });
+
+/** Waits up to ten seconds for `seen`. */
+async function eventuallySeen(seen: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 10_000 && !seen(); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 async function createAnonymousSubscription(url: string): Promise<void> {
   const { createClient } = await import('graphql-ws');

@@ -1,5 +1,6 @@
 // Roles and visibility: startSync is for admins, a project's config and last error are shown to
-// admins only, and a comment belongs to the token that posted it, not to a display name.
+// admins only (in a subscription too, where subscribers with the same document share answers),
+// and a comment belongs to the token that posted it, not to a display name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenericWebhookSimulator, type GenericWebhookSimulator } from '#simulators/generic-webhook/simulator.ts';
 import { useLockstep } from '#test/support/lockstep.ts';
@@ -57,6 +58,40 @@ describe('ExternalProject', () => {
     expect(seen.externalProject.lastError).toBeNull();
     const asAdmin = await suite.lockstep.admin.run<{ externalProject: { config: { targetUrl: string } } }>(PROJECT, { id: projectId });
     expect(asAdmin.externalProject.config.targetUrl).toBe(`${receiver.url}/hook`);
+  });
+});
+
+describe('ticketChanged', () => {
+  it('shows a linked project’s config to the admin subscriber only, the same document and event for both', async () => {
+    const WATCH = `subscription($id: ID!) { ticketChanged(id: $id) { title mappings { project { id config } } } }`;
+    type Seen = { ticketChanged: { title: string; mappings: Array<{ project: { id: string; config: { targetUrl: string } | null } }> } };
+    const created = await suite.lockstep.admin.run<{ createTicket: { ticket: { id: string } } }>(
+      `mutation { createTicket(input: { title: "Watched by two roles" }) { ticket { id } } }`,
+    );
+    const id = created.createTicket.ticket.id;
+    await suite.lockstep.admin.run(`mutation($input: LinkTicketInput!) { linkTicket(input: $input) { ticket { id } } }`, {
+      input: { ticketId: id, projectId, externalId: 'EXT-visible' },
+    });
+    const viewer = suite.lockstep.client(await token('VIEWER', 'a watching viewer'));
+    // The viewer first, so a shared answer, if it leaked, would be the viewer's to the admin or the admin's to the viewer.
+    const asViewer = viewer.subscribe<Seen>(WATCH, { id });
+    const asAdmin = suite.lockstep.admin.subscribe<Seen>(WATCH, { id });
+    try {
+      for (let attempt = 0; attempt < 40 && (asViewer.events.length === 0 || asAdmin.events.length === 0); attempt += 1) {
+        await suite.lockstep.admin.run(`mutation($id: ID!, $t: String!) { updateTicket(input: { id: $id, title: $t }) { ticket { id } } }`, { id, t: `Renamed #${attempt}` });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const title = (seen: Seen) => seen.ticketChanged.title;
+      const [adminSaw, viewerSaw] = await Promise.all([asAdmin.next((seen) => title(seen).startsWith('Renamed')), asViewer.next((seen) => title(seen).startsWith('Renamed'))]);
+      expect(adminSaw.ticketChanged.mappings).toEqual([{ project: { id: projectId, config: { targetUrl: `${receiver.url}/hook` } } }]);
+      expect(viewerSaw.ticketChanged.mappings).toEqual([{ project: { id: projectId, config: null } }]);
+      // Every event the two saw, not only the first: the viewer never got the admin's answer.
+      expect(asViewer.events.every((seen) => seen.ticketChanged.mappings.every((mapping) => mapping.project.config === null))).toBe(true);
+      expect(asAdmin.events.every((seen) => seen.ticketChanged.mappings.every((mapping) => mapping.project.config !== null))).toBe(true);
+    } finally {
+      await asViewer.close();
+      await asAdmin.close();
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { maskError } from '#graphql/errors.ts';
 import { checkVariables, storableLiteralsRule } from '#graphql/input-limits.ts';
+import { useSharedSubscriptionAnswers } from '#graphql/shared-subscription-results.ts';
 import type { GraphQLContext } from '#graphql/context.ts';
 import { bearerToken, type Caller } from '#infra/auth/tokens.ts';
 import type { Logger } from '#infra/logger.ts';
@@ -90,7 +91,7 @@ export function createGraphQLServer(schema: GraphQLSchema, services: Services, m
     // 413 before yoga sees it; yoga's own (larger) limit would only pipe each body through a
     // transform stream again.
     maxRequestBodySize: false,
-    plugins: [inputLimitsPlugin(), metricsPlugin(metrics)],
+    plugins: [inputLimitsPlugin(), metricsPlugin(metrics), useSharedSubscriptionAnswers()],
     context: async (initial): Promise<GraphQLContext> => {
       if (initial.caller) {
         // A WebSocket operation brings its own signal; an HTTP request's aborts when its client leaves.

@@ -12,6 +12,7 @@ import { checkVariables } from '#graphql/input-limits.ts';
 import { bearerToken, type Caller, type TokenStore } from '#infra/auth/tokens.ts';
 import type { GraphQLServer } from './graphql-server.ts';
 import { abortOnReturn, type SubscriptionSlots } from './subscription-slots.ts';
+import { batchWritesPerTurn } from './turn-writes.ts';
 
 /** Close code for a socket whose token was revoked (graphql-ws uses 4403 for Forbidden). */
 export const revokedCloseCode = 4403;
@@ -50,6 +51,7 @@ const refusal = (message: string, code: string) => [new GraphQLError(message, { 
 /** Attaches graphql-ws to `server` at /graphql. */
 export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, options: WebSocketOptions): WebSocketEndpoint {
   const wss = new WebSocketServer({ server, path: '/graphql' });
+  wss.on('connection', (socket, request) => batchWritesPerTurn(socket, request.socket));
   const callers = new WeakMap<WebSocket, Caller>();
   const release = (state: SocketState, id: string) => {
     const held = state.subscriptions?.get(id);

@@ -11,6 +11,8 @@ type Row = Record<string, unknown>;
 export interface PlainReads {
   /** The rows of `sql` (parameters `$1`, `$2`, ...) as `entity` instances, in row order. */
   all<T extends object>(entity: EntityClass<T>, sql: string, params: readonly unknown[]): Promise<T[]>;
+  /** Rows already read (every column of `entity`'s table) as `entity` instances. */
+  instances<T extends object>(entity: EntityClass<T>, rows: readonly Row[]): T[];
   /** The column a property of `entity` is stored in, quoted (for building statements). */
   column(entity: EntityClass<object>, property: string): string;
   /** The table of `entity`, quoted. */
@@ -53,20 +55,25 @@ export function createPlainReads(em: EntityManager): PlainReads {
     return mapper;
   }
 
+  function instances<T extends object>(entity: EntityClass<T>, rows: readonly Row[]): T[] {
+    const { meta, fields } = mapperOf(entity);
+    return rows.map((row) => {
+      const instance = Object.create(meta.prototype as object) as Record<string, unknown>;
+      for (const { column, property, convert } of fields) {
+        const value = row[column];
+        instance[property] = convert ? convert(value) : value;
+      }
+      return instance as T;
+    });
+  }
+
   return {
     async all<T extends object>(entity: EntityClass<T>, sql: string, params: readonly unknown[]) {
       pool ??= em.getConnection().getNativeClient();
       const { rows } = await (await pool).query<Row>(sql, [...params]);
-      const { meta, fields } = mapperOf(entity);
-      return rows.map((row) => {
-        const instance = Object.create(meta.prototype as object) as Record<string, unknown>;
-        for (const { column, property, convert } of fields) {
-          const value = row[column];
-          instance[property] = convert ? convert(value) : value;
-        }
-        return instance as T;
-      });
+      return instances(entity, rows);
     },
+    instances,
     column(entity, property) {
       const field = mapperOf(entity).fields.find((candidate) => candidate.property === property);
       if (!field) throw new Error(`${entity.name} has no column for ${property}`);

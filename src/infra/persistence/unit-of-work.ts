@@ -5,6 +5,7 @@ import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql
 import type { DomainEvent } from '#domain/events.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
 import { deferredWritesOf } from './deferred-writes.ts';
+import { createLockedEdits, type Edited } from './locked-edit.ts';
 import { appendToOutbox, outboxInsertOf } from './outbox.ts';
 import { plainInsertOf } from './plain-insert.ts';
 
@@ -24,12 +25,20 @@ export interface UnitOfWork {
    * without a transaction (one round trip where begin, two inserts and commit took four).
    */
   insertWithEvents<T extends object>(entity: EntityClass<T>, instance: T, events: Committed<unknown>['events']): Promise<void>;
+  /**
+   * A use case that edits one row of `entity` (by primary key) under its row lock: `work` gets the
+   * row as read (null when there is none) and decides; its changed columns, new rows and events
+   * commit together. Two round trips where a MikroORM transaction took five (see locked-edit.ts).
+   */
+  editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: (found: E | null) => Edited<T>): Promise<T>;
 }
 
 /** Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some. */
 export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: (events: Committed<unknown>['events']) => void): UnitOfWork {
   const deferral = deferredWritesOf(orm);
+  const editLocked = createLockedEdits(orm, prefix, afterCommit);
   return {
+    editLocked,
     async run(work) {
       const { result, events } = await orm.em.fork().transactional((em) =>
         deferral.within(em, async () => {

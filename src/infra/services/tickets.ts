@@ -1,7 +1,6 @@
 // Ticket use cases: create, edit (optionally against the version the caller read), read, list.
 // Each loads the aggregate under a row lock, lets the domain decide, and commits the ticket, any
 // new conflicts and the events in one transaction.
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict } from '#domain/conflict/conflict.ts';
 import type { TicketInput, TicketKind, TicketPatch, TicketStatus, Priority } from '#domain/ticket/fields.ts';
@@ -46,10 +45,8 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
   const plain = createPlainReads(uow.reader());
   const context = (caller: Caller) => ({ replica, actor: caller.name, nowMs: Date.now(), newId: newHubId });
 
-  async function require(id: string, em: EntityManager = uow.reader(), lock = false): Promise<Ticket> {
-    const ticket = isHubId(id)
-      ? await em.findOne(Ticket, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {})
-      : null;
+  async function require(id: string, em: EntityManager = uow.reader()): Promise<Ticket> {
+    const ticket = isHubId(id) ? await em.findOne(Ticket, { id }) : null;
     if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
     return ticket;
   }
@@ -62,16 +59,19 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
       return ticket;
     },
 
-    update: (id, patch, expectedVersion, caller) =>
-      uow.run(async (em) => {
-        const ticket = await require(id, em, true);
+    async update(id, patch, expectedVersion, caller) {
+      if (!isHubId(id)) throw new NotFoundError(`No ticket with id "${id}"`);
+      // The row locked and read, the domain's decision, the row, its new conflicts and its events
+      // committed: two round trips.
+      return uow.editLocked(Ticket, id, (ticket) => {
+        if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
         const { events, conflicts } = ticket.edit(patch, {
           ...context(caller),
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         });
-        for (const conflict of conflicts) em.persist(conflict);
-        return { result: { ticket, conflicts }, events };
-      }),
+        return { result: { ticket, conflicts }, events, added: conflicts };
+      });
+    },
 
     get: async (id) => (isHubId(id) ? ((await plain.all(Ticket, 'select * from tickets where id = $1', [id]))[0] ?? null) : null),
 

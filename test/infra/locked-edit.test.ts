@@ -1,0 +1,121 @@
+// A ticket edited through UnitOfWork.editLocked (two round trips: the locked read, then the write
+// and commit) is stored exactly as a MikroORM flush of the same edit stores it; edits of one ticket
+// sent at once queue on its row lock, each applied on the one before and each with its event in
+// the outbox (none lost, none doubled); a stale edit's conflict commits with it; and an edit that
+// fails, in the domain or in a statement, leaves no trace and releases the lock.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Ticket } from '#domain/ticket/ticket.ts';
+import type { Caller } from '#infra/auth/tokens.ts';
+import { createLogger } from '#infra/logger.ts';
+import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
+import { createUnitOfWork, type Committed, type UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { createTicketService, type TicketService } from '#infra/services/tickets.ts';
+import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
+
+let env: TestEnvironment;
+let orm: Orm;
+let uow: UnitOfWork;
+let tickets: TicketService;
+const committed: Array<Committed<unknown>['events']> = [];
+const caller: Caller = { tokenId: 't', name: 'tester', role: 'editor' };
+
+beforeAll(async () => {
+  env = createTestEnvironment({ natsUrl: inject('natsUrl') });
+  orm = await openDatabase(env.databaseUrl, createLogger('silent'));
+  uow = createUnitOfWork(orm, 'locked', (events) => committed.push(events));
+  tickets = createTicketService(uow, 'hub:locked');
+});
+
+afterAll(async () => {
+  await orm.close();
+  await env.cleanup();
+});
+
+async function outboxOf(ticketId: string): Promise<Array<{ type: string; version: unknown }>> {
+  const rows = await orm.em.getConnection().execute<Array<{ type: string; payload: Record<string, unknown> }>>(
+    `select type, payload from outbox where payload->>'ticketId' = ? order by seq`,
+    [ticketId],
+  );
+  return rows.map(({ type, payload }) => ({ type, version: payload['version'] }));
+}
+
+const reload = (id: string) => orm.em.fork().findOneOrFail(Ticket, { id });
+
+describe('an edit under the row lock in two round trips', () => {
+  it('stores exactly what a MikroORM flush of the same edit stores', async () => {
+    const nowMs = Date.UTC(2026, 10, 2, 8, 30, 0, 456);
+    const make = (id: string) =>
+      Ticket.create({ title: 'Before', labels: ['a'], customFields: { team: 'ops' } }, { replica: 'hub', actor: 'tester', nowMs, newId: () => id });
+    const [viaFlush, viaLock] = [randomUUID(), randomUUID()];
+    for (const id of [viaFlush, viaLock]) await uow.insertWithEvents(Ticket, make(id).ticket, make(id).events);
+    const patch = { title: "It's \"quoted\" \\ and ünïcode", labels: ['b c', '{x}'], customFields: { nested: { list: [1, null, 'two'] } }, assignee: null };
+    const edit = { replica: 'hub', actor: 'tester', nowMs: nowMs + 1_000, newId: randomUUID };
+    const em = orm.em.fork();
+    (await em.findOneOrFail(Ticket, { id: viaFlush })).edit(patch, edit);
+    await em.flush();
+    await uow.editLocked(Ticket, viaLock, (ticket) => ({ result: undefined, events: ticket ? ticket.edit(patch, edit).events : [] }));
+    const [flushed, locked] = [await reload(viaFlush), await reload(viaLock)];
+    expect({ ...locked, id: viaFlush }).toStrictEqual({ ...flushed });
+    expect(locked.title).toBe(patch.title);
+  });
+
+  it('applies edits sent at once one after another, each with its own event', async () => {
+    const created = await tickets.create({ title: 'Contended' }, caller);
+    const titles = Array.from({ length: 12 }, (_, index) => `Edit ${index}`);
+    const answers = await Promise.all(titles.map((title) => tickets.update(created.id, { title }, undefined, caller)));
+    const versions = answers.map(({ ticket }) => ticket.version);
+    expect(new Set(versions).size).toBe(titles.length);
+    const events = (await outboxOf(created.id)).filter((event) => event.type === 'ticket.updated');
+    expect(events).toHaveLength(titles.length);
+    expect(new Set(events.map((event) => event.version))).toEqual(new Set(versions));
+    // The last edit to take the lock is what the row holds now.
+    const last = answers.find(({ ticket }) => ticket.version === events.at(-1)?.version);
+    expect((await reload(created.id)).title).toBe(last?.ticket.title);
+  });
+
+  it('commits a stale edit’s conflict with the ticket and the event', async () => {
+    const created = await tickets.create({ title: 'Original' }, caller);
+    await tickets.update(created.id, { title: 'First writer' }, undefined, caller);
+    const stale = await tickets.update(created.id, { title: 'Second writer' }, created.version, caller);
+    expect(stale.conflicts).toHaveLength(1);
+    const stored = await orm.em.getConnection().execute<Array<{ id: string; field: string }>>('select id, field from conflicts where ticket_id = ?', [created.id]);
+    expect(stored).toEqual([{ id: stale.conflicts[0]?.id, field: 'title' }]);
+    expect((await outboxOf(created.id)).map((event) => event.type)).toContain('conflict.detected');
+    expect((await reload(created.id)).title).toBe('First writer');
+  });
+
+  it('changes nothing and writes no event when the domain refuses, and the lock is free again', async () => {
+    const created = await tickets.create({ title: 'Kept' }, caller);
+    const before = committed.length;
+    await expect(tickets.update(created.id, { title: '' }, undefined, caller)).rejects.toThrow(/must not be empty/);
+    expect(committed).toHaveLength(before);
+    expect((await reload(created.id)).title).toBe('Kept');
+    const next = await tickets.update(created.id, { title: 'Edited after' }, undefined, caller);
+    expect(next.ticket.title).toBe('Edited after');
+  });
+
+  it('keeps neither the change nor its events when a statement of the write fails', async () => {
+    const created = await tickets.create({ title: 'Untouched' }, caller);
+    const events = (await outboxOf(created.id)).length;
+    const before = committed.length;
+    // A second ticket with the id of an existing one: the insert fails after the update ran.
+    const twin = Ticket.create({ title: 'Twin' }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: () => created.id }).ticket;
+    await expect(
+      uow.editLocked(Ticket, created.id, (ticket) => {
+        const edited = ticket?.edit({ title: 'Rolled back' }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: randomUUID });
+        return { result: undefined, events: edited?.events ?? [], added: [twin] };
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect((await reload(created.id)).title).toBe('Untouched');
+    expect(await outboxOf(created.id)).toHaveLength(events);
+    expect(committed).toHaveLength(before);
+    await tickets.update(created.id, { title: 'Lock released' }, undefined, caller);
+    expect((await reload(created.id)).title).toBe('Lock released');
+  });
+
+  it('tells an unknown ticket from any other failure', async () => {
+    await expect(tickets.update(randomUUID(), { title: 'x' }, undefined, caller)).rejects.toThrow(/No ticket with id/);
+    await expect(tickets.update('not-an-id', { title: 'x' }, undefined, caller)).rejects.toThrow(/No ticket with id/);
+  });
+});
