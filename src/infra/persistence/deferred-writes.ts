@@ -6,6 +6,8 @@
 // writes touch distinct rows (a flush writes each row once; a read comes between two flushes).
 import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { plainInsertRowsOf } from './plain-insert.ts';
+import { sqlPoolOf } from './sql-pool.ts';
+import { commitAlong, mergeTransactionEdges } from './transaction-edges.ts';
 
 type Method = 'all' | 'get' | 'run';
 type Execute = (query: unknown, params?: unknown[], method?: Method, ctx?: object, loggerContext?: unknown) => Promise<unknown>;
@@ -83,6 +85,8 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
   }
   const connection = orm.em.getConnection() as unknown as PatchableConnection;
   const send = connection.execute.bind(connection);
+  // The last write carries the commit, and `begin` goes with the first statement.
+  const edges = sqlPoolOf(orm).then(mergeTransactionEdges);
   const open = new WeakMap<object, Waiting>();
 
   /** What waits, as statements: the writes in order, then one insert per entity of the rows added later. */
@@ -118,6 +122,7 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
     async within(em, work) {
       const ctx = em.getTransactionContext<object>();
       if (!ctx) throw new Error('writes wait only inside a transaction');
+      await edges;
       const state: Waiting = { em, writes: [], later: new Map(), finalFlush: false };
       open.set(ctx, state);
       try {
@@ -125,7 +130,7 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
         state.finalFlush = true;
         await em.flush();
         const waiting = takeWaiting(state);
-        if (waiting.length > 0) await send(chainedStatement(waiting), [], 'run', ctx);
+        if (waiting.length > 0) await send(commitAlong(chainedStatement(waiting)), [], 'run', ctx);
         return result;
       } finally {
         open.delete(ctx);
