@@ -47,6 +47,10 @@ export function createNatsLink(url: string, logger: Logger): NatsLink {
           reconnectTimeWait: 250,
           pingInterval: 5_000,
           maxPingOut: 2,
+          // Otherwise every request (each JetStream publish and ack wait) builds an Error up front for
+          // its stack trace: about 3% of the busy time of a propagated change. A timeout still says
+          // what timed out, without the caller's stack.
+          noAsyncTraces: true,
         });
         nc = conn;
         connected = true;

@@ -4,8 +4,9 @@
 // Any number of processes run a relay; they take turns (an advisory lock per batch), so the stream
 // receives the rows in order. Commits wake every relay through the outbox signal (LISTEN/NOTIFY);
 // the table is polled only as a safety net, or often while the signal's connection is down.
-// A batch costs two round trips to PostgreSQL: begin, the relay's turn and the read in one message,
-// the mark and the commit in another.
+// A batch costs two round trips to PostgreSQL (begin, the relay's turn and the read in one message,
+// the mark and the commit in another), and one under load: the mark and commit travel with the next
+// batch's read whenever more commits are known to be waiting.
 import { jetstream } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type pg from 'pg';
@@ -81,23 +82,44 @@ export function startOutboxRelay(pool: SqlPool, nats: NatsLink, logger: Logger, 
     return { headers: carried };
   }
 
-  /** Publishes one batch; returns how many rows it published. Plain SQL: this runs after every commit. */
-  async function publishBatch(): Promise<number> {
+  /** What one turn of the relay did: rows published, and whether it saw the outbox empty. */
+  interface Turn {
+    readonly published: number;
+    readonly emptied: boolean;
+  }
+
+  /**
+   * Publishes batches while there is more to publish: the rows of the last read, or newer commits
+   * (a kick arrived meanwhile); -1 while NATS is down. Each batch's mark and commit go in one message
+   * with the next batch's begin and read, so under load a batch costs one round trip. Plain SQL:
+   * this runs after every commit.
+   */
+  async function publishBatches(): Promise<Turn | -1> {
     const nc = nats.current();
     if (!nc || !nats.isConnected()) return -1;
     const js = jetstream(nc, { timeout: 5_000 });
     return withConnection(pool, async (client) => {
       try {
-        const results = (await client.query(TAKE_BATCH)) as unknown as pg.QueryResult[];
-        const rows = (results[2]?.rows ?? []) as PendingRow[];
-        if (rows.length === 0) {
-          await client.query('commit');
-          return 0;
+        kicked = false;
+        let rows = ((await client.query(TAKE_BATCH)) as unknown as pg.QueryResult[])[2]?.rows as PendingRow[];
+        let published = 0;
+        while (rows.length > 0) {
+          // Sent in commit order on one connection, so the stream keeps that order; awaited together.
+          await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.id, ...traceHeaders(row) })));
+          published += rows.length;
+          publishedCount += rows.length;
+          const mark = `update ${OUTBOX_TABLE} set published_at = now() where id = any(${uuidArrayLiteral(rows.map((row) => row.id))}); commit`;
+          const more = (kicked || rows.length === BATCH) && !stopped.signal.aborted;
+          if (!more) {
+            await client.query(mark);
+            return { published, emptied: false };
+          }
+          kicked = false;
+          const results = (await client.query(`${mark};\n${TAKE_BATCH}`)) as unknown as pg.QueryResult[];
+          rows = results[4]?.rows as PendingRow[];
         }
-        // Sent in commit order on one connection, so the stream keeps that order; awaited together.
-        await Promise.all(rows.map((row) => js.publish(row.subject, row.payload, { msgID: row.id, ...traceHeaders(row) })));
-        await client.query(`update ${OUTBOX_TABLE} set published_at = now() where id = any(${uuidArrayLiteral(rows.map((row) => row.id))}); commit`);
-        return rows.length;
+        await client.query('commit');
+        return { published, emptied: true };
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
         throw error;
@@ -108,30 +130,25 @@ export function startOutboxRelay(pool: SqlPool, nats: NatsLink, logger: Logger, 
   const loop = (async () => {
     let failures = 0;
     while (!stopped.signal.aborted) {
-      let count: number;
+      let turn: Turn | -1;
       try {
-        count = await publishBatch();
-        if (count > 0) {
-          publishedCount += count;
-          failures = 0;
-        }
+        turn = await publishBatches();
+        if (turn !== -1 && turn.published > 0) failures = 0;
       } catch (error) {
         failures += 1;
         if (failures === 1 || failures % 20 === 0) logger.warn({ err: error, failures }, 'outbox relay: publish failed; will retry');
-        count = -1;
+        turn = -1;
       }
-      if (count === 0) {
+      if (turn !== -1 && turn.emptied) {
         const waiters = idleWaiters;
         idleWaiters = [];
         for (const resolve of waiters) resolve();
       }
       if (stopped.signal.aborted) break;
-      if (count === BATCH || (count >= 0 && kicked)) {
-        kicked = false;
-        continue;
-      }
+      // A kick that came after the last read: its rows are waiting.
+      if (turn !== -1 && kicked) continue;
       const idle = signal?.listening() ? SIGNALLED_IDLE_POLL_MS : IDLE_POLL_MS;
-      await sleep(count < 0 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : idle);
+      await sleep(turn === -1 ? Math.min(100 * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS) : idle);
     }
   })();
 
