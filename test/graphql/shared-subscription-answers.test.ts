@@ -55,7 +55,8 @@ const Item = new GraphQLObjectType<{ id: string; secret: string }, GraphQLContex
   },
 });
 
-function schemaOver(events: ReturnType<typeof feed>): GraphQLSchema {
+/** A schema whose one subscription field, `item`, yields what `subscribe` yields. */
+function itemSchema(subscribe: (args: { id?: string }, context: GraphQLContext) => AsyncGenerator<unknown>): GraphQLSchema {
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { noop: { type: GraphQLString } } }),
     subscription: new GraphQLObjectType<unknown, GraphQLContext>({
@@ -64,17 +65,21 @@ function schemaOver(events: ReturnType<typeof feed>): GraphQLSchema {
         item: {
           type: Item,
           args: { id: { type: GraphQLID } },
-          subscribe: async function* (_root, args: { id?: string }, context: GraphQLContext) {
-            for await (const event of events.follow()) {
-              if (args.id !== undefined && event.payload['id'] !== args.id) continue;
-              context.event = event;
-              yield event.payload;
-            }
-          },
+          subscribe: (_root, args: { id?: string }, context: GraphQLContext) => subscribe(args, context),
           resolve: (item: unknown) => item,
         },
       },
     }),
+  });
+}
+
+function schemaOver(events: ReturnType<typeof feed>): GraphQLSchema {
+  return itemSchema(async function* (args, context) {
+    for await (const event of events.follow()) {
+      if (args.id !== undefined && event.payload['id'] !== args.id) continue;
+      context.event = event;
+      yield event.payload;
+    }
   });
 }
 
@@ -147,20 +152,8 @@ describe('answers shared between the subscribers of one event', () => {
   });
 
   it('are executed for the subscriber alone when the event carries none', async () => {
-    const schema = new GraphQLSchema({
-      query: new GraphQLObjectType({ name: 'Query', fields: { noop: { type: GraphQLString } } }),
-      subscription: new GraphQLObjectType<unknown, GraphQLContext>({
-        name: 'Subscription',
-        fields: {
-          item: {
-            type: Item,
-            subscribe: async function* () {
-              yield { id: 'plain', secret: 's' };
-            },
-            resolve: (item: unknown) => item,
-          },
-        },
-      }),
+    const schema = itemSchema(async function* () {
+      yield { id: 'plain', secret: 's' };
     });
     const subscriber = await subscribe(schema, callerOf('editor', 'ed'), 'subscription { item { id seenBy } }');
     expect((await subscriber.next()).data).toEqual({ item: { id: 'plain', seenBy: 'ed' } });
