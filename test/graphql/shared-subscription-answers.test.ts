@@ -55,8 +55,8 @@ const Item = new GraphQLObjectType<{ id: string; secret: string }, GraphQLContex
   },
 });
 
-/** A schema whose one subscription field, `item`, yields what `subscribe` yields. */
-function itemSchema(subscribe: (args: { id?: string }, context: GraphQLContext) => AsyncGenerator<unknown>): GraphQLSchema {
+/** A schema whose one subscription field, `item`, yields what `items` yields. */
+function itemSchema(items: (args: { id?: string }, context: GraphQLContext) => AsyncGenerator<unknown>): GraphQLSchema {
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { noop: { type: GraphQLString } } }),
     subscription: new GraphQLObjectType<unknown, GraphQLContext>({
@@ -65,7 +65,7 @@ function itemSchema(subscribe: (args: { id?: string }, context: GraphQLContext) 
         item: {
           type: Item,
           args: { id: { type: GraphQLID } },
-          subscribe: (_root, args: { id?: string }, context: GraphQLContext) => subscribe(args, context),
+          subscribe: (_root, args: { id?: string }, context: GraphQLContext) => items(args, context),
           resolve: (item: unknown) => item,
         },
       },
