@@ -1,7 +1,8 @@
 // Writes of a unit of work wait and go out together: an edit, its audit entries and its events
 // reach PostgreSQL as one statement before the commit, all stored as sent (audit keys generated);
-// a read in the middle sees every write made before it; a write refused at the end (a duplicate
-// key) fails the unit of work and leaves nothing of it, writes sent earlier in the chain included.
+// a read in the middle sees every write made before it; a row inserted by one flush and changed
+// by the next keeps both; a write refused at the end (a duplicate key) fails the unit of work and
+// leaves nothing of it, writes sent earlier in the chain included.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -83,6 +84,17 @@ describe('deferred writes', () => {
       return { result: Number(rows[0]?.count), events: [] };
     });
     expect(seen).toBe(1);
+  });
+
+  it('keeps both writes of a row written by two flushes with no read between', async () => {
+    const { ticket: added, events } = Ticket.create({ title: 'Added' }, ctx());
+    await uow.run(async (em) => {
+      em.persist(added);
+      await em.flush();
+      const edited = added.edit({ title: 'Edited after its insert' }, ctx());
+      return { result: undefined, events: [...events, ...edited.events] };
+    });
+    expect(await query(env.databaseUrl, 'select title from tickets where id = $1', [added.id])).toEqual([{ title: 'Edited after its insert' }]);
   });
 
   it('leaves nothing of a unit of work whose last write is refused', async () => {

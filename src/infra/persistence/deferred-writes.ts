@@ -1,9 +1,9 @@
 // Writes of a transaction go out together. MikroORM sends each insert and update as a round trip
 // of its own, and on the change path a round trip costs more than the work it carries. Inside a
 // unit of work, a write whose answer nobody reads waits; it goes out chained, as a data-modifying
-// CTE, in front of the next write that returns rows, or before the next read, or at the end. One
-// statement sees one snapshot: that holds because a read sends what waits first and the chained
-// writes touch distinct rows (a flush writes each row once; a read comes between two flushes).
+// CTE, in front of the next write that returns rows, or before the next read, or at the end of its
+// flush. One statement sees one snapshot: that holds because a read sends what waits first and the
+// writes of one chain come from one flush, which writes each row once.
 import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { plainInsertRowsOf } from './plain-insert.ts';
 import { sqlPoolOf } from './sql-pool.ts';
@@ -117,6 +117,19 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
     await send(chainedStatement(waiting), [], 'run', ctx, loggerContext);
     return send(query, params, method, ctx, loggerContext);
   };
+
+  // A flush's writes leave at its end (the last one's with the commit, in `within`): a row written
+  // by two flushes would otherwise meet itself in one statement, where only one write would hold.
+  // An error of the writes is then the flush's own, as without the deferral.
+  orm.em.getEventManager().registerSubscriber({
+    async afterFlush({ em }) {
+      const ctx = em.getTransactionContext<object>();
+      const state = ctx ? open.get(ctx) : undefined;
+      if (!ctx || !state || state.finalFlush) return;
+      const waiting = takeWaiting(state);
+      if (waiting.length > 0) await send(chainedStatement(waiting), [], 'run', ctx);
+    },
+  });
 
   const deferral: WriteDeferral = {
     async within(em, work) {
