@@ -226,6 +226,29 @@ describe('inbound', () => {
     expect(history.ticket.history.every((h) => h.origin === project.id)).toBe(true);
   });
 
+  it('never writes a push planned before a concurrent edit there: it gives way, and the resolution goes out', async () => {
+    const { id, externalId } = await linkedTicket('Raced');
+    const titleOf = (delivery: (typeof receiver.deliveries)[number]) => (delivery.body as { ticket?: { title?: string } } | undefined)?.ticket?.title;
+    // Our push is refused for a while (rate limited), so the side's own edit is applied first.
+    receiver.failNext(1, 429, { retryAfter: '2' });
+    await update(id, { title: 'Raced (hub)' });
+    await eventually(async () => deliveriesFor(id), (d) => d.some((delivery) => delivery.status === 429 && titleOf(delivery) === 'Raced (hub)'));
+    expect(await send(externalId, { title: 'Raced (side)' })).toBe(202);
+    const conflicts = async () =>
+      (await lockstep.admin.run<{ ticket: { openConflicts: Array<{ id: string; field: string }> } }>(`query($id: ID!) { ticket(id: $id) { openConflicts { id field } } }`, { id }))
+        .ticket.openConflicts;
+    const [conflict] = await eventually(conflicts, (open) => open.length === 1);
+    expect(conflict?.field).toBe('title');
+    // The job's retry comes after the edit was applied: it ends without writing over the side.
+    await eventually(
+      () => query<{ status: string }>(env.databaseUrl, `select status from push_jobs where ticket_id = $1 and fields::text like '%Raced (hub)%'`, [id]),
+      (jobs) => jobs.length === 1 && jobs[0]?.status === 'superseded',
+    );
+    expect(deliveriesFor(id).filter((delivery) => delivery.status < 300 && titleOf(delivery) === 'Raced (hub)')).toHaveLength(0);
+    await lockstep.admin.run(`mutation($c: ID!) { resolveConflict(input: { conflictId: $c, value: "Raced (agreed)" }) { conflict { status } } }`, { c: conflict?.id });
+    await eventually(async () => deliveriesFor(id), (d) => d.some((delivery) => delivery.status < 300 && titleOf(delivery) === 'Raced (agreed)'));
+  });
+
   it('acknowledges a repeated delivery and changes nothing', async () => {
     const { id, externalId } = await linkedTicket('Duplicated');
     const deliveryId = `dup-${Date.now()}`;

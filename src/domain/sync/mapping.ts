@@ -137,6 +137,16 @@ export class SyncMapping {
     this.setSide(field, { base: side.pending, pending: null, orderingKey: newerKey(side.orderingKey, orderingKey, compareKeys) });
   }
 
+  /**
+   * Whether `value` is still the push in flight for `field`. Not once the side acknowledged it, nor
+   * once a report from the side settled the field after it was planned (a concurrent edit there):
+   * writing it then would overwrite what the side holds, under a conflict still open perhaps.
+   */
+  isInFlight(field: FieldKey, value: JsonValue): boolean {
+    const pending = this.side(field).pending;
+    return pending !== null && jsonEquals(pending.value, value);
+  }
+
   /** The push did not land (refused, or failed before the side applied it); it will be planned again. */
   recordPushFailed(field: FieldKey): void {
     this.setSide(field, { ...this.side(field), pending: null });

@@ -1,7 +1,8 @@
 // A push that gives way: the side changed a field we were about to write since the value we last
-// saw there (found by reading the side first, or refused by a side with conditional writes). The
-// job ends `superseded`, what the side holds is applied as a report (the field's strategy decides:
-// a MANUAL conflict, the newer write, a merge) and the planner pushes whatever is still owed.
+// saw there (found by reading the side first, or refused by a side with conditional writes, or
+// already applied: a report settled the field after the push was planned). The job ends
+// `superseded`, what the side holds is applied as a report (the field's strategy decides: a MANUAL
+// conflict, the newer write, a merge) and whatever is still owed is pushed again.
 import { LockMode } from '@mikro-orm/core';
 import type { DomainEvent } from '#domain/events.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
@@ -10,9 +11,11 @@ import type { FieldKey } from '#domain/ticket/fields.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
+import { lockTicketAndMapping } from './delivered-job.ts';
 import type { EngineEvent } from './engine-events.ts';
 import { applyItem, lockLinks } from './item-applier.ts';
 import { giveBack, type LeaseHolder } from './job-lease.ts';
+import { planTicketPushes } from './push-planner.ts';
 
 /** Ends `lease`'s job as superseded by `current` (the item as the side holds it) and applies that; gives the lease back with it. */
 export async function giveWay(uow: UnitOfWork, hub: string, lease: LeaseHolder, current: ExternalItem, moved: readonly FieldKey[]): Promise<Outcome> {
@@ -34,6 +37,28 @@ export async function giveWay(uow: UnitOfWork, hub: string, lease: LeaseHolder, 
     for (const push of job.fields) links.get(current.externalId)?.recordPushFailed(push.field);
     await applyItem(em, project, current, links, ctx, events);
     return { result: 'done' as Outcome, events };
+  });
+  if (gaveBack) lease.cleared();
+  return outcome;
+}
+
+/**
+ * Ends `lease`'s job as superseded without writing: a report from the side settled `overtaken`
+ * after the job was planned, so what the side holds is already applied. The job's fields still in
+ * flight are released and the ticket's link planned again, so what is still owed goes in a fresh job.
+ */
+export async function giveWayToReport(uow: UnitOfWork, lease: LeaseHolder, mappingId: string, overtaken: readonly FieldKey[]): Promise<Outcome> {
+  let gaveBack = false;
+  const outcome = await uow.run(async (em) => {
+    const job = await em.findOne(PushJob, { id: lease.jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
+    Object.assign(job, { status: 'superseded', updatedAt: new Date() });
+    gaveBack = giveBack(job, lease);
+    job.lastError = `gave way: a report from the side settled ${overtaken.join(', ')} after this push was planned`;
+    const locked = await lockTicketAndMapping(em, job.ticketId, mappingId);
+    if (!locked || locked.mapping.status !== 'linked') return { result: 'done' as Outcome, events: [] };
+    for (const push of job.fields) if (locked.mapping.isInFlight(push.field, push.value)) locked.mapping.recordPushFailed(push.field);
+    return { result: 'done' as Outcome, events: await planTicketPushes(em, locked.ticket, [locked.mapping]) };
   });
   if (gaveBack) lease.cleared();
   return outcome;

@@ -31,7 +31,7 @@ import { newHubId } from '#infra/services/ids.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { createCommentPusher } from './comment-pusher.ts';
-import { giveWay } from './give-way.ts';
+import { giveWay, giveWayToReport } from './give-way.ts';
 import { claimedJob, giveBack, type ClaimedJob, type JobLease, type JobLeases, type LeaseHolder } from './job-lease.ts';
 import { entityFrom } from './claimed-rows.ts';
 import { lockedJobStatus, lockTicketAndMapping, markDelivered } from './delivered-job.ts';
@@ -229,6 +229,12 @@ export function createPushWorker(
     const { connector, settings } = projects.settingsOf(project);
     const session = connector.open(settings);
     if (job.operation === 'comment') return pushComment(job, project, mapping, session, lease, failed);
+    // A report settled some of these fields after the job was planned: writing them now would
+    // overwrite what the side holds (a concurrent edit, a conflict perhaps still open there).
+    if (job.operation === 'update' && mapping && project.kind !== 'lockstep_peer') {
+      const overtaken = job.fields.filter((push) => !mapping.isInFlight(push.field, push.value)).map((push) => push.field);
+      if (overtaken.length > 0) return giveWayToReport(uow, lease, mapping.id, overtaken);
+    }
 
     // Only the project's mapped fields leave the hub (connectors that send whole tickets read this).
     const full = ticket.snapshot() as unknown as Record<string, JsonValue>;

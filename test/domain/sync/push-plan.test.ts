@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyExternalReport } from '#domain/sync/apply-external.ts';
 import { planPushes, pushVerdict, startPushes } from '#domain/sync/push-plan.ts';
 import { mayLeave } from '#domain/sync/policy.ts';
 import { linked } from './fixture.ts';
@@ -43,5 +44,28 @@ describe('push planner', () => {
     expect(planPushes(ticket, mapping, { ...jira, allowsShareable: false })).toEqual([]);
     ticket.edit({ privacy: 'public' }, hub());
     expect(planPushes(ticket, mapping, { ...jira, allowsShareable: false }).map((p) => p.field)).toEqual(['title']);
+  });
+});
+
+describe('a push in flight', () => {
+  it('is in flight from its plan until the side acknowledges it', () => {
+    const { ticket, mapping, jira, hub } = linked();
+    ticket.edit({ title: 'Checkout is slow on mobile' }, hub());
+    const [push] = startPushes(ticket, mapping, jira);
+    expect(mapping.isInFlight('title', 'Checkout is slow on mobile')).toBe(true);
+    expect(mapping.isInFlight('title', 'Something else')).toBe(false);
+    mapping.recordPushAcknowledged('title', 1);
+    expect(push?.field).toBe('title');
+    expect(mapping.isInFlight('title', 'Checkout is slow on mobile')).toBe(false);
+  });
+
+  it('is no longer in flight once a concurrent edit there was applied, whatever the strategy decided', () => {
+    for (const strategy of ['manual', 'newest_wins', 'local_wins', 'external_wins'] as const) {
+      const { ticket, mapping, jira, hub, apply, at } = linked(strategy);
+      ticket.edit({ title: 'Checkout is slow (hub)' }, hub());
+      startPushes(ticket, mapping, jira);
+      applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Checkout is slow (side)', orderingKey: 1, observedAtMs: at() }, apply());
+      expect(mapping.isInFlight('title', 'Checkout is slow (hub)')).toBe(false);
+    }
   });
 });
