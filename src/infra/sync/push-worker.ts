@@ -230,8 +230,9 @@ export function createPushWorker(
     const session = connector.open(settings);
     if (job.operation === 'comment') return pushComment(job, project, mapping, session, lease, failed);
     // A report settled some of these fields after the job was planned: writing them now would
-    // overwrite what the side holds (a concurrent edit, a conflict perhaps still open there).
-    if (job.operation === 'update' && mapping && project.kind !== 'lockstep_peer') {
+    // overwrite what the side holds (a concurrent edit, a conflict perhaps still open there). A side
+    // that only displays tickets is redrawn with the ticket as it is, nothing in flight; peers merge.
+    if (job.operation === 'update' && mapping && project.kind !== 'lockstep_peer' && !connector.capabilities.displaysTicket) {
       const overtaken = job.fields.filter((push) => !mapping.isInFlight(push.field, push.value)).map((push) => push.field);
       if (overtaken.length > 0) return giveWayToReport(uow, lease, mapping.id, overtaken);
     }
