@@ -138,6 +138,18 @@ export class SyncMapping {
   }
 
   /**
+   * The side confirmed that it holds `sent` for `field` (as `held`, its own spelling of it). Only the
+   * push in flight with that value is settled: a newer push planned meanwhile is not answered by
+   * this one and stays in flight. Returns whether the push was still in flight.
+   */
+  recordSentAcknowledged(field: FieldKey, sent: JsonValue, held: JsonValue, orderingKey?: OrderingKey, compareKeys: KeyComparator = compareOrderingKeys): boolean {
+    const side = this.side(field);
+    if (side.pending === null || !this.isInFlight(field, sent)) return false;
+    this.setSide(field, { base: { value: cloneJson(held), version: side.pending.version }, pending: null, orderingKey: newerKey(side.orderingKey, orderingKey, compareKeys) });
+    return true;
+  }
+
+  /**
    * Whether `value` is still the push in flight for `field`. Not once the side acknowledged it, nor
    * once a report from the side settled the field after it was planned (a concurrent edit there):
    * writing it then would overwrite what the side holds, under a conflict still open perhaps.

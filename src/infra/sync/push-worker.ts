@@ -50,12 +50,7 @@ function reported(result: OutboundResult, field: FieldKey, sent: JsonValue): Jso
 
 /** The side holds what we pushed (in its own spelling): that becomes each field's base. */
 function acknowledge(mapping: SyncMapping, pushes: readonly PlannedPush[], result: OutboundResult): void {
-  for (const push of pushes) {
-    const side = mapping.side(push.field);
-    if (side.pending === null) continue;
-    mapping.setSide(push.field, { ...side, pending: { ...side.pending, value: reported(result, push.field, side.pending.value) } });
-    mapping.recordPushAcknowledged(push.field, result.orderingKey);
-  }
+  for (const push of pushes) mapping.recordSentAcknowledged(push.field, push.value, reported(result, push.field, push.value), result.orderingKey);
 }
 
 /** Job `job` ends dead with `message` (retryable by hand): a sync error shows it, and its fields are no longer in flight. */

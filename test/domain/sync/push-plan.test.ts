@@ -59,6 +59,20 @@ describe('a push in flight', () => {
     expect(mapping.isInFlight('title', 'Checkout is slow on mobile')).toBe(false);
   });
 
+  it('is settled by the answer to that push only, never by a late answer to an older one', () => {
+    const { ticket, mapping, jira, hub, apply, at } = linked('newest_wins');
+    ticket.edit({ title: 'First (hub)' }, hub());
+    startPushes(ticket, mapping, jira);
+    // A concurrent edit there settles the field; the hub then plans a newer push of it.
+    applyExternalReport(ticket, mapping, jira, { field: 'title', value: 'Side', orderingKey: 1, observedAtMs: at() }, apply());
+    ticket.edit({ title: 'Second (hub)' }, hub());
+    startPushes(ticket, mapping, jira);
+    expect(mapping.recordSentAcknowledged('title', 'First (hub)', 'First (hub)', 2)).toBe(false);
+    expect(mapping.isInFlight('title', 'Second (hub)')).toBe(true);
+    expect(mapping.recordSentAcknowledged('title', 'Second (hub)', 'Second (hub), as stored there', 3)).toBe(true);
+    expect(mapping.side('title')).toMatchObject({ base: { value: 'Second (hub), as stored there' }, pending: null, orderingKey: 3 });
+  });
+
   it('is no longer in flight once a concurrent edit there was applied, whatever the strategy decided', () => {
     for (const strategy of ['manual', 'newest_wins', 'local_wins', 'external_wins'] as const) {
       const { ticket, mapping, jira, hub, apply, at } = linked(strategy);
