@@ -132,9 +132,8 @@ export class SyncMapping {
 
   /** The side confirmed the push: it now holds and has seen the pushed state. */
   recordPushAcknowledged(field: FieldKey, orderingKey?: OrderingKey, compareKeys: KeyComparator = compareOrderingKeys): void {
-    const side = this.side(field);
-    if (side.pending === null) return;
-    this.setSide(field, { base: side.pending, pending: null, orderingKey: newerKey(side.orderingKey, orderingKey, compareKeys) });
+    const pending = this.side(field).pending;
+    if (pending !== null) this.recordSentAcknowledged(field, pending.value, pending.value, orderingKey, compareKeys);
   }
 
   /**
@@ -144,7 +143,7 @@ export class SyncMapping {
    */
   recordSentAcknowledged(field: FieldKey, sent: JsonValue, held: JsonValue, orderingKey?: OrderingKey, compareKeys: KeyComparator = compareOrderingKeys): boolean {
     const side = this.side(field);
-    if (side.pending === null || !this.isInFlight(field, sent)) return false;
+    if (side.pending === null || !jsonEquals(side.pending.value, sent)) return false;
     this.setSide(field, { base: { value: cloneJson(held), version: side.pending.version }, pending: null, orderingKey: newerKey(side.orderingKey, orderingKey, compareKeys) });
     return true;
   }
