@@ -20,11 +20,15 @@ interface PatchableConnection {
 export interface WriteDeferral {
   /** Runs `work` in `em`'s transaction with its writes deferred, and sends what waits at the end. */
   within<T>(em: EntityManager, work: () => Promise<T>): Promise<T>;
-  /** Adds `instances` (new rows nothing reads back, their generated key not returned) to what waits. */
-  insertLater<T extends object>(em: EntityManager, entity: EntityClass<T>, instances: readonly T[]): Promise<void>;
+  /** Adds `instances` to what waits in `em`'s unit of work; false when none is open there. */
+  addLater<T extends object>(em: EntityManager, entity: EntityClass<T>, instances: readonly T[]): boolean;
 }
 
 const deferrals = new WeakMap<object, WriteDeferral>();
+const WRITE = /^\s*(insert|update|delete)\s/i;
+const WITH = /^\s*with\s/i;
+const RETURNING = /\sreturning\s/i;
+const UPDATE = /^\s*update\s/i;
 
 /** One transaction's waiting writes, and whether its final flush is running. */
 interface Waiting {
@@ -41,15 +45,10 @@ interface Waiting {
  * transaction (audit entries), whose generated key is then not read back either.
  */
 export async function insertLater<T extends object>(em: EntityManager, entity: EntityClass<T>, instances: readonly T[]): Promise<void> {
-  if (instances.length === 0) return;
-  const deferral = deferrals.get(em.getConnection());
-  if (deferral) return deferral.insertLater(em, entity, instances);
+  if (instances.length === 0 || deferrals.get(em.getConnection())?.addLater(em, entity, instances)) return;
   const { sql, values } = plainInsertRowsOf(em, entity, instances);
   await em.getConnection().execute(sql, values, 'run', em.getTransactionContext());
 }
-const WRITE = /^\s*(insert|update|delete)\s/i;
-const WITH = /^\s*with\s/i;
-const RETURNING = /\sreturning\s/i;
 
 /** `writes` as one statement: all but the last as CTEs in front of `last` (or of the last write). */
 export function chainedStatement(writes: readonly string[], last?: string): string {
@@ -106,7 +105,7 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
     const { formatted } = connection.prepareQuery(query, params);
     const write = WRITE.test(formatted) && !WITH.test(formatted);
     // The final flush's updates return only their keys (no version or generated columns, see above).
-    const unread = write && (!RETURNING.test(formatted) || (state.finalFlush && /^\s*update\s/i.test(formatted)));
+    const unread = write && (!RETURNING.test(formatted) || (state.finalFlush && UPDATE.test(formatted)));
     if (unread) {
       state.writes.push(formatted);
       return noAnswer(method);
@@ -149,17 +148,14 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
         open.delete(ctx);
       }
     },
-    async insertLater(em, entity, instances) {
+    addLater(em, entity, instances) {
       const ctx = em.getTransactionContext<object>();
       const state = ctx ? open.get(ctx) : undefined;
-      if (!state) {
-        const { sql, values } = plainInsertRowsOf(em, entity, instances);
-        await send(sql, values, 'run', ctx);
-        return;
-      }
+      if (!state) return false;
       const rows = state.later.get(entity as EntityClass<object>) ?? [];
       rows.push(...instances);
       state.later.set(entity as EntityClass<object>, rows);
+      return true;
     },
   };
   deferrals.set(orm.em.getConnection(), deferral);
