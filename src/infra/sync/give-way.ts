@@ -4,6 +4,7 @@
 // `superseded`, what the side holds is applied as a report (the field's strategy decides: a MANUAL
 // conflict, the newer write, a merge) and whatever is still owed is pushed again.
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import type { ExternalItem } from '#domain/project/connector.ts';
@@ -17,29 +18,39 @@ import { applyItem, lockLinks } from './item-applier.ts';
 import { giveBack, type LeaseHolder } from './job-lease.ts';
 import { planTicketPushes } from './push-planner.ts';
 
-/** Ends `lease`'s job as superseded by `current` (the item as the side holds it) and applies that; gives the lease back with it. */
-export async function giveWay(uow: UnitOfWork, hub: string, lease: LeaseHolder, current: ExternalItem, moved: readonly FieldKey[]): Promise<Outcome> {
+type Events = Array<DomainEvent | EngineEvent>;
+
+/**
+ * Ends `lease`'s job as superseded for `reason` (if it is still pending) and gives its lease back
+ * with it; `then` does the rest in the same transaction and returns the events to commit.
+ */
+async function supersede(uow: UnitOfWork, lease: LeaseHolder, reason: string, then: (em: EntityManager, job: PushJob) => Promise<Events>): Promise<Outcome> {
   let gaveBack = false;
-  const outcome = await uow.run(async (em) => {
+  await uow.run(async (em) => {
     const job = await em.findOne(PushJob, { id: lease.jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
-    const project = await em.findOne(ExternalProject, { id: job.projectId });
-    const events: Array<DomainEvent | EngineEvent> = [];
-    const now = new Date();
-    Object.assign(job, { status: 'superseded', updatedAt: now });
+    if (!job || job.status !== 'pending') return { result: undefined, events: [] };
+    Object.assign(job, { status: 'superseded', updatedAt: new Date(), lastError: reason });
     gaveBack = giveBack(job, lease);
-    job.lastError = `gave way: the side changed ${moved.join(', ')} since the value Lockstep last saw there`;
-    if (!project) return { result: 'done' as Outcome, events };
+    return { result: undefined, events: await then(em, job) };
+  });
+  if (gaveBack) lease.cleared();
+  return 'done';
+}
+
+/** Ends `lease`'s job as superseded by `current` (the item as the side holds it) and applies that; gives the lease back with it. */
+export function giveWay(uow: UnitOfWork, hub: string, lease: LeaseHolder, current: ExternalItem, moved: readonly FieldKey[]): Promise<Outcome> {
+  return supersede(uow, lease, `gave way: the side changed ${moved.join(', ')} since the value Lockstep last saw there`, async (em, job) => {
+    const project = await em.findOne(ExternalProject, { id: job.projectId });
+    if (!project) return [];
+    const events: Events = [];
     const ctx = { hub, deliveryId: `read:${job.id}`, dryRun: false };
     const links = await lockLinks(em, project, [current], ctx);
     // Our write never happened: the fields are no longer in flight, and the report is judged
     // against the base the side had, not against what we meant to send.
     for (const push of job.fields) links.get(current.externalId)?.recordPushFailed(push.field);
     await applyItem(em, project, current, links, ctx, events);
-    return { result: 'done' as Outcome, events };
+    return events;
   });
-  if (gaveBack) lease.cleared();
-  return outcome;
 }
 
 /**
@@ -47,19 +58,11 @@ export async function giveWay(uow: UnitOfWork, hub: string, lease: LeaseHolder, 
  * after the job was planned, so what the side holds is already applied. The job's fields still in
  * flight are released and the ticket's link planned again, so what is still owed goes in a fresh job.
  */
-export async function giveWayToReport(uow: UnitOfWork, lease: LeaseHolder, mappingId: string, overtaken: readonly FieldKey[]): Promise<Outcome> {
-  let gaveBack = false;
-  const outcome = await uow.run(async (em) => {
-    const job = await em.findOne(PushJob, { id: lease.jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!job || job.status !== 'pending') return { result: 'done' as Outcome, events: [] };
-    Object.assign(job, { status: 'superseded', updatedAt: new Date() });
-    gaveBack = giveBack(job, lease);
-    job.lastError = `gave way: a report from the side settled ${overtaken.join(', ')} after this push was planned`;
+export function giveWayToReport(uow: UnitOfWork, lease: LeaseHolder, mappingId: string, overtaken: readonly FieldKey[]): Promise<Outcome> {
+  return supersede(uow, lease, `gave way: a report from the side settled ${overtaken.join(', ')} after this push was planned`, async (em, job) => {
     const locked = await lockTicketAndMapping(em, job.ticketId, mappingId);
-    if (!locked || locked.mapping.status !== 'linked') return { result: 'done' as Outcome, events: [] };
+    if (!locked || locked.mapping.status !== 'linked') return [];
     for (const push of job.fields) if (locked.mapping.isInFlight(push.field, push.value)) locked.mapping.recordPushFailed(push.field);
-    return { result: 'done' as Outcome, events: await planTicketPushes(em, locked.ticket, [locked.mapping]) };
+    return planTicketPushes(em, locked.ticket, [locked.mapping]);
   });
-  if (gaveBack) lease.cleared();
-  return outcome;
 }
