@@ -110,11 +110,12 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
       state.writes.push(formatted);
       return noAnswer(method);
     }
+    // Sent as formatted here (no parameters left), so it is not formatted a second time.
     const waiting = takeWaiting(state);
-    if (waiting.length === 0) return send(query, params, method, ctx, loggerContext);
+    if (waiting.length === 0) return send(formatted, [], method, ctx, loggerContext);
     if (write) return send(chainedStatement(waiting, formatted), [], method, ctx, loggerContext);
     await send(chainedStatement(waiting), [], 'run', ctx, loggerContext);
-    return send(query, params, method, ctx, loggerContext);
+    return send(formatted, [], method, ctx, loggerContext);
   };
 
   // A flush's writes leave at its end (the last one's with the commit, in `within`): a row written
