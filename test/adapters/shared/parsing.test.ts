@@ -28,7 +28,12 @@ describe('describeIssues', () => {
 
   it('keeps every path one word whatever the keys are', () => {
     fc.assert(
-      fc.property(fc.string(), (key) => /^\S+: \S/.test(refusal(labels, { labels: { [key]: 1 } }))),
+      // zod drops a "__proto__" key rather than parse it (so a payload cannot reach a prototype),
+      // which leaves nothing to refuse; every other key is refused and described.
+      fc.property(
+        fc.string().filter((key) => key !== '__proto__'),
+        (key) => /^\S+: \S/.test(refusal(labels, { labels: { [key]: 1 } })),
+      ),
     );
   });
 });
