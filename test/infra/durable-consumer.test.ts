@@ -1,6 +1,7 @@
 // The durable consumer against the real NATS server: a message whose handler keeps throwing is
-// parked once and acknowledged (not redelivered for ever), and messages of different keys run side
-// by side while one key's work hangs.
+// parked once and acknowledged (not redelivered for ever), messages of different keys run side
+// by side while one key's work hangs, and a message handed over in this process (runHere) is
+// retried after its delay, in its lane, and let go when the consumer stops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -86,5 +87,56 @@ describe('durable consumer', () => {
     releaseHang();
     await eventually(async () => done.length, (n) => n === 4);
     expect(done.slice(2)).toEqual(['a1', 'a2']);
+  });
+
+  it('runs a message handed over here in its lane, tries it again after the delay it asked for, and parks one that keeps throwing', async () => {
+    const seen: string[] = [];
+    const parked: Array<Record<string, unknown>> = [];
+    const consumer = runDurableConsumer(nats, {
+      stream: names().events,
+      durable: 'here',
+      subject: `${env.prefix}.events.here.>`,
+      handle: async (payload, deliveryCount) => {
+        seen.push(`${String(payload['n'])}#${deliveryCount}`);
+        if (payload['n'] === 'broken') throw new Error('always broken');
+        return payload['n'] === 'later' && deliveryCount === 1 ? { retryInMs: 50 } : 'done';
+      },
+      concurrency: { total: 4, perKey: 4, keyOf: () => 'all', laneOf: (payload) => String(payload['lane']) },
+      maxFailures: 2,
+      park: async (payload) => void parked.push(payload),
+      logger,
+    });
+    running.push(consumer);
+    const subject = `${env.prefix}.events.here.one`;
+    await Promise.all([
+      consumer.runHere({ n: 'later', lane: 'a' }, subject),
+      consumer.runHere({ n: 'next', lane: 'a' }, subject),
+      consumer.runHere({ n: 'broken', lane: 'b' }, subject),
+    ]);
+    // The retry goes to the back of its lane, as a message sent again would.
+    expect(seen.filter((entry) => !entry.startsWith('broken'))).toEqual(['later#1', 'next#1', 'later#2']);
+    expect(seen.filter((entry) => entry.startsWith('broken'))).toEqual(['broken#1', 'broken#2']);
+    expect(parked).toEqual([{ n: 'broken', lane: 'b' }]);
+  });
+
+  it('lets a message handed over here go when it stops (even while attaching), and runs none handed over after', async () => {
+    let calls = 0;
+    const consumer = runDurableConsumer(nats, {
+      stream: names().events,
+      durable: 'here-stopping',
+      subject: `${env.prefix}.events.here-stopping.>`,
+      handle: async () => {
+        calls += 1;
+        return { retryInMs: 60_000 };
+      },
+      logger,
+    });
+    // Stopped right after it started, while it may still be attaching to its JetStream consumer.
+    const waiting = consumer.runHere({ n: 'waits' }, `${env.prefix}.events.here-stopping.one`);
+    await eventually(async () => calls, (n) => n === 1);
+    await consumer.stop();
+    await waiting;
+    await consumer.runHere({ n: 'too late' }, `${env.prefix}.events.here-stopping.one`);
+    expect(calls).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
 // concurrently within per-key limits (one project's hanging system never holds the others), and
 // a message whose handler keeps throwing is parked after a few tries instead of going round forever.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '#infra/logger.ts';
 import { contextFromHeaders } from '#infra/tracing/trace-context.ts';
 import { createKeyedLimiter, type KeyedLimits } from './keyed-limiter.ts';
@@ -43,7 +43,23 @@ export interface RunningConsumer {
   readonly durable: string;
   /** True while the loop is attached to its JetStream consumer and taking messages. */
   isRunning(): boolean;
+  /**
+   * Handles `payload` in this process, as if it had arrived on `subject`: the same limits, lanes,
+   * retries (after their delay, here) and parking, without a trip through JetStream. Settles when
+   * the handler is done with it, or at once when the consumer is stopping (what it was about stays
+   * for the sweeper to send again).
+   */
+  runHere(payload: Record<string, unknown>, subject: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** One message's handling: its payload, where it came from and how often it was tried. */
+interface OneRun {
+  readonly payload: Record<string, unknown>;
+  readonly subject: string;
+  /** Consecutive failures are counted per key: the stream sequence, or a local run's own key. */
+  readonly key: number | string;
+  readonly deliveryCount: number;
 }
 
 const ACK_WAIT_NS = 60 * 1_000_000_000;
@@ -59,7 +75,10 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   const keyOf = options.concurrency?.keyOf ?? (() => 'all');
   const maxFailures = options.maxFailures ?? 5;
   /** Consecutive throws per stream sequence, in this process. */
-  const failures = new Map<number, number>();
+  const failures = new Map<number | string, number>();
+  /** Retries of messages handled here, waiting for their delay; stopping settles them. */
+  const retries = new Map<NodeJS.Timeout, () => void>();
+  let localRuns = 0;
   /** Messages taken but not yet answered; the loop stops pulling above `backlog`. */
   const backlog = Math.max(16, (options.concurrency?.total ?? 1) * 8);
   let taken = 0;
@@ -69,17 +88,16 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   const tracer = options.tracer ?? trace.getTracer('lockstep');
   const spanName = options.spanName ?? `consume ${options.durable}`;
 
-  /** Runs `decide` in a consumer span, a child of the span that wrote the event (if traced). */
-  function traced(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
-    const parent = contextFromHeaders((name) => message.headers?.get(name) || undefined);
+  /** Runs `decide` in a consumer span, a child of `parent` (the span that wrote the event, if traced). */
+  function traced(run: OneRun, parent: Context): Promise<Outcome> {
     const attributes = {
       'messaging.system': 'nats',
-      'messaging.destination.name': message.subject,
+      'messaging.destination.name': run.subject,
       'messaging.consumer.group.name': options.durable,
     };
     return tracer.startActiveSpan(spanName, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
       try {
-        const outcome = await decide(message, payload);
+        const outcome = await decide(run);
         if (outcome !== 'done') span.setAttribute('lockstep.retry_in_ms', outcome.retryInMs);
         return outcome;
       } catch (error) {
@@ -91,25 +109,29 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
     });
   }
 
-  async function decide(message: JsMsg, payload: Record<string, unknown>): Promise<Outcome> {
-    const seq = message.seq;
+  async function decide(run: OneRun): Promise<Outcome> {
     try {
-      const outcome = await options.handle(payload, message.info.deliveryCount);
-      failures.delete(seq);
+      const outcome = await options.handle(run.payload, run.deliveryCount);
+      failures.delete(run.key);
       return outcome;
     } catch (error) {
-      const failed = (failures.get(seq) ?? 0) + 1;
-      failures.set(seq, failed);
+      const failed = (failures.get(run.key) ?? 0) + 1;
+      failures.set(run.key, failed);
       if (failed >= maxFailures && options.park) {
-        options.logger.error({ err: error, subject: message.subject, failures: failed }, 'worker kept failing; message parked');
-        failures.delete(seq);
-        await options.park(payload, error).catch((parkError: unknown) => options.logger.error({ err: parkError }, 'parking failed'));
+        options.logger.error({ err: error, subject: run.subject, failures: failed }, 'worker kept failing; message parked');
+        failures.delete(run.key);
+        await options.park(run.payload, error).catch((parkError: unknown) => options.logger.error({ err: parkError }, 'parking failed'));
         return 'done';
       }
       const delay = Math.min(500 * 2 ** Math.min(failed, 6), 30_000);
-      options.logger.error({ err: error, subject: message.subject, attempt: message.info.deliveryCount }, 'worker failed; will retry');
+      options.logger.error({ err: error, subject: run.subject, attempt: run.deliveryCount }, 'worker failed; will retry');
       return { retryInMs: delay };
     }
+  }
+
+  /** `run` within the concurrency limits, in its lane. */
+  function limited(run: OneRun, parent: Context): Promise<Outcome> {
+    return limiter.run(keyOf(run.payload), () => traced(run, parent), options.concurrency?.laneOf?.(run.payload));
   }
 
   async function handleOne(message: JsMsg): Promise<void> {
@@ -118,7 +140,8 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
     let outcome: Outcome;
     try {
       const payload = message.json<Record<string, unknown>>();
-      outcome = await limiter.run(keyOf(payload), () => traced(message, payload), options.concurrency?.laneOf?.(payload));
+      const parent = contextFromHeaders((name) => message.headers?.get(name) || undefined);
+      outcome = await limited({ payload, subject: message.subject, key: message.seq, deliveryCount: message.info.deliveryCount }, parent);
     } catch (error) {
       options.logger.error({ err: error, subject: message.subject }, 'unreadable message dropped');
       outcome = 'done';
@@ -129,6 +152,31 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
     else message.nak(Math.max(10, Math.round(outcome.retryInMs)));
     taken -= 1;
     onAnswered?.();
+  }
+
+  function runHere(payload: Record<string, unknown>, subject: string): Promise<void> {
+    const parent = context.active();
+    const key = `local:${(localRuns += 1)}`;
+    return new Promise<void>((settled) => {
+      const attempt = (deliveryCount: number): void => {
+        if (stopped.signal.aborted) return settled();
+        limited({ payload, subject, key, deliveryCount }, parent).then(
+          (outcome) => {
+            if (outcome === 'done' || stopped.signal.aborted) return settled();
+            const timer = setTimeout(() => {
+              retries.delete(timer);
+              attempt(deliveryCount + 1);
+            }, Math.max(10, Math.round(outcome.retryInMs)));
+            retries.set(timer, settled);
+          },
+          (error: unknown) => {
+            options.logger.error({ err: error, subject }, 'local run failed; left for the sweeper');
+            settled();
+          },
+        );
+      };
+      attempt(1);
+    });
   }
 
   /** Waits until fewer than `backlog` messages are taken and unanswered. */
@@ -163,7 +211,9 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
         const consumer = await jetstream(nc).consumers.get(options.stream, options.durable);
         const messages = await consumer.consume({ max_messages: 16 });
         closeCurrent = () => messages.close();
-        if (stopped.signal.aborted) await messages.close();
+        // Stopped while attaching: closing ends the iteration below at once (awaiting the close
+        // before iterating would wait for ever).
+        if (stopped.signal.aborted) void messages.close();
         attached = true;
         for await (const message of messages) {
           taken += 1;
@@ -185,8 +235,14 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   return {
     durable: options.durable,
     isRunning: () => attached && !stopped.signal.aborted,
+    runHere,
     async stop() {
       stopped.abort();
+      for (const [timer, settled] of retries) {
+        clearTimeout(timer);
+        settled();
+      }
+      retries.clear();
       await closeCurrent?.();
       await loop;
       await limiter.idle();
