@@ -42,6 +42,7 @@ import { createSessionService } from './services/sessions.ts';
 import { createSyncErrorService } from './services/sync-errors.ts';
 import { mirrorsCommentsOf } from './sync/comment-planner.ts';
 import { startSyncEngine } from './sync/engine.ts';
+import { createLocalPushes } from './sync/local-pushes.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createInboxDoor } from './sync/inbox-door.ts';
 import { createPeeringService } from './peering/peering-service.ts';
@@ -94,13 +95,14 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
     if (!outboxSignal.listening()) relay.kick();
     projectMetrics.committed(events);
   };
-  const uow = createUnitOfWork(orm, names.prefix, afterCommit);
+  const localPushes = createLocalPushes(names.prefix);
+  const uow = createUnitOfWork(orm, names.prefix, afterCommit, localPushes);
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
   const connectors = createConnectorRegistry();
   const projects = createProjectService(uow, connectors, vault, createProjectCache(orm));
-  const engine = startSyncEngine({ orm, uow, sql, nats, names, projects,
+  const engine = startSyncEngine({ orm, uow, sql, nats, names, projects, localPushes,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
     metrics: projectMetrics,

@@ -118,6 +118,9 @@ describe('outbound', () => {
     expect(updated?.body).toMatchObject({ event: 'ticket.updated', externalId, ticket: { title: 'Edited once', labels: ['db'] } });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(deliveriesFor(id).filter((d) => d.event === 'ticket.updated')).toHaveLength(1);
+    // The push was planned and run by this process: its request never went through the outbox.
+    const requests = await query(env.databaseUrl, `select id from outbox where type = 'push.requested' and payload->>'ticketId' = $1`, [id]);
+    expect(requests).toHaveLength(0);
   });
 
   it('retries a failing receiver with the same delivery id until it recovers', async () => {

@@ -1,9 +1,11 @@
 // One use case, one transaction: the aggregate changes and the events they raised are committed
 // together (transactional outbox), written by one statement where their answers allow
-// (deferred-writes.ts), and the relay is woken once the commit is durable.
+// (deferred-writes.ts), and the relay is woken once the commit is durable. Push requests this
+// process can run itself skip the outbox and run once the commit holds (local-pushes.ts).
 import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
-import type { EngineEvent } from '#infra/sync/engine-events.ts';
+import type { EngineEvent, PushRequested } from '#infra/sync/engine-events.ts';
+import type { LocalPushes } from '#infra/sync/local-pushes.ts';
 import { deferredWritesOf } from './deferred-writes.ts';
 import { createLockedEdits, type Edited } from './locked-edit.ts';
 import { appendToOutbox, outboxInsertOf } from './outbox.ts';
@@ -33,22 +35,40 @@ export interface UnitOfWork {
   editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: (found: E | null) => Edited<T>): Promise<T>;
 }
 
-/** Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some. */
-export function createUnitOfWork(orm: MikroORM, prefix: string, afterCommit: (events: Committed<unknown>['events']) => void): UnitOfWork {
+/**
+ * Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some, and
+ * `local` (when given) takes the push requests this process runs itself.
+ */
+export function createUnitOfWork(
+  orm: MikroORM,
+  prefix: string,
+  afterCommit: (events: Committed<unknown>['events']) => void,
+  local?: LocalPushes,
+): UnitOfWork {
   const deferral = deferredWritesOf(orm);
   const editLocked = createLockedEdits(orm, prefix, afterCommit);
   return {
     editLocked,
     async run(work) {
-      const { result, events } = await orm.em.fork().transactional((em) =>
-        deferral.within(em, async () => {
-          const committed = await work(em);
-          appendToOutbox(em, prefix, committed.events);
-          return committed;
-        }),
-      );
-      if (events.length > 0) afterCommit(events);
-      return result;
+      let taken: readonly PushRequested[] = [];
+      let committed: Committed<Awaited<ReturnType<typeof work>>['result']>;
+      try {
+        committed = await orm.em.fork().transactional((em) =>
+          deferral.within(em, async () => {
+            const done = await work(em);
+            const split = local ? local.take(done.events) : { outbox: done.events, taken: [] };
+            taken = split.taken;
+            appendToOutbox(em, prefix, split.outbox);
+            return done;
+          }),
+        );
+      } catch (error) {
+        local?.giveBack(taken);
+        throw error;
+      }
+      if (committed.events.length > 0) afterCommit(committed.events);
+      local?.handOver(taken);
+      return committed.result;
     },
     reader: () => orm.em.fork(),
     async insertWithEvents(entity, instance, events) {

@@ -1,7 +1,9 @@
 // Starts the sync engine's workers in this process: the inbound processor, the push planner and
 // the push worker, each a durable JetStream consumer shared with every other Lockstep process,
 // plus the sweeper. Work runs concurrently with a limit per project (per ticket for the planner),
-// so one slow system only ever fills its own slots. `stop()` lets the messages in hand finish.
+// so one slow system only ever fills its own slots. Push jobs this process plans also reach its push
+// worker directly after their commit (local-pushes.ts), under the same limits and lanes. `stop()`
+// lets the messages in hand finish.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FieldChange } from '#domain/events.ts';
 import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
@@ -19,6 +21,7 @@ import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
 import { routesThrough } from './rule-linker.ts';
 import { createJobLeases } from './job-lease.ts';
+import type { LocalPushes } from './local-pushes.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
@@ -67,6 +70,8 @@ export function startSyncEngine(deps: {
   logger: Logger;
   metrics: ProjectMetrics;
   tracer: Tracer;
+  /** Push requests of this process's commits, handed to the push consumer here (local-pushes.ts). */
+  localPushes?: LocalPushes;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
@@ -75,6 +80,18 @@ export function startSyncEngine(deps: {
   const plan = createPushPlanner(deps.uow, routesThrough(deps.projects), shape);
   const keepSilences = createSilenceKeeper(deps.uow, deps.projects, shape, logger.child({ worker: 'silences' }));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
+  const pushes = runDurableConsumer(deps.nats, {
+    stream: names.events,
+    durable: 'push',
+    spanName: 'push change',
+    tracer: deps.tracer,
+    subject: `${p}.events.push.*.requested`,
+    handle: (payload) => push(String(payload['jobId'])),
+    concurrency: workerConcurrency.push,
+    park: (payload, error) => parkPushJob(deps.uow, String(payload['jobId']), error),
+    logger: logger.child({ consumer: 'push' }),
+  });
+  const detachLocalPushes = deps.localPushes?.attach(pushes.runHere);
   const consumers: RunningConsumer[] = [
     runDurableConsumer(deps.nats, {
       stream: names.events,
@@ -124,17 +141,7 @@ export function startSyncEngine(deps: {
       concurrency: workerConcurrency.planner,
       logger: logger.child({ consumer: 'silences' }),
     }),
-    runDurableConsumer(deps.nats, {
-      stream: names.events,
-      durable: 'push',
-      spanName: 'push change',
-      tracer: deps.tracer,
-      subject: `${p}.events.push.*.requested`,
-      handle: (payload) => push(String(payload['jobId'])),
-      concurrency: workerConcurrency.push,
-      park: (payload, error) => parkPushJob(deps.uow, String(payload['jobId']), error),
-      logger: logger.child({ consumer: 'push' }),
-    }),
+    pushes,
   ];
   const runSession = createSessionRunner({ orm: deps.orm, uow: deps.uow, projects: deps.projects, hub: deps.hubReplica, logger: logger.child({ worker: 'sessions' }) });
   consumers.push(
@@ -156,6 +163,7 @@ export function startSyncEngine(deps: {
     sweeper,
     consumers: () => Object.fromEntries(consumers.map((consumer) => [consumer.durable, consumer.isRunning()])),
     async stop() {
+      detachLocalPushes?.();
       await scheduler.stop();
       await sweeper.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
