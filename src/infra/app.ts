@@ -42,7 +42,7 @@ import { createSessionService } from './services/sessions.ts';
 import { createSyncErrorService } from './services/sync-errors.ts';
 import { mirrorsCommentsOf } from './sync/comment-planner.ts';
 import { startSyncEngine } from './sync/engine.ts';
-import { createLocalPushes } from './sync/local-pushes.ts';
+import { createLocalHandoff } from './sync/local-handoff.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createInboxDoor } from './sync/inbox-door.ts';
 import { createPeeringService } from './peering/peering-service.ts';
@@ -95,14 +95,14 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
     if (!outboxSignal.listening()) relay.kick();
     projectMetrics.committed(events);
   };
-  const localPushes = createLocalPushes(names.prefix);
-  const uow = createUnitOfWork(orm, names.prefix, afterCommit, localPushes);
+  const handoff = createLocalHandoff(names.prefix);
+  const uow = createUnitOfWork(orm, names.prefix, afterCommit, handoff);
   const vault = createCredentialVault(config.secretKey, config.previousSecretKeys);
   if (!config.secretKey) logger.warn('LOCKSTEP_SECRET_KEY is not set: credentials are sealed with the development key');
   await resealCredentials(orm, vault, logger.child({ module: 'credentials' }));
   const connectors = createConnectorRegistry();
   const projects = createProjectService(uow, connectors, vault, createProjectCache(orm));
-  const engine = startSyncEngine({ orm, uow, sql, nats, names, projects, localPushes,
+  const engine = startSyncEngine({ orm, uow, sql, nats, names, projects, handoff,
     hubReplica: replica,
     retry: { maxAttempts: config.pushMaxAttempts, baseMs: config.pushBackoffMs },
     metrics: projectMetrics,
@@ -146,7 +146,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
         const report = await checkReadiness(orm, nats, () => engine.consumers());
         sendJson(response, report.status === 'ready' ? 200 : 503, report);
       },
-      '/api/webhooks/*': tracedRoute(tracing.tracer, 'receive webhook', createWebhookReceiver(uow, createInboxDoor(sql, names.prefix, afterCommit), projects, projectMetrics)),
+      '/api/webhooks/*': tracedRoute(tracing.tracer, 'receive webhook', createWebhookReceiver(uow, createInboxDoor(sql, names.prefix, afterCommit, handoff), projects, projectMetrics)),
       '/api/peering/*': createPeerRoutes(peering, createPeerApi(uow, replica, mirrorsCommentsOf(projects))),
       '/metrics': async (request, response) => {
         if (config.metricsToken !== undefined && !sameToken(bearerToken(request.headers.authorization), config.metricsToken)) {

@@ -1,7 +1,8 @@
 // The webhook door on PostgreSQL: a burst of deliveries, repeats among them, is stored once per
 // delivery id with one `delivery.received` message each, the first of a repeated id accepted and
 // the rest answered `duplicate`; a project deleted while its deliveries wait refuses only those,
-// not the other projects' deliveries sent in the same statement.
+// not the other projects' deliveries sent in the same statement. A delivery this process's inbound
+// worker takes is stored without a message and handed over after its commit; a repeat is not.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '#infra/logger.ts';
@@ -9,6 +10,7 @@ import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
 import { sqlPoolOf } from '#infra/persistence/sql-pool.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
 import { createInboxDoor, type InboxDoor } from '#infra/sync/inbox-door.ts';
+import { createLocalHandoff } from '#infra/sync/local-handoff.ts';
 import { query } from '#test/support/databases.ts';
 import { sampleProject } from '#test/support/sample-project.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
@@ -78,5 +80,24 @@ describe('webhook door', () => {
       { delivery_id: 'beside-1' },
       { delivery_id: 'beside-3' },
     ]);
+  });
+
+  it('stores a delivery its own worker takes without a message, hands it over once stored, and gives the room of a repeat back', async () => {
+    const projectId = await storedProject();
+    const handoff = createLocalHandoff('door', 1);
+    const handed: Array<{ payload: Record<string, unknown>; subject: string; stored: number }> = [];
+    handoff.attach('delivery.received', async (payload, subject) => {
+      const stored = await query(env.databaseUrl, 'select id from inbox where id = $1', [payload['inboxId']]);
+      handed.push({ payload, subject, stored: stored.length });
+    });
+    const taking = createInboxDoor(await sqlPoolOf(orm), 'door', () => undefined, handoff);
+    expect(await taking(projectId, delivery('own-1', 'first'))).toBe('accepted');
+    expect(await taking(projectId, delivery('own-1', 'repeat'))).toBe('duplicate');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toMatchObject({ payload: { type: 'delivery.received', projectId }, subject: `door.events.delivery.${projectId}.received`, stored: 1 });
+    expect(handoff.inHand('delivery.received')).toBe(0);
+    const messages = await query(env.databaseUrl, `select o.id from outbox o join inbox i on o.payload->>'inboxId' = i.id::text where i.project_id = $1`, [projectId]);
+    expect(messages).toHaveLength(0);
   });
 });

@@ -1,11 +1,11 @@
 // One use case, one transaction: the aggregate changes and the events they raised are committed
 // together (transactional outbox), written by one statement where their answers allow
-// (deferred-writes.ts), and the relay is woken once the commit is durable. Push requests this
-// process can run itself skip the outbox and run once the commit holds (local-pushes.ts).
+// (deferred-writes.ts), and the relay is woken once the commit is durable. Engine messages this
+// process handles itself skip the outbox and are handled once the commit holds (local-handoff.ts).
 import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
-import type { EngineEvent, PushRequested } from '#infra/sync/engine-events.ts';
-import type { LocalPushes } from '#infra/sync/local-pushes.ts';
+import type { EngineEvent } from '#infra/sync/engine-events.ts';
+import type { LocalHandoff } from '#infra/sync/local-handoff.ts';
 import { deferredWritesOf } from './deferred-writes.ts';
 import { createLockedEdits, type Edited } from './locked-edit.ts';
 import { appendToOutbox, outboxInsertOf } from './outbox.ts';
@@ -37,20 +37,20 @@ export interface UnitOfWork {
 
 /**
  * Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some, and
- * `local` (when given) takes the push requests this process runs itself.
+ * `local` (when given) takes the engine messages this process handles itself.
  */
 export function createUnitOfWork(
   orm: MikroORM,
   prefix: string,
   afterCommit: (events: Committed<unknown>['events']) => void,
-  local?: LocalPushes,
+  local?: LocalHandoff,
 ): UnitOfWork {
   const deferral = deferredWritesOf(orm);
   const editLocked = createLockedEdits(orm, prefix, afterCommit);
   return {
     editLocked,
     async run(work) {
-      let taken: readonly PushRequested[] = [];
+      let taken: Committed<unknown>['events'] = [];
       let committed: Committed<Awaited<ReturnType<typeof work>>['result']>;
       try {
         committed = await orm.em.fork().transactional((em) =>

@@ -1,9 +1,9 @@
 // Starts the sync engine's workers in this process: the inbound processor, the push planner and
 // the push worker, each a durable JetStream consumer shared with every other Lockstep process,
 // plus the sweeper. Work runs concurrently with a limit per project (per ticket for the planner),
-// so one slow system only ever fills its own slots. Push jobs this process plans also reach its push
-// worker directly after their commit (local-pushes.ts), under the same limits and lanes. `stop()`
-// lets the messages in hand finish.
+// so one slow system only ever fills its own slots. Push jobs this process plans, and deliveries its
+// webhook door stores, reach its workers directly after their commit (local-handoff.ts), under the
+// same limits and lanes. `stop()` lets the messages in hand finish.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FieldChange } from '#domain/events.ts';
 import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
@@ -21,7 +21,7 @@ import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
 import { routesThrough } from './rule-linker.ts';
 import { createJobLeases } from './job-lease.ts';
-import type { LocalPushes } from './local-pushes.ts';
+import type { LocalHandoff } from './local-handoff.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
@@ -70,8 +70,8 @@ export function startSyncEngine(deps: {
   logger: Logger;
   metrics: ProjectMetrics;
   tracer: Tracer;
-  /** Push requests of this process's commits, handed to the push consumer here (local-pushes.ts). */
-  localPushes?: LocalPushes;
+  /** Engine messages of this process's commits, handed to its consumers here (local-handoff.ts). */
+  handoff?: LocalHandoff;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
@@ -91,19 +91,22 @@ export function startSyncEngine(deps: {
     park: (payload, error) => parkPushJob(deps.uow, String(payload['jobId']), error),
     logger: logger.child({ consumer: 'push' }),
   });
-  const detachLocalPushes = deps.localPushes?.attach(pushes.runHere);
+  const deliveries = runDurableConsumer(deps.nats, {
+    stream: names.events,
+    durable: 'inbound',
+    spanName: 'apply delivery',
+    tracer: deps.tracer,
+    subject: `${p}.events.delivery.*.received`,
+    handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
+    concurrency: workerConcurrency.inbound,
+    park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
+    logger: logger.child({ consumer: 'inbound' }),
+  });
+  const detachHandoff = deps.handoff
+    ? [deps.handoff.attach('push.requested', pushes.runHere), deps.handoff.attach('delivery.received', deliveries.runHere)]
+    : [];
   const consumers: RunningConsumer[] = [
-    runDurableConsumer(deps.nats, {
-      stream: names.events,
-      durable: 'inbound',
-      spanName: 'apply delivery',
-      tracer: deps.tracer,
-      subject: `${p}.events.delivery.*.received`,
-      handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
-      concurrency: workerConcurrency.inbound,
-      park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
-      logger: logger.child({ consumer: 'inbound' }),
-    }),
+    deliveries,
     // Ticket changes, and conflict resolutions (which release held fields), both call for a plan.
     ...[
       ['push-planner', `${p}.events.ticket.*.*`],
@@ -163,7 +166,7 @@ export function startSyncEngine(deps: {
     sweeper,
     consumers: () => Object.fromEntries(consumers.map((consumer) => [consumer.durable, consumer.isRunning()])),
     async stop() {
-      detachLocalPushes?.();
+      for (const detach of detachHandoff) detach();
       await scheduler.stop();
       await sweeper.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));

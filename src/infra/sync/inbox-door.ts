@@ -2,13 +2,16 @@
 // the inbound worker, in one statement. Deliveries that arrive while earlier ones are being
 // recorded go together in the next statement (group commit), so a burst costs one round trip and
 // one commit per batch. A repeat of a delivery id the project already sent inserts neither: the
-// inbox's unique key answers it, and a concurrent repeat waits for the first insert to commit.
+// inbox's unique key answers it, and a concurrent repeat waits for the first insert to commit. A
+// delivery this process's inbound worker takes (local-handoff.ts) is stored without its message and
+// handed over once its statement committed.
 import { subjectFor } from '#infra/bus/subjects.ts';
 import { createGroupCommit, type Settled } from '#infra/persistence/group-commit.ts';
 import type { SqlPool } from '#infra/persistence/sql-pool.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { currentTraceHeaders } from '#infra/tracing/trace-context.ts';
 import type { DeliveryReceived, EngineEvent } from './engine-events.ts';
+import type { LocalHandoff } from './local-handoff.ts';
 
 /** What a connector parsed from a delivery, as the inbox keeps it. */
 export interface ParsedDelivery {
@@ -46,7 +49,7 @@ const RECORD = `
   sent as (
     insert into outbox (id, subject, type, payload, created_at, trace_context)
     select input.message_id, input.subject, 'delivery.received', input.message, now(), nullif(input.trace, 'null'::jsonb)
-    from input join stored using (id) order by input.ord
+    from input join stored using (id) where jsonb_typeof(input.message) = 'object' order by input.ord
   )
   select id from stored`;
 
@@ -56,8 +59,16 @@ interface Arrival {
   readonly json: string;
 }
 
-/** The door over `pool`; `afterCommit` hears each recorded delivery's message, as a unit of work's would. */
-export function createInboxDoor(pool: SqlPool, prefix: string, afterCommit: (events: readonly EngineEvent[]) => void): InboxDoor {
+/**
+ * The door over `pool`; `afterCommit` hears each recorded delivery's message, as a unit of work's
+ * would, and `handoff` (when given) takes deliveries for this process's inbound worker.
+ */
+export function createInboxDoor(
+  pool: SqlPool,
+  prefix: string,
+  afterCommit: (events: readonly EngineEvent[]) => void,
+  handoff?: LocalHandoff,
+): InboxDoor {
   const recordAll = async (arrivals: readonly Arrival[]): Promise<readonly boolean[]> => {
     const { rows } = await pool.query<{ id: string }>(RECORD, [`[${arrivals.map((arrival) => arrival.json).join(',')}]`]);
     const stored = new Set(rows.map((row) => row.id));
@@ -89,6 +100,7 @@ export function createInboxDoor(pool: SqlPool, prefix: string, afterCommit: (eve
     const inboxId = newHubId();
     const messageId = newHubId();
     const message: DeliveryReceived = { type: 'delivery.received', projectId, inboxId };
+    const taken = (handoff?.take([message]).taken.length ?? 0) > 0;
     const trace = currentTraceHeaders();
     const json = JSON.stringify({
       id: inboxId,
@@ -99,9 +111,16 @@ export function createInboxDoor(pool: SqlPool, prefix: string, afterCommit: (eve
       alerts: delivery.alerts,
       messageId,
       subject: subjectFor(prefix, message),
-      message: { ...message, eventId: messageId },
+      message: taken ? null : { ...message, eventId: messageId },
       trace: Object.keys(trace).length > 0 ? trace : null,
     });
-    return (await record({ message, json })) ? 'accepted' : 'duplicate';
+    let accepted = false;
+    try {
+      accepted = await record({ message, json });
+    } finally {
+      if (taken && accepted) handoff?.handOver([message]);
+      else if (taken) handoff?.giveBack([message]);
+    }
+    return accepted ? 'accepted' : 'duplicate';
   };
 }
