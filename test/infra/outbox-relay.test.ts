@@ -1,6 +1,7 @@
 // Several relays over one outbox (several Lockstep processes): the stream receives the rows in the
 // order they were committed, never interleaved batches; and a relay listening to the outbox signal
-// publishes a row another process committed at once, not at its next safety poll.
+// publishes a row another process committed at once, not at its next safety poll; a statement that
+// adds no outbox row (a delivery handled where it arrived) wakes nobody.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -101,6 +102,26 @@ describe('a relay woken by the outbox signal', () => {
       expect(Date.now() - committedAt).toBeLessThan(1_500);
     } finally {
       await relay.stop();
+      await signal.close();
+    }
+  });
+
+  it('is raised by a statement that adds outbox rows, and not by one that adds none', async () => {
+    const signal = listenToOutbox(env.databaseUrl, logger);
+    let signals = 0;
+    signal.onSignal(() => (signals += 1));
+    try {
+      await eventually(async () => signal.listening(), (up) => up);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const before = signals;
+      const insert = `insert into outbox (id, subject, type, payload, created_at)
+                      select gen_random_uuid(), 'signal.quiet', 'signal.checked', '{}', now() where $1::boolean`;
+      await query(env.databaseUrl, insert, [false]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(signals).toBe(before);
+      await query(env.databaseUrl, insert, [true]);
+      await eventually(async () => signals, (n) => n > before);
+    } finally {
       await signal.close();
     }
   });

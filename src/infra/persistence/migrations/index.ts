@@ -14,6 +14,7 @@ import { Migration20261130040000_outbox_trace_context } from './Migration2026113
 import { Migration20261130050000_alert_group_silence } from './Migration20261130050000_alert_group_silence.ts';
 import { Migration20261130060000_activity_indexes } from './Migration20261130060000_activity_indexes.ts';
 import { Migration20261130060100_outbox_notify } from './Migration20261130060100_outbox_notify.ts';
+import { Migration20261201000000_outbox_notify_rows } from './Migration20261201000000_outbox_notify_rows.ts';
 
 export const migrations = [
   Migration20261122000100_foundation,
@@ -30,4 +31,5 @@ export const migrations = [
   Migration20261130050000_alert_group_silence,
   Migration20261130060000_activity_indexes,
   Migration20261130060100_outbox_notify,
+  Migration20261201000000_outbox_notify_rows,
 ];
