@@ -1,7 +1,7 @@
 // Engine messages a process commits are handled by that same process, right after the commit,
 // instead of travelling outbox -> relay -> JetStream -> consumer first: push requests go to its push
-// worker, deliveries its webhook door stored go to its inbound worker. That trip cost about a tenth
-// of a change's CPU per hop and a few milliseconds of its latency, and bought nothing the work needs:
+// worker, deliveries its webhook door stored go to its inbound worker. The two trips cost about 6 ms
+// of a change's latency (p50 at half capacity) and 6% of its CPU, and bought nothing the work needs:
 // the row committed with the message (the push job, the inbox delivery) is the truth, and the sweeper
 // sends again anything left pending that nobody touched for a while, so a crash between the commit
 // and the run loses nothing, it only waits. A bounded number of messages of each kind is taken at a
