@@ -43,6 +43,7 @@ import { createSyncErrorService } from './services/sync-errors.ts';
 import { mirrorsCommentsOf } from './sync/comment-planner.ts';
 import { startSyncEngine } from './sync/engine.ts';
 import { createLocalHandoff } from './sync/local-handoff.ts';
+import { registerHandoffMetrics } from './sync/handoff-metrics.ts';
 import { createWebhookReceiver } from './sync/webhook-receiver.ts';
 import { createInboxDoor } from './sync/inbox-door.ts';
 import { createPeeringService } from './peering/peering-service.ts';
@@ -130,6 +131,7 @@ export async function startLockstep(config: Config, logger: Logger, options: Sta
     sweepNow: () => engine.sweeper.sweep(),
   };
   registerFanoutMetrics(metrics.registry, fanout);
+  registerHandoffMetrics(metrics.registry, handoff);
   const graphql = createGraphQLServer(buildSchema(), services, metrics, logger.child({ module: 'graphql' }));
 
   const slots = createSubscriptionSlots(config.maxSubscriptionsPerToken);

@@ -137,6 +137,16 @@ describe('per-project metrics', () => {
   });
 });
 
+describe('work this process takes from its own commits', () => {
+  it('is served per kind and back at zero once the work is done', async () => {
+    const inHand = async () => {
+      const { samples } = await scrape();
+      return ['delivery.received', 'push.requested'].map((kind) => value(samples, 'lockstep_local_handoff_in_hand', { kind }));
+    };
+    expect(await eventually(inHand, (figures) => figures.every((figure) => figure === 0))).toEqual([0, 0]);
+  });
+});
+
 describe('the shipped dashboard and alert rules', () => {
   it('name only metrics that /metrics serves', async () => {
     const dashboard = JSON.parse(await readFile('deploy/grafana-dashboard.json', 'utf8')) as {

@@ -21,7 +21,7 @@ import type { RetryPolicy } from './backoff.ts';
 import { createPushPlanner } from './push-planner.ts';
 import { routesThrough } from './rule-linker.ts';
 import { createJobLeases } from './job-lease.ts';
-import type { LocalHandoff } from './local-handoff.ts';
+import { handedOffKinds, type LocalHandoff } from './local-handoff.ts';
 import { createPushWorker } from './push-worker.ts';
 import { startScheduler } from './scheduler.ts';
 import { createSessionRunner } from './session-runner.ts';
@@ -102,9 +102,8 @@ export function startSyncEngine(deps: {
     park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
     logger: logger.child({ consumer: 'inbound' }),
   });
-  const detachHandoff = deps.handoff
-    ? [deps.handoff.attach('push.requested', pushes.runHere), deps.handoff.attach('delivery.received', deliveries.runHere)]
-    : [];
+  const handedOff: Record<(typeof handedOffKinds)[number], RunningConsumer> = { 'delivery.received': deliveries, 'push.requested': pushes };
+  const detachHandoff = deps.handoff ? handedOffKinds.map((kind) => deps.handoff?.attach(kind, handedOff[kind].runHere)) : [];
   const consumers: RunningConsumer[] = [
     deliveries,
     // Ticket changes, and conflict resolutions (which release held fields), both call for a plan.
@@ -166,7 +165,7 @@ export function startSyncEngine(deps: {
     sweeper,
     consumers: () => Object.fromEntries(consumers.map((consumer) => [consumer.durable, consumer.isRunning()])),
     async stop() {
-      for (const detach of detachHandoff) detach();
+      for (const detach of detachHandoff) detach?.();
       await scheduler.stop();
       await sweeper.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));

@@ -10,6 +10,9 @@
 // deliveries still spreads over every process.
 import { subjectFor, type RoutableEvent } from '#infra/bus/subjects.ts';
 
+/** The message kinds the engine takes from its own process's commits. */
+export const handedOffKinds = ['delivery.received', 'push.requested'] as const;
+
 /** Handles one message here until it is done; settles at once when it cannot (stopping). */
 export type LocalRunner = (payload: Record<string, unknown>, subject: string) => Promise<void>;
 
