@@ -59,4 +59,19 @@ describe('local handoff', () => {
     expect(runs).toEqual([]);
     expect(local.inHand('push.requested')).toBe(0);
   });
+
+  it('counts a message against the worker that took it, and ignores messages it never took', () => {
+    const local = createLocalHandoff('ls', 1);
+    const detach = local.attach('push.requested', heldRunner().runner);
+    const { taken } = local.take([request('j1')]);
+    detach();
+    const { runner, runs } = heldRunner();
+    local.attach('push.requested', runner);
+    local.giveBack(taken);
+    local.giveBack([request('j2')]);
+    local.handOver([request('j3')]);
+    expect(local.inHand('push.requested')).toBe(0);
+    expect(runs).toEqual([]);
+    expect(local.take([request('j4')]).taken).toEqual([request('j4')]);
+  });
 });

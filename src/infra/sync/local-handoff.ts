@@ -35,9 +35,14 @@ interface Worker {
   inHand: number;
 }
 
-/** Takes at most `bound` messages of each kind at a time; `prefix` names the subjects they would have travelled on. */
+/**
+ * Takes at most `bound` messages of each kind at a time (with no worker attached, it takes none);
+ * `prefix` names the subjects they would have travelled on.
+ */
 export function createLocalHandoff(prefix: string, bound = 256): LocalHandoff {
   const workers = new Map<string, Worker>();
+  /** The worker that took each message, which its room is counted against until it is done. */
+  const takenBy = new WeakMap<RoutableEvent, Worker>();
   return {
     take(events) {
       const outbox: (typeof events)[number][] = [];
@@ -46,6 +51,7 @@ export function createLocalHandoff(prefix: string, bound = 256): LocalHandoff {
         const worker = workers.get(event.type);
         if (worker && worker.inHand < bound) {
           worker.inHand += 1;
+          takenBy.set(event, worker);
           taken.push(event);
         } else outbox.push(event);
       }
@@ -53,15 +59,18 @@ export function createLocalHandoff(prefix: string, bound = 256): LocalHandoff {
     },
     handOver(taken) {
       for (const event of taken) {
-        const worker = workers.get(event.type);
-        if (!worker) continue; // detached meanwhile: left for the sweeper
+        const worker = takenBy.get(event);
+        if (!worker) continue;
+        takenBy.delete(event);
         void worker.runner({ ...event }, subjectFor(prefix, event)).finally(() => (worker.inHand -= 1));
       }
     },
     giveBack(taken) {
       for (const event of taken) {
-        const worker = workers.get(event.type);
-        if (worker) worker.inHand -= 1;
+        const worker = takenBy.get(event);
+        if (!worker) continue;
+        takenBy.delete(event);
+        worker.inHand -= 1;
       }
     },
     attach(type, runner) {
