@@ -5,7 +5,7 @@
 import type { EntityClass, EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '#domain/events.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
-import type { LocalHandoff } from '#infra/sync/local-handoff.ts';
+import { createLocalHandoff, type LocalHandoff } from '#infra/sync/local-handoff.ts';
 import { deferredWritesOf } from './deferred-writes.ts';
 import { createLockedEdits, type Edited } from './locked-edit.ts';
 import { appendToOutbox, outboxInsertOf } from './outbox.ts';
@@ -37,13 +37,13 @@ export interface UnitOfWork {
 
 /**
  * Unit of work over `orm`; `afterCommit` runs with the events of each commit that wrote some, and
- * `local` (when given) takes the engine messages this process handles itself.
+ * `local` takes the engine messages this process handles itself (none until a worker attaches).
  */
 export function createUnitOfWork(
   orm: MikroORM,
   prefix: string,
   afterCommit: (events: Committed<unknown>['events']) => void,
-  local?: LocalHandoff,
+  local: LocalHandoff = createLocalHandoff(prefix),
 ): UnitOfWork {
   const deferral = deferredWritesOf(orm);
   const editLocked = createLockedEdits(orm, prefix, afterCommit);
@@ -51,24 +51,24 @@ export function createUnitOfWork(
     editLocked,
     async run(work) {
       let taken: Committed<unknown>['events'] = [];
-      let committed: Committed<Awaited<ReturnType<typeof work>>['result']>;
-      try {
-        committed = await orm.em.fork().transactional((em) =>
+      const { result, events } = await orm.em
+        .fork()
+        .transactional((em) =>
           deferral.within(em, async () => {
-            const done = await work(em);
-            const split = local ? local.take(done.events) : { outbox: done.events, taken: [] };
+            const committed = await work(em);
+            const split = local.take(committed.events);
             taken = split.taken;
             appendToOutbox(em, prefix, split.outbox);
-            return done;
+            return committed;
           }),
-        );
-      } catch (error) {
-        local?.giveBack(taken);
-        throw error;
-      }
-      if (committed.events.length > 0) afterCommit(committed.events);
-      local?.handOver(taken);
-      return committed.result;
+        )
+        .catch((error: unknown) => {
+          local.giveBack(taken);
+          throw error;
+        });
+      if (events.length > 0) afterCommit(events);
+      local.handOver(taken);
+      return result;
     },
     reader: () => orm.em.fork(),
     async insertWithEvents(entity, instance, events) {

@@ -103,7 +103,8 @@ export function startSyncEngine(deps: {
     logger: logger.child({ consumer: 'inbound' }),
   });
   const handedOff: Record<(typeof handedOffKinds)[number], RunningConsumer> = { 'delivery.received': deliveries, 'push.requested': pushes };
-  const detachHandoff = deps.handoff ? handedOffKinds.map((kind) => deps.handoff?.attach(kind, handedOff[kind].runHere)) : [];
+  const { handoff } = deps;
+  const detachHandoff = handoff ? handedOffKinds.map((kind) => handoff.attach(kind, handedOff[kind].runHere)) : [];
   const consumers: RunningConsumer[] = [
     deliveries,
     // Ticket changes, and conflict resolutions (which release held fields), both call for a plan.
@@ -165,7 +166,7 @@ export function startSyncEngine(deps: {
     sweeper,
     consumers: () => Object.fromEntries(consumers.map((consumer) => [consumer.durable, consumer.isRunning()])),
     async stop() {
-      for (const detach of detachHandoff) detach?.();
+      for (const detach of detachHandoff) detach();
       await scheduler.stop();
       await sweeper.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));

@@ -11,7 +11,7 @@ import type { SqlPool } from '#infra/persistence/sql-pool.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { currentTraceHeaders } from '#infra/tracing/trace-context.ts';
 import type { DeliveryReceived, EngineEvent } from './engine-events.ts';
-import type { LocalHandoff } from './local-handoff.ts';
+import { createLocalHandoff, type LocalHandoff } from './local-handoff.ts';
 
 /** What a connector parsed from a delivery, as the inbox keeps it. */
 export interface ParsedDelivery {
@@ -61,13 +61,13 @@ interface Arrival {
 
 /**
  * The door over `pool`; `afterCommit` hears each recorded delivery's message, as a unit of work's
- * would, and `handoff` (when given) takes deliveries for this process's inbound worker.
+ * would, and `handoff` takes deliveries for this process's inbound worker (none until one attaches).
  */
 export function createInboxDoor(
   pool: SqlPool,
   prefix: string,
   afterCommit: (events: readonly EngineEvent[]) => void,
-  handoff?: LocalHandoff,
+  handoff: LocalHandoff = createLocalHandoff(prefix),
 ): InboxDoor {
   const recordAll = async (arrivals: readonly Arrival[]): Promise<readonly boolean[]> => {
     const { rows } = await pool.query<{ id: string }>(RECORD, [`[${arrivals.map((arrival) => arrival.json).join(',')}]`]);
@@ -100,7 +100,7 @@ export function createInboxDoor(
     const inboxId = newHubId();
     const messageId = newHubId();
     const message: DeliveryReceived = { type: 'delivery.received', projectId, inboxId };
-    const taken = (handoff?.take([message]).taken.length ?? 0) > 0;
+    const taken = handoff.take([message]).taken.length > 0;
     const trace = currentTraceHeaders();
     const json = JSON.stringify({
       id: inboxId,
@@ -118,8 +118,9 @@ export function createInboxDoor(
     try {
       accepted = await record({ message, json });
     } finally {
-      if (taken && accepted) handoff?.handOver([message]);
-      else if (taken) handoff?.giveBack([message]);
+      // Nothing happens for a message that was not taken.
+      if (accepted) handoff.handOver([message]);
+      else handoff.giveBack([message]);
     }
     return accepted ? 'accepted' : 'duplicate';
   };
