@@ -2,7 +2,7 @@
 // project is syncing, the domain plans the fields (direction, privacy, held conflicts, pushes in
 // flight), the fields are marked in flight on the mapping, and one push job per project is
 // committed with a `push.requested` message. Idempotent: a second run finds the fields in flight.
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
@@ -93,7 +93,11 @@ export function createPushPlanner(uow: UnitOfWork, routesOf: RoutesOf, shape: Pi
     const ruled = trigger && (await shape.hasRules()) ? await ruledProjects(uow.reader(), routesOf) : [];
     if (!pushes && ruled.length === 0) return;
     await uow.run(async (em) => {
-      const ticket = await em.findOne(Ticket, { id: ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Without rules to run, a ticket with no live link has nothing to plan: it is neither read
+      // nor locked (its edits keep the row). Whatever links it later holds the ticket's lock and
+      // plans from the state it reads then, which includes this change.
+      const onlyLinked = ruled.length === 0 ? { [raw('exists (select 1 from sync_mappings m where m.ticket_id = ? and m.status = ?)', [ticketId, 'linked'])]: [] } : {};
+      const ticket = await em.findOne(Ticket, { id: ticketId, ...onlyLinked }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!ticket) return { result: undefined, events: [] };
       const mappings = pushes ? await em.find(SyncMapping, { ticketId, status: 'linked' }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
       const planned = await planTicketPushes(em, ticket, mappings);
