@@ -159,12 +159,18 @@ export function createEventFanout(nats: NatsLink, stream: string, prefix: string
       if (closed || signal?.aborted) return;
       const listener: Listener = { pattern, queue: [], wake: undefined, failed: undefined };
       add(listener);
-      const onAbort = () => listener.wake?.();
+      // Read once and then followed by its event: `aborted` of a combined signal is recomputed on
+      // every read, and this loop runs for every event of every subscriber.
+      let aborted = signal?.aborted ?? false;
+      const onAbort = () => {
+        aborted = true;
+        listener.wake?.();
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         await start();
         for (;;) {
-          if (signal?.aborted || closed) return;
+          if (aborted || closed) return;
           if (listener.failed) throw listener.failed;
           const next = listener.queue.shift();
           if (next) {
