@@ -2,8 +2,11 @@
 // and commit) is stored exactly as a MikroORM flush of the same edit stores it; edits of one ticket
 // sent at once queue on its row lock, each applied on the one before and each with its event in
 // the outbox (none lost, none doubled); a stale edit's conflict commits with it; and an edit that
-// fails, in the domain or in a statement, leaves no trace and releases the lock.
+// fails, in the domain or in a statement, leaves no trace and releases the lock. Edits of one row
+// that queue behind an edit in flight go together in one transaction, each answered with its own
+// state, and one that fails (refused, or its own statement) fails alone.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
@@ -117,5 +120,70 @@ describe('an edit under the row lock in two round trips', () => {
   it('tells an unknown ticket from any other failure', async () => {
     await expect(tickets.update(randomUUID(), { title: 'x' }, undefined, caller)).rejects.toThrow(/No ticket with id/);
     await expect(tickets.update('not-an-id', { title: 'x' }, undefined, caller)).rejects.toThrow(/No ticket with id/);
+  });
+});
+
+describe('edits of one row that queue behind an edit in flight', () => {
+  /** Holds the ticket's row lock from another connection until `release()`. */
+  async function holdRowLock(ticketId: string): Promise<{ release(): Promise<void> }> {
+    const client = new pg.Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    await client.query('begin');
+    await client.query('select id from tickets where id = $1 for update', [ticketId]);
+    return {
+      async release() {
+        await client.query('commit');
+        await client.end();
+      },
+    };
+  }
+
+  /** Sends `edits` at once while another transaction holds the row, then lets them through. */
+  async function queued<T>(ticketId: string, edits: ReadonlyArray<() => Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
+    const lock = await holdRowLock(ticketId);
+    const settled = Promise.allSettled(edits.map((edit) => edit()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await lock.release();
+    return settled;
+  }
+
+  it('go in one transaction, each answered with the state it left and each with its event', async () => {
+    const created = await tickets.create({ title: 'Hot' }, caller);
+    const commits = committed.length;
+    const titles = Array.from({ length: 12 }, (_, index) => `Burst ${index}`);
+    const results = await queued(created.id, titles.map((title) => () => tickets.update(created.id, { title }, undefined, caller)));
+    const answers = results.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+    // The first edit waited on the lock alone; the other eleven went together once it committed.
+    expect(committed.length - commits).toBe(2);
+    expect(answers.map((answer) => answer?.ticket.title)).toEqual(titles);
+    const events = (await outboxOf(created.id)).filter((event) => event.type === 'ticket.updated');
+    expect(events.map((event) => event.version)).toEqual(answers.map((answer) => answer?.ticket.version));
+    expect((await reload(created.id)).title).toBe('Burst 11');
+  });
+
+  it('refuse one edit alone and keep the others', async () => {
+    const created = await tickets.create({ title: 'Hot' }, caller);
+    const results = await queued(created.id, ['First', '', 'Third'].map((title) => () => tickets.update(created.id, { title }, undefined, caller)));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/must not be empty/);
+    expect((await reload(created.id)).title).toBe('Third');
+    const events = (await outboxOf(created.id)).filter((event) => event.type === 'ticket.updated');
+    expect(events).toHaveLength(2);
+  });
+
+  it('fail only the edit whose own statement fails, and commit the others after it', async () => {
+    const created = await tickets.create({ title: 'Hot' }, caller);
+    const other = await tickets.create({ title: 'Other' }, caller);
+    const twin = Ticket.create({ title: 'Twin' }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: () => other.id }).ticket;
+    const edit = (title: string, added: object[] = []) => () =>
+      uow.editLocked(Ticket, created.id, (ticket) => {
+        const edited = ticket?.edit({ title }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: randomUUID });
+        return { result: ticket?.title, events: edited?.events ?? [], added };
+      });
+    const results = await queued(created.id, [edit('Alone'), edit('Kept'), edit('Duplicate', [twin]), edit('Last')]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'failed'))).toEqual(['Alone', 'Kept', 'failed', 'Last']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
+    expect((await reload(created.id)).title).toBe('Last');
+    expect((await outboxOf(created.id)).filter((event) => event.type === 'ticket.updated')).toHaveLength(3);
   });
 });

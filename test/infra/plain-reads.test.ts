@@ -90,6 +90,17 @@ describe('plain reads', () => {
     expect(ticket?.version).toBe((await orm.em.fork().findOneOrFail(Ticket, { id: tickets[0]?.id ?? '' })).version);
   });
 
+  it('copy an instance deeply: the copy has the class and the values, and editing it leaves the original', async () => {
+    const [ticket] = await plain.all(Ticket, 'select * from tickets where id = $1', [tickets[0]?.id]);
+    if (!ticket) throw new Error('no ticket to copy');
+    const before = asLoaded([ticket]);
+    const copy = plain.copy(Ticket, ticket);
+    expect(asLoaded([copy])).toStrictEqual(before);
+    copy.edit({ labels: ['copied'], description: 'Edited copy' }, write(Date.now()));
+    expect(asLoaded([ticket])).toStrictEqual(before);
+    expect([copy.description, copy.labels]).toEqual(['Edited copy', ['copied']]);
+  });
+
   it('pages a child table per parent, oldest first, after a position', async () => {
     const first = tickets[0]?.id ?? '';
     const page = await pagePerKey(plain, Comment, { key: 'ticketId', ids: [first, randomUUID()], orderBy: 'createdAt', direction: 'asc', limit: 2 });

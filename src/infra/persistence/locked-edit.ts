@@ -1,6 +1,12 @@
 // An edit of one existing row under its row lock in two round trips: `begin` and the locked read
 // go as one simple-protocol message, then the changed columns, the rows the edit adds, its outbox
 // rows and `commit` as another. The domain still decides in between, on the row as read.
+//
+// Edits of one row that arrive while an earlier edit of it is in flight wait in this process and
+// then go together: one lock, one read, each edit decided in turn on the state the one before it
+// left, one write and one commit. A burst of edits to a hot row then costs a few transactions, not
+// one transaction per edit each holding the lock across a round trip and a turn of the event loop
+// (and a pooled connection while it queues). Each edit still gets its own answer, event and error.
 import type { EntityClass, MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Committed } from './unit-of-work.ts';
@@ -15,17 +21,34 @@ export interface Edited<T> extends Committed<T> {
   readonly added?: readonly object[];
 }
 
+/** Edits of one row that go in one transaction at most. */
+const MAX_BATCH = 64;
+
+/** One edit waiting for its row. */
+interface Pending {
+  readonly work: (found: object | null) => Edited<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /** Locked edits over `orm`'s own pool; `afterCommit` runs with the events of each commit that wrote some. */
 export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (events: Committed<unknown>['events']) => void) {
   const em = orm.em.fork();
   const platform = em.getPlatform();
   const reads = createPlainReads(em);
   let pool: Promise<pg.Pool> | undefined;
+  /** Per row with an edit in flight: the edits that arrived since, in arrival order. */
+  const queued = new Map<string, Pending[]>();
   // One message of several statements: the parameters are inlined by MikroORM's own quoting, as
   // it does for every statement it sends (a simple-protocol message carries no parameters).
   const message = (statements: readonly PlainStatement[]) => statements.map(({ sql, values }) => platform.formatQuery(sql, values)).join(';\n');
 
-  return async function editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: (found: E | null) => Edited<T>): Promise<T> {
+  /**
+   * Decides and commits `batch` in one transaction and settles each edit. An edit the domain
+   * refuses fails alone and leaves no trace on the others. When the write itself fails, every
+   * edit of a larger batch runs again on its own, so a statement one edit makes cannot fail another.
+   */
+  async function commitBatch(entity: EntityClass<object>, id: string, batch: readonly Pending[]): Promise<void> {
     const meta = em.getMetadata().get(entity);
     const [key] = meta.primaryKeys;
     if (key === undefined || meta.primaryKeys.length !== 1) throw new Error(`${entity.name}: a locked edit needs one primary key`);
@@ -33,31 +56,81 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
       { sql: 'begin', values: [] },
       { sql: `select * from ${reads.table(entity)} where ${reads.column(entity, key)} = ? for update`, values: [id] },
     ]);
-    const committed = await withConnection(await (pool ??= sqlPoolOf(orm)), async (client) => {
-      try {
-        const [, locked] = (await client.query(read)) as unknown as [pg.QueryResult, pg.QueryResult<Record<string, unknown>>];
-        const [found] = reads.instances(entity, locked.rows);
-        const before = found ? storedRowOf(em, entity, found) : undefined;
-        const decided = work(found ?? null);
-        const { events, added = [] } = decided;
-        const update = found && before ? plainUpdateOf(em, entity, found, before, key) : undefined;
-        await client.query(
-          message([
-            ...(update ? [update] : []),
-            ...added.map((row) => plainInsertOf(em, row.constructor as EntityClass<object>, row)),
-            ...(events.length > 0 ? [outboxInsertOf(prefix, events)] : []),
-            { sql: 'commit', values: [] },
-          ]),
-        );
-        return decided;
-      } catch (error) {
-        // Whatever failed (the read, the domain's decision, a statement), nothing of it is kept.
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      }
-    });
+    const sqlPool = await (pool ??= sqlPoolOf(orm));
+    const decided: Array<{ pending: Pending; edited: Edited<unknown> }> = [];
+    const refused: Array<{ pending: Pending; error: unknown }> = [];
+    let events: Committed<unknown>['events'] = [];
+    try {
+      await withConnection(sqlPool, async (client) => {
+        try {
+          const [, locked] = (await client.query(read)) as unknown as [pg.QueryResult, pg.QueryResult<Record<string, unknown>>];
+          const [found] = reads.instances(entity, locked.rows);
+          const before = found ? storedRowOf(em, entity, found) : undefined;
+          // Each edit decides on a copy of the state the last accepted edit left, so a refused edit
+          // leaves nothing behind and an accepted one keeps the instance its answer shows.
+          let state = found;
+          for (const pending of batch) {
+            const instance = state ? reads.copy(entity, state) : null;
+            try {
+              decided.push({ pending, edited: pending.work(instance) });
+              if (instance) state = instance;
+            } catch (error) {
+              refused.push({ pending, error });
+            }
+          }
+          events = decided.flatMap(({ edited }) => edited.events);
+          const update = state && before ? plainUpdateOf(em, entity, state, before, key) : undefined;
+          await client.query(
+            message([
+              ...(update ? [update] : []),
+              ...decided.flatMap(({ edited }) => edited.added ?? []).map((row) => plainInsertOf(em, row.constructor as EntityClass<object>, row)),
+              ...(events.length > 0 ? [outboxInsertOf(prefix, events)] : []),
+              { sql: 'commit', values: [] },
+            ]),
+          );
+        } catch (error) {
+          // Whatever failed (the read, a statement), nothing of it is kept.
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      for (const { pending, error: own } of refused) pending.reject(own);
+      if (decided.length > 1) {
+        for (const { pending } of decided) await commitBatch(entity, id, [pending]);
+      } else for (const { pending } of decided) pending.reject(error);
+      return;
+    }
+    for (const { pending, error } of refused) pending.reject(error);
     // The connection is back in the pool before the relay is woken to read the outbox.
-    if (committed.events.length > 0) afterCommit(committed.events);
-    return committed.result;
+    if (events.length > 0) afterCommit(events);
+    for (const { pending, edited } of decided) pending.resolve(edited.result);
+  }
+
+  /** Runs `first` and then, batch after batch, the edits of its row that queued meanwhile. */
+  async function drain(entity: EntityClass<object>, id: string, rowKey: string, first: Pending): Promise<void> {
+    let batch: readonly Pending[] = [first];
+    while (batch.length > 0) {
+      await commitBatch(entity, id, batch).catch((error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      });
+      const waiting = queued.get(rowKey) ?? [];
+      batch = waiting.splice(0, MAX_BATCH);
+      if (waiting.length === 0 && batch.length === 0) queued.delete(rowKey);
+    }
+  }
+
+  return function editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: (found: E | null) => Edited<T>): Promise<T> {
+    const rowKey = `${entity.name}|${id}`;
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = { work: work as Pending['work'], resolve: resolve as Pending['resolve'], reject };
+      const waiting = queued.get(rowKey);
+      if (waiting) {
+        waiting.push(pending);
+        return;
+      }
+      queued.set(rowKey, []);
+      void drain(entity as EntityClass<object>, id, rowKey, pending);
+    });
   };
 }

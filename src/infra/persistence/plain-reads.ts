@@ -13,6 +13,8 @@ export interface PlainReads {
   all<T extends object>(entity: EntityClass<T>, sql: string, params: readonly unknown[]): Promise<T[]>;
   /** Rows already read (every column of `entity`'s table) as `entity` instances. */
   instances<T extends object>(entity: EntityClass<T>, rows: readonly Row[]): T[];
+  /** A new instance holding a deep copy of every mapped property of `instance`: as if read again. */
+  copy<T extends object>(entity: EntityClass<T>, instance: T): T;
   /** The column a property of `entity` is stored in, quoted (for building statements). */
   column(entity: EntityClass<object>, property: string): string;
   /** The table of `entity`, quoted. */
@@ -67,6 +69,14 @@ export function createPlainReads(em: EntityManager): PlainReads {
     });
   }
 
+  function copy<T extends object>(entity: EntityClass<T>, instance: T): T {
+    const { meta, fields } = mapperOf(entity);
+    const copied = Object.create(meta.prototype as object) as Record<string, unknown>;
+    // Mapped values are JSON data, arrays, text and dates, all of which structuredClone copies.
+    for (const { property } of fields) copied[property] = structuredClone((instance as Record<string, unknown>)[property]);
+    return copied as T;
+  }
+
   return {
     async all<T extends object>(entity: EntityClass<T>, sql: string, params: readonly unknown[]) {
       pool ??= em.getConnection().getNativeClient();
@@ -74,6 +84,7 @@ export function createPlainReads(em: EntityManager): PlainReads {
       return instances(entity, rows);
     },
     instances,
+    copy,
     column(entity, property) {
       const field = mapperOf(entity).fields.find((candidate) => candidate.property === property);
       if (!field) throw new Error(`${entity.name} has no column for ${property}`);
