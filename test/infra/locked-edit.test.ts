@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
 import { createLogger } from '#infra/logger.ts';
@@ -15,6 +16,7 @@ import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
 import { createUnitOfWork, type Committed, type UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { createTicketService, type TicketService } from '#infra/services/tickets.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
+import { sampleProject } from '#test/support/sample-project.ts';
 
 let env: TestEnvironment;
 let orm: Orm;
@@ -115,6 +117,23 @@ describe('an edit under the row lock in two round trips', () => {
     expect(committed).toHaveLength(before);
     await tickets.update(created.id, { title: 'Lock released' }, undefined, caller);
     expect((await reload(created.id)).title).toBe('Lock released');
+  });
+
+  it('says in its event that an edit of a ticket without a live link leaves the planner nothing to plan', async () => {
+    const unlinked = await tickets.create({ title: 'Hub only' }, caller);
+    const linked = await tickets.create({ title: 'Linked' }, caller);
+    const project = sampleProject({ id: randomUUID(), mappedFields: ['title'] });
+    const em = orm.em.fork();
+    em.persist([project, SyncMapping.link({ id: randomUUID(), ticket: linked, projectId: project.id, externalId: 'EXT-7', fields: ['title'], nowMs: Date.now() })]);
+    await em.flush();
+    for (const ticket of [unlinked, linked]) await tickets.update(ticket.id, { title: `${ticket.title}, edited` }, undefined, caller);
+    const linksPlanned = async (ticketId: string) =>
+      orm.em.getConnection().execute<Array<{ planned: boolean | null }>>(
+        `select (payload->>'linksPlanned')::boolean as planned from outbox where type = 'ticket.updated' and payload->>'ticketId' = ?`,
+        [ticketId],
+      );
+    expect(await linksPlanned(unlinked.id)).toEqual([{ planned: true }]);
+    expect(await linksPlanned(linked.id)).toEqual([{ planned: null }]);
   });
 
   it('tells an unknown ticket from any other failure', async () => {

@@ -1,6 +1,7 @@
 // An edit of one existing row under its row lock in two round trips: `begin` and the locked read
 // go as one simple-protocol message, then the changed columns, the rows the edit adds, its outbox
-// rows and `commit` as another. The domain still decides in between, on the row as read.
+// rows and `commit` as another. The domain still decides in between, on the row as read, and on
+// the rows of one more statement the caller may add to the locked read (`also`), read under the lock.
 //
 // Edits of one row that arrive while an earlier edit of it is in flight wait in this process and
 // then go together: one lock, one read, each edit decided in turn on the state the one before it
@@ -24,9 +25,12 @@ export interface Edited<T> extends Committed<T> {
 /** Edits of one row that go in one transaction at most. */
 const MAX_BATCH = 64;
 
+/** What the edit decides on: the row (null when there is none) and the rows of its `also` statement. */
+export type LockedWork<E, T> = (found: E | null, also: ReadonlyArray<Record<string, unknown>>) => Edited<T>;
+
 /** One edit waiting for its row. */
 interface Pending {
-  readonly work: (found: object | null) => Edited<unknown>;
+  readonly work: LockedWork<object, unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -48,13 +52,14 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
    * refuses fails alone and leaves no trace on the others. When the write itself fails, every
    * edit of a larger batch runs again on its own, so a statement one edit makes cannot fail another.
    */
-  async function commitBatch(entity: EntityClass<object>, id: string, batch: readonly Pending[]): Promise<void> {
+  async function commitBatch(entity: EntityClass<object>, id: string, also: PlainStatement | undefined, batch: readonly Pending[]): Promise<void> {
     const meta = em.getMetadata().get(entity);
     const [key] = meta.primaryKeys;
     if (key === undefined || meta.primaryKeys.length !== 1) throw new Error(`${entity.name}: a locked edit needs one primary key`);
     const read = message([
       { sql: 'begin', values: [] },
       { sql: `select * from ${reads.table(entity)} where ${reads.column(entity, key)} = ? for update`, values: [id] },
+      ...(also ? [also] : []),
     ]);
     const sqlPool = await (pool ??= sqlPoolOf(orm));
     const decided: Array<{ pending: Pending; edited: Edited<unknown> }> = [];
@@ -63,7 +68,8 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
     try {
       await withConnection(sqlPool, async (client) => {
         try {
-          const [, locked] = (await client.query(read)) as unknown as [pg.QueryResult, pg.QueryResult<Record<string, unknown>>];
+          const [, locked, extra] = (await client.query(read)) as unknown as [pg.QueryResult, pg.QueryResult<Record<string, unknown>>, pg.QueryResult<Record<string, unknown>>?];
+          const alsoRows = extra?.rows ?? [];
           const [found] = reads.instances(entity, locked.rows);
           const before = found ? storedRowOf(em, entity, found) : undefined;
           // Each edit decides on a copy of the state the last accepted edit left, so a refused edit
@@ -72,7 +78,7 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
           for (const pending of batch) {
             const instance = state ? reads.copy(entity, state) : null;
             try {
-              decided.push({ pending, edited: pending.work(instance) });
+              decided.push({ pending, edited: pending.work(instance, alsoRows) });
               if (instance) state = instance;
             } catch (error) {
               refused.push({ pending, error });
@@ -97,7 +103,7 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
     } catch (error) {
       for (const { pending, error: own } of refused) pending.reject(own);
       if (decided.length > 1) {
-        for (const { pending } of decided) await commitBatch(entity, id, [pending]);
+        for (const { pending } of decided) await commitBatch(entity, id, also, [pending]);
       } else for (const { pending } of decided) pending.reject(error);
       return;
     }
@@ -108,10 +114,10 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
   }
 
   /** Runs `first` and then, batch after batch, the edits of its row that queued meanwhile. */
-  async function drain(entity: EntityClass<object>, id: string, rowKey: string, first: Pending): Promise<void> {
+  async function drain(entity: EntityClass<object>, id: string, also: PlainStatement | undefined, rowKey: string, first: Pending): Promise<void> {
     let batch: readonly Pending[] = [first];
     while (batch.length > 0) {
-      await commitBatch(entity, id, batch).catch((error: unknown) => {
+      await commitBatch(entity, id, also, batch).catch((error: unknown) => {
         for (const pending of batch) pending.reject(error);
       });
       const waiting = queued.get(rowKey) ?? [];
@@ -120,8 +126,9 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
     }
   }
 
-  return function editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: (found: E | null) => Edited<T>): Promise<T> {
-    const rowKey = `${entity.name}|${id}`;
+  return function editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: LockedWork<E, T>, also?: PlainStatement): Promise<T> {
+    // Edits go together only when they read the same: the row, and the same `also` statement.
+    const rowKey = JSON.stringify([entity.name, id, also?.sql ?? null, also?.values ?? null]);
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = { work: work as Pending['work'], resolve: resolve as Pending['resolve'], reject };
       const waiting = queued.get(rowKey);
@@ -130,7 +137,7 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
         return;
       }
       queued.set(rowKey, []);
-      void drain(entity as EntityClass<object>, id, rowKey, pending);
+      void drain(entity as EntityClass<object>, id, also, rowKey, pending);
     });
   };
 }

@@ -7,9 +7,9 @@ import type { DomainEvent } from '#domain/events.ts';
 import type { EngineEvent } from '#infra/sync/engine-events.ts';
 import { createLocalHandoff, type LocalHandoff } from '#infra/sync/local-handoff.ts';
 import { deferredWritesOf } from './deferred-writes.ts';
-import { createLockedEdits, type Edited } from './locked-edit.ts';
+import { createLockedEdits, type LockedWork } from './locked-edit.ts';
 import { appendToOutbox, outboxInsertOf } from './outbox.ts';
-import { plainInsertOf } from './plain-insert.ts';
+import { plainInsertOf, type PlainStatement } from './plain-insert.ts';
 
 /** What a unit of work returns: its result, and the events to publish. */
 export interface Committed<T> {
@@ -29,10 +29,11 @@ export interface UnitOfWork {
   insertWithEvents<T extends object>(entity: EntityClass<T>, instance: T, events: Committed<unknown>['events']): Promise<void>;
   /**
    * A use case that edits one row of `entity` (by primary key) under its row lock: `work` gets the
-   * row as read (null when there is none) and decides; its changed columns, new rows and events
-   * commit together. Two round trips where a MikroORM transaction took five (see locked-edit.ts).
+   * row as read (null when there is none), and the rows of `also` read under the lock, and decides;
+   * its changed columns, new rows and events commit together. Two round trips where a MikroORM
+   * transaction took five (see locked-edit.ts).
    */
-  editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: (found: E | null) => Edited<T>): Promise<T>;
+  editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: LockedWork<E, T>, also?: PlainStatement): Promise<T>;
 }
 
 /**

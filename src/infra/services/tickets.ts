@@ -11,7 +11,19 @@ import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { isHubId, newHubId } from './ids.ts';
 import type { KeysetPage } from './keyset.ts';
 import { createPlainReads } from '#infra/persistence/plain-reads.ts';
+import { withLinksPlanned } from '#infra/sync/engine-events.ts';
 import { ticketListStatement } from './tickets-list.ts';
+
+/**
+ * Read under the ticket's row lock with each edit: whether the ticket has a live link. Without one
+ * the edit's `ticket.updated` says its links are planned (there are none), so the push planner has
+ * nothing to read for it. Whatever links the ticket later takes that lock first and plans from the
+ * state it reads then, which includes this edit.
+ */
+const liveLinkRead = (ticketId: string) => ({
+  sql: `select exists (select 1 from sync_mappings where ticket_id = ? and status = 'linked') as linked`,
+  values: [ticketId],
+});
 
 /** Filters of the ticket list; absent means "any". */
 export interface TicketFilter {
@@ -61,16 +73,21 @@ export function createTicketService(uow: UnitOfWork, replica: string): TicketSer
 
     async update(id, patch, expectedVersion, caller) {
       if (!isHubId(id)) throw new NotFoundError(`No ticket with id "${id}"`);
-      // The row locked and read, the domain's decision, the row, its new conflicts and its events
-      // committed: two round trips.
-      return uow.editLocked(Ticket, id, (ticket) => {
-        if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
-        const { events, conflicts } = ticket.edit(patch, {
-          ...context(caller),
-          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-        });
-        return { result: { ticket, conflicts }, events, added: conflicts };
-      });
+      // The row locked and read (with whether it has a live link), the domain's decision, the row,
+      // its new conflicts and its events committed: two round trips.
+      return uow.editLocked(
+        Ticket,
+        id,
+        (ticket, [links]) => {
+          if (!ticket) throw new NotFoundError(`No ticket with id "${id}"`);
+          const { events, conflicts } = ticket.edit(patch, {
+            ...context(caller),
+            ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+          });
+          return { result: { ticket, conflicts }, events: links?.['linked'] === false ? events.map(withLinksPlanned) : events, added: conflicts };
+        },
+        liveLinkRead(id),
+      );
     },
 
     get: async (id) => (isHubId(id) ? ((await plain.all(Ticket, 'select * from tickets where id = $1', [id]))[0] ?? null) : null),
