@@ -76,9 +76,16 @@ export function createEventFanout(nats: NatsLink, stream: string, prefix: string
       return memos.get(key) as T;
     };
     const event: FeedEvent = { subject, payload, shared, memo: (key, load) => shared(key, load) };
+    // Many subscriptions follow the same pattern (everyone watching one ticket): match it once.
+    const verdicts = new Map<string, boolean>();
+    const matches = (pattern: string) => {
+      let verdict = verdicts.get(pattern);
+      if (verdict === undefined) verdicts.set(pattern, (verdict = subjectMatches(pattern, subject)));
+      return verdict;
+    };
     for (const set of bucketsFor(subject)) {
       for (const listener of set ?? []) {
-        if (!subjectMatches(listener.pattern, subject)) continue;
+        if (!matches(listener.pattern)) continue;
         if (listener.queue.length >= maxBacklog) {
           listener.failed ??= new SubscriberFellBehind(`the subscription fell more than ${maxBacklog} events behind and was ended`);
         } else listener.queue.push(event);
