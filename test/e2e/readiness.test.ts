@@ -18,7 +18,7 @@ interface Readiness {
   projectsInError: Array<{ id: string; name: string; kind: string; lastError: string | null }>;
 }
 
-const CONSUMERS = ['inbound', 'push', 'push-planner', 'push-planner-resolutions', 'sessions', 'silences'];
+const CONSUMERS = ['inbound', 'push', 'push-planner', 'push-planner-resolutions', 'sessions'];
 
 async function readiness(url: string): Promise<{ status: number; body: Readiness }> {
   const response = await fetch(`${url}/readyz`);

@@ -4,6 +4,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 
 const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
+
+/**
+ * Durable consumers earlier versions created and this one no longer reads: removed, so the stream
+ * does not keep their state (`silences`: the push planner keeps silences now, see engine.ts).
+ */
+const RETIRED_DURABLES = ['silences'];
 const DUPLICATE_WINDOW_NS = 5 * 60 * 1_000_000_000;
 
 /** Stream and subject names for one deployment prefix. */
@@ -36,4 +42,6 @@ export async function ensureStreams(nc: NatsConnection, names: StreamNames): Pro
   } catch {
     await jsm.streams.add(config);
   }
+  // A durable that is not there (a new deployment, or already removed) is what is wanted.
+  for (const durable of RETIRED_DURABLES) await jsm.consumers.delete(names.events, durable).catch(() => false);
 }

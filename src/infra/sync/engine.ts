@@ -107,42 +107,45 @@ export function startSyncEngine(deps: {
   const detachHandoff = handoff ? handedOffKinds.map((kind) => handoff.attach(kind, handedOff[kind].runHere)) : [];
   const consumers: RunningConsumer[] = [
     deliveries,
-    // Ticket changes, and conflict resolutions (which release held fields), both call for a plan.
-    ...[
-      ['push-planner', `${p}.events.ticket.*.*`],
-      ['push-planner-resolutions', `${p}.events.conflict.*.resolved`],
-    ].map(([durable = '', subject = '']) =>
-      runDurableConsumer(deps.nats, {
-        stream: names.events,
-        durable,
-        subject,
-        spanName: 'plan pushes',
-        tracer: deps.tracer,
-        handle: async (payload) => {
-          // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
-          // transaction, and a ticket created on the hub has no link yet: only sync rules may want
-          // a new ticket. Without rules that costs one read, so a large import queues no empty plans.
-          const ticketId = String(payload['ticketId']);
-          if (payload['type'] === 'ticket.created') await plan(ticketId, { kind: 'created' }, false);
-          else if (payload['type'] === 'ticket.updated') {
-            // An applied external report planned every link in its own transaction: rules only.
-            await plan(ticketId, { kind: 'updated', changes: changesOf(payload) }, payload['linksPlanned'] !== true);
-          }
-          else await plan(ticketId);
-          return 'done';
-        },
-        concurrency: workerConcurrency.planner,
-        logger: logger.child({ consumer: durable }),
-      }),
-    ),
-    // Alert groups' silences at their sources follow their tickets' status.
+    // Ticket changes call for a plan, and bring alert groups' silences at their sources in step
+    // with their tickets' status: one consumer does both, so each ticket event is delivered once.
+    // Planning first: a silence the source refuses for now retries the event, and planning again
+    // finds the fields already in flight.
     runDurableConsumer(deps.nats, {
       stream: names.events,
-      durable: 'silences',
+      durable: 'push-planner',
       subject: `${p}.events.ticket.*.*`,
-      handle: (payload, deliveryCount) => keepSilences(String(payload['ticketId']), deliveryCount),
+      spanName: 'plan pushes',
+      tracer: deps.tracer,
+      handle: async (payload, deliveryCount) => {
+        // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
+        // transaction, and a ticket created on the hub has no link yet: only sync rules may want
+        // a new ticket. Without rules that costs one read, so a large import queues no empty plans.
+        const ticketId = String(payload['ticketId']);
+        if (payload['type'] === 'ticket.created') await plan(ticketId, { kind: 'created' }, false);
+        else if (payload['type'] === 'ticket.updated') {
+          // Links planned in the event's own transaction (an applied external report), or none to
+          // plan (an edit of a ticket without one): rules only.
+          await plan(ticketId, { kind: 'updated', changes: changesOf(payload) }, payload['linksPlanned'] !== true);
+        } else await plan(ticketId);
+        return keepSilences(ticketId, deliveryCount);
+      },
       concurrency: workerConcurrency.planner,
-      logger: logger.child({ consumer: 'silences' }),
+      logger: logger.child({ consumer: 'push-planner' }),
+    }),
+    // Conflict resolutions release held fields: they call for a plan too.
+    runDurableConsumer(deps.nats, {
+      stream: names.events,
+      durable: 'push-planner-resolutions',
+      subject: `${p}.events.conflict.*.resolved`,
+      spanName: 'plan pushes',
+      tracer: deps.tracer,
+      handle: async (payload) => {
+        await plan(String(payload['ticketId']));
+        return 'done';
+      },
+      concurrency: workerConcurrency.planner,
+      logger: logger.child({ consumer: 'push-planner-resolutions' }),
     }),
     pushes,
   ];
