@@ -6,7 +6,6 @@
 // that queue behind an edit in flight go together in one transaction, each answered with its own
 // state, and one that fails (refused, or its own statement) fails alone.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -16,6 +15,7 @@ import { openDatabase, type Orm } from '#infra/persistence/orm.ts';
 import { createUnitOfWork, type Committed, type UnitOfWork } from '#infra/persistence/unit-of-work.ts';
 import { createTicketService, type TicketService } from '#infra/services/tickets.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
+import { holdTicketLock } from '#test/support/row-lock.ts';
 import { sampleProject } from '#test/support/sample-project.ts';
 
 let env: TestEnvironment;
@@ -143,23 +143,9 @@ describe('an edit under the row lock in two round trips', () => {
 });
 
 describe('edits of one row that queue behind an edit in flight', () => {
-  /** Holds the ticket's row lock from another connection until `release()`. */
-  async function holdRowLock(ticketId: string): Promise<{ release(): Promise<void> }> {
-    const client = new pg.Client({ connectionString: env.databaseUrl });
-    await client.connect();
-    await client.query('begin');
-    await client.query('select id from tickets where id = $1 for update', [ticketId]);
-    return {
-      async release() {
-        await client.query('commit');
-        await client.end();
-      },
-    };
-  }
-
   /** Sends `edits` at once while another transaction holds the row, then lets them through. */
   async function queued<T>(ticketId: string, edits: ReadonlyArray<() => Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
-    const lock = await holdRowLock(ticketId);
+    const lock = await holdTicketLock(env.databaseUrl, ticketId);
     const settled = Promise.allSettled(edits.map((edit) => edit()));
     await new Promise((resolve) => setTimeout(resolve, 100));
     await lock.release();

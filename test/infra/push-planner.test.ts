@@ -2,7 +2,6 @@
 // the planner neither waits for nor takes the ticket's row lock (a burst of edits to an unlinked
 // ticket keeps its row to itself). A linked ticket is still planned under that lock.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import type { Caller } from '#infra/auth/tokens.ts';
@@ -13,6 +12,7 @@ import { createUnitOfWork, type UnitOfWork } from '#infra/persistence/unit-of-wo
 import { createTicketService, type TicketService } from '#infra/services/tickets.ts';
 import { createPushPlanner } from '#infra/sync/push-planner.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
+import { holdTicketLock } from '#test/support/row-lock.ts';
 import { sampleProject } from '#test/support/sample-project.ts';
 
 let env: TestEnvironment;
@@ -33,20 +33,6 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-/** Holds the ticket's row lock in a transaction of its own until `release()`. */
-async function holdRowLock(ticketId: string): Promise<{ release(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: env.databaseUrl });
-  await client.connect();
-  await client.query('begin');
-  await client.query('select id from tickets where id = $1 for update', [ticketId]);
-  return {
-    async release() {
-      await client.query('commit');
-      await client.end();
-    },
-  };
-}
-
 /** How `promise` settles within `ms`: 'settled', or 'waiting' when it has not. */
 async function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'waiting'> {
   let timer: NodeJS.Timeout | undefined;
@@ -63,7 +49,7 @@ describe('planning pushes without sync rules', () => {
 
   it('reads nothing under the row lock, so an edit holding it does not hold the planner up', async () => {
     const ticket = await tickets.create({ title: 'Unlinked' }, caller);
-    const lock = await holdRowLock(ticket.id);
+    const lock = await holdTicketLock(env.databaseUrl, ticket.id);
     try {
       const planned = plan()(ticket.id, { kind: 'updated', changes: [] });
       expect(await within(planned, 2_000)).toBe('settled');
@@ -79,7 +65,7 @@ describe('planning pushes without sync rules', () => {
     em.persist([project, SyncMapping.link({ id: randomUUID(), ticket, projectId: project.id, externalId: 'EXT-1', fields: ['title'], nowMs: Date.now() })]);
     await em.flush();
     await tickets.update(ticket.id, { title: 'Linked, then edited' }, undefined, caller);
-    const lock = await holdRowLock(ticket.id);
+    const lock = await holdTicketLock(env.databaseUrl, ticket.id);
     let planned: Promise<void> | undefined;
     try {
       planned = plan()(ticket.id, { kind: 'updated', changes: [] });
