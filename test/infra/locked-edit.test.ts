@@ -100,6 +100,19 @@ describe('an edit under the row lock in two round trips', () => {
     expect(next.ticket.title).toBe('Edited after');
   });
 
+  it('writes nothing of an edit that changed the row and then refused', async () => {
+    const created = await tickets.create({ title: 'Kept as is' }, caller);
+    const events = (await outboxOf(created.id)).length;
+    await expect(
+      uow.editLocked(Ticket, created.id, (ticket) => {
+        ticket?.edit({ title: 'Changed, then refused' }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: randomUUID });
+        throw new Error('refused after changing the ticket');
+      }),
+    ).rejects.toThrow(/refused after changing/);
+    expect((await reload(created.id)).title).toBe('Kept as is');
+    expect(await outboxOf(created.id)).toHaveLength(events);
+  });
+
   it('keeps neither the change nor its events when a statement of the write fails', async () => {
     const created = await tickets.create({ title: 'Untouched' }, caller);
     const events = (await outboxOf(created.id)).length;

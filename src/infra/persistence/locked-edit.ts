@@ -72,11 +72,12 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
           const alsoRows = extra?.rows ?? [];
           const [found] = reads.instances(entity, locked.rows);
           const before = found ? storedRowOf(em, entity, found) : undefined;
-          // Each edit decides on a copy of the state the last accepted edit left, so a refused edit
-          // leaves nothing behind and an accepted one keeps the instance its answer shows.
+          // Each edit of a batch decides on a copy of the state the last accepted edit left, so a
+          // refused edit leaves nothing behind and an accepted one keeps the instance its answer
+          // shows. An edit alone has no one after it: it decides on the row as read.
           let state = found;
           for (const pending of batch) {
-            const instance = state ? reads.copy(entity, state) : null;
+            const instance = state && batch.length > 1 ? reads.copy(entity, state) : (state ?? null);
             try {
               decided.push({ pending, edited: pending.work(instance, alsoRows) });
               if (instance) state = instance;
@@ -85,7 +86,8 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
             }
           }
           events = decided.flatMap(({ edited }) => edited.events);
-          const update = state && before ? plainUpdateOf(em, entity, state, before, key) : undefined;
+          // Nothing accepted, nothing written (an edit alone may have changed the row it refused).
+          const update = state && before && decided.length > 0 ? plainUpdateOf(em, entity, state, before, key) : undefined;
           await client.query(
             message([
               ...(update ? [update] : []),
