@@ -4,7 +4,8 @@
 // the outbox (none lost, none doubled); a stale edit's conflict commits with it; and an edit that
 // fails, in the domain or in a statement, leaves no trace and releases the lock. Edits of one row
 // that queue behind an edit in flight go together in one transaction, each answered with its own
-// state, and one that fails (refused, or its own statement) fails alone.
+// state, and one that fails (refused, or its own statement) fails alone. Edits of different rows
+// sent at once share one transaction too, and one that fails there fails alone as well.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SyncMapping } from '#domain/sync/mapping.ts';
@@ -203,5 +204,34 @@ describe('edits of one row that queue behind an edit in flight', () => {
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
     expect((await reload(created.id)).title).toBe('Last');
     expect((await outboxOf(created.id)).filter((event) => event.type === 'ticket.updated')).toHaveLength(3);
+  });
+});
+
+describe('edits of different rows sent at once', () => {
+  it('share one transaction, each row with its own write and each edit with its own event', async () => {
+    const created = await Promise.all(['A', 'B', 'C'].map((title) => tickets.create({ title }, caller)));
+    const commits = committed.length;
+    const answers = await Promise.all(created.map((ticket) => tickets.update(ticket.id, { title: `${ticket.title}, grouped` }, undefined, caller)));
+    expect(committed.length - commits).toBe(1);
+    expect(committed.at(-1)?.filter((event) => event.type === 'ticket.updated')).toHaveLength(3);
+    for (const [index, ticket] of created.entries()) {
+      expect(answers[index]?.ticket.title).toBe(`${ticket.title}, grouped`);
+      expect((await reload(ticket.id)).title).toBe(`${ticket.title}, grouped`);
+    }
+  });
+
+  it('fail only the edit whose own statement fails', async () => {
+    const [first, second, third] = await Promise.all(['A', 'B', 'C'].map((title) => tickets.create({ title }, caller)));
+    if (!first || !second || !third) throw new Error('three tickets expected');
+    const twin = Ticket.create({ title: 'Twin' }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: () => third.id }).ticket;
+    const edit = (id: string, title: string, added: object[] = []) =>
+      uow.editLocked(Ticket, id, (ticket) => {
+        const edited = ticket?.edit({ title }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: randomUUID });
+        return { result: ticket?.title, events: edited?.events ?? [], added };
+      });
+    const results = await Promise.allSettled([edit(first.id, 'First kept'), edit(second.id, 'Second failed', [twin]), edit(third.id, 'Third kept')]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
+    expect([(await reload(first.id)).title, (await reload(second.id)).title, (await reload(third.id)).title]).toEqual(['First kept', 'B', 'Third kept']);
   });
 });

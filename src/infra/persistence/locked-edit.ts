@@ -5,12 +5,15 @@
 //
 // Edits of one row that arrive while an earlier edit of it is in flight wait in this process and
 // then go together: one lock, one read, each edit decided in turn on the state the one before it
-// left, one write and one commit. A burst of edits to a hot row then costs a few transactions, not
-// one transaction per edit each holding the lock across a round trip and a turn of the event loop
-// (and a pooled connection while it queues). Each edit still gets its own answer, event and error.
+// left. Edits of different rows that arrive while earlier transactions are in flight share the next
+// transaction too (group commit): their rows are locked in key order in one message, and their
+// writes and the commit go in the next. A burst then costs a few transactions, not one per edit,
+// each holding its lock across a round trip and a turn of the event loop, and a pooled connection
+// while it waits. Each edit still gets its own answer, event and error.
 import type { EntityClass, MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Committed } from './unit-of-work.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { outboxInsertOf } from './outbox.ts';
 import { plainInsertOf, plainUpdateOf, storedRowOf, type PlainStatement } from './plain-insert.ts';
 import { createPlainReads } from './plain-reads.ts';
@@ -24,6 +27,10 @@ export interface Edited<T> extends Committed<T> {
 
 /** Edits of one row that go in one transaction at most. */
 const MAX_BATCH = 64;
+/** Rows one transaction locks at most. */
+const MAX_ROWS = 32;
+/** Transactions of locked edits in flight at once; edits arriving meanwhile wait for the next. */
+const IN_FLIGHT = 4;
 
 /** What the edit decides on: the row (null when there is none) and the rows of its `also` statement. */
 export type LockedWork<E, T> = (found: E | null, also: ReadonlyArray<Record<string, unknown>>) => Edited<T>;
@@ -31,8 +38,25 @@ export type LockedWork<E, T> = (found: E | null, also: ReadonlyArray<Record<stri
 /** One edit waiting for its row. */
 interface Pending {
   readonly work: LockedWork<object, unknown>;
+  /** Read under the lock with the row; edits go together only when they read the same. */
+  readonly also: PlainStatement | undefined;
+  readonly alsoKey: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** The edits of one row that go in one transaction. */
+interface RowBatch {
+  readonly entity: EntityClass<object>;
+  readonly id: string;
+  readonly batch: readonly Pending[];
+}
+
+/** What one row's edits decided, before the write. */
+interface RowDecision {
+  readonly decided: ReadonlyArray<{ readonly pending: Pending; readonly edited: Edited<unknown> }>;
+  readonly refused: ReadonlyArray<{ readonly pending: Pending; readonly error: unknown }>;
+  readonly writes: readonly PlainStatement[];
 }
 
 /** Locked edits over `orm`'s own pool; `afterCommit` runs with the events of each commit that wrote some. */
@@ -41,60 +65,74 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
   const platform = em.getPlatform();
   const reads = createPlainReads(em);
   let pool: Promise<pg.Pool> | undefined;
-  /** Per row with an edit in flight: the edits that arrived since, in arrival order. */
+  /** Per row with edits in flight: the edits that arrived since, in arrival order. */
   const queued = new Map<string, Pending[]>();
   // One message of several statements: the parameters are inlined by MikroORM's own quoting, as
   // it does for every statement it sends (a simple-protocol message carries no parameters).
   const message = (statements: readonly PlainStatement[]) => statements.map(({ sql, values }) => platform.formatQuery(sql, values)).join(';\n');
 
-  /**
-   * Decides and commits `batch` in one transaction and settles each edit. An edit the domain
-   * refuses fails alone and leaves no trace on the others. When the write itself fails, every
-   * edit of a larger batch runs again on its own, so a statement one edit makes cannot fail another.
-   */
-  async function commitBatch(entity: EntityClass<object>, id: string, also: PlainStatement | undefined, batch: readonly Pending[]): Promise<void> {
+  const keyOf = (entity: EntityClass<object>): string => {
     const meta = em.getMetadata().get(entity);
     const [key] = meta.primaryKeys;
     if (key === undefined || meta.primaryKeys.length !== 1) throw new Error(`${entity.name}: a locked edit needs one primary key`);
-    const read = message([
-      { sql: 'begin', values: [] },
-      { sql: `select * from ${reads.table(entity)} where ${reads.column(entity, key)} = ? for update`, values: [id] },
-      ...(also ? [also] : []),
-    ]);
-    const sqlPool = await (pool ??= sqlPoolOf(orm));
+    return key;
+  };
+
+  /** The locked read of one row, and its `also` statement after it. */
+  const readOf = ({ entity, id, batch }: RowBatch): PlainStatement[] => {
+    const also = batch[0]?.also;
+    return [{ sql: `select * from ${reads.table(entity)} where ${reads.column(entity, keyOf(entity))} = ? for update`, values: [id] }, ...(also ? [also] : [])];
+  };
+
+  /**
+   * Each edit of a row decides on a copy of the state the last accepted edit left, so a refused
+   * edit leaves nothing behind and an accepted one keeps the instance its answer shows. An edit
+   * alone has no one after it: it decides on the row as read, and writes nothing if refused.
+   */
+  function decide({ entity, batch }: RowBatch, rows: readonly Record<string, unknown>[], alsoRows: readonly Record<string, unknown>[]): RowDecision {
+    const [found] = reads.instances(entity, rows);
+    const before = found ? storedRowOf(em, entity, found) : undefined;
     const decided: Array<{ pending: Pending; edited: Edited<unknown> }> = [];
     const refused: Array<{ pending: Pending; error: unknown }> = [];
+    let state = found;
+    for (const pending of batch) {
+      const instance = state && batch.length > 1 ? reads.copy(entity, state) : (state ?? null);
+      try {
+        decided.push({ pending, edited: pending.work(instance, alsoRows) });
+        if (instance) state = instance;
+      } catch (error) {
+        refused.push({ pending, error });
+      }
+    }
+    const update = state && before && decided.length > 0 ? plainUpdateOf(em, entity, state, before, keyOf(entity)) : undefined;
+    const added = decided.flatMap(({ edited }) => edited.added ?? []).map((row) => plainInsertOf(em, row.constructor as EntityClass<object>, row));
+    return { decided, refused, writes: [...(update ? [update] : []), ...added] };
+  }
+
+  /**
+   * Decides and commits the edits of `rows` (distinct rows) in one transaction and settles each
+   * edit. When the transaction fails, every edit of it that the domain accepted runs again on its
+   * own, so one edit's failing statement (or a lost connection) fails that edit alone.
+   */
+  async function commitRows(rows: readonly RowBatch[]): Promise<void> {
+    // Key order: two transactions that lock some of the same rows never wait for each other in a circle.
+    const ordered = [...rows].sort((a, b) => (a.entity.name === b.entity.name ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.entity.name < b.entity.name ? -1 : 1));
+    const decisions: RowDecision[] = [];
     let events: Committed<unknown>['events'] = [];
     try {
+      const sqlPool = await (pool ??= sqlPoolOf(orm));
       await withConnection(sqlPool, async (client) => {
         try {
-          const [, locked, extra] = (await client.query(read)) as unknown as [pg.QueryResult, pg.QueryResult<Record<string, unknown>>, pg.QueryResult<Record<string, unknown>>?];
-          const alsoRows = extra?.rows ?? [];
-          const [found] = reads.instances(entity, locked.rows);
-          const before = found ? storedRowOf(em, entity, found) : undefined;
-          // Each edit of a batch decides on a copy of the state the last accepted edit left, so a
-          // refused edit leaves nothing behind and an accepted one keeps the instance its answer
-          // shows. An edit alone has no one after it: it decides on the row as read.
-          let state = found;
-          for (const pending of batch) {
-            const instance = state && batch.length > 1 ? reads.copy(entity, state) : (state ?? null);
-            try {
-              decided.push({ pending, edited: pending.work(instance, alsoRows) });
-              if (instance) state = instance;
-            } catch (error) {
-              refused.push({ pending, error });
-            }
+          const results = (await client.query(message([{ sql: 'begin', values: [] }, ...ordered.flatMap(readOf)]))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
+          let next = 1;
+          for (const row of ordered) {
+            const locked = results[next++]?.rows ?? [];
+            const alsoRows = row.batch[0]?.also ? (results[next++]?.rows ?? []) : [];
+            decisions.push(decide(row, locked, alsoRows));
           }
-          events = decided.flatMap(({ edited }) => edited.events);
-          // Nothing accepted, nothing written (an edit alone may have changed the row it refused).
-          const update = state && before && decided.length > 0 ? plainUpdateOf(em, entity, state, before, key) : undefined;
+          events = decisions.flatMap(({ decided }) => decided.flatMap(({ edited }) => edited.events));
           await client.query(
-            message([
-              ...(update ? [update] : []),
-              ...decided.flatMap(({ edited }) => edited.added ?? []).map((row) => plainInsertOf(em, row.constructor as EntityClass<object>, row)),
-              ...(events.length > 0 ? [outboxInsertOf(prefix, events)] : []),
-              { sql: 'commit', values: [] },
-            ]),
+            message([...decisions.flatMap(({ writes }) => writes), ...(events.length > 0 ? [outboxInsertOf(prefix, events)] : []), { sql: 'commit', values: [] }]),
           );
         } catch (error) {
           // Whatever failed (the read, a statement), nothing of it is kept.
@@ -103,43 +141,57 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
         }
       });
     } catch (error) {
-      for (const { pending, error: own } of refused) pending.reject(own);
-      if (decided.length > 1) {
-        for (const { pending } of decided) await commitBatch(entity, id, also, [pending]);
-      } else for (const { pending } of decided) pending.reject(error);
+      for (const { refused } of decisions) for (const { pending, error: own } of refused) pending.reject(own);
+      const accepted = decisions.flatMap(({ decided }, index) => decided.map(({ pending }) => ({ row: ordered[index] as RowBatch, pending })));
+      if (accepted.length > 1) {
+        for (const { row, pending } of accepted) await commitRows([{ ...row, batch: [pending] }]);
+      } else for (const { pending } of accepted) pending.reject(error);
+      // Edits of rows the read never reached were neither accepted nor refused: they fail with it.
+      for (const row of ordered.slice(decisions.length)) for (const pending of row.batch) pending.reject(error);
       return;
     }
-    for (const { pending, error } of refused) pending.reject(error);
+    for (const { refused } of decisions) for (const { pending, error } of refused) pending.reject(error);
     // The connection is back in the pool before the relay is woken to read the outbox.
     if (events.length > 0) afterCommit(events);
-    for (const { pending, edited } of decided) pending.resolve(edited.result);
+    for (const { decided } of decisions) for (const { pending, edited } of decided) pending.resolve(edited.result);
   }
 
+  const group = createGroupCommit<RowBatch, void>(
+    async (rows) => {
+      await commitRows(rows);
+      return rows.map(() => ({ ok: true, value: undefined }));
+    },
+    { maxInFlight: IN_FLIGHT, maxWeight: MAX_ROWS },
+  );
+
   /** Runs `first` and then, batch after batch, the edits of its row that queued meanwhile. */
-  async function drain(entity: EntityClass<object>, id: string, also: PlainStatement | undefined, rowKey: string, first: Pending): Promise<void> {
+  async function drain(entity: EntityClass<object>, id: string, rowKey: string, first: Pending): Promise<void> {
     let batch: readonly Pending[] = [first];
     while (batch.length > 0) {
-      await commitBatch(entity, id, also, batch).catch((error: unknown) => {
+      await group({ entity, id, batch }).catch((error: unknown) => {
         for (const pending of batch) pending.reject(error);
       });
+      // The next batch: the edits queued since, up to the first that reads something else.
       const waiting = queued.get(rowKey) ?? [];
-      batch = waiting.splice(0, MAX_BATCH);
+      const alsoKey = waiting[0]?.alsoKey;
+      const same = waiting.findIndex((pending) => pending.alsoKey !== alsoKey);
+      batch = waiting.splice(0, Math.min(MAX_BATCH, same < 0 ? waiting.length : same));
       if (waiting.length === 0 && batch.length === 0) queued.delete(rowKey);
     }
   }
 
   return function editLocked<E extends object, T>(entity: EntityClass<E>, id: string, work: LockedWork<E, T>, also?: PlainStatement): Promise<T> {
-    // Edits go together only when they read the same: the row, and the same `also` statement.
-    const rowKey = JSON.stringify([entity.name, id, also?.sql ?? null, also?.values ?? null]);
+    const rowKey = `${entity.name}|${id}`;
     return new Promise<T>((resolve, reject) => {
-      const pending: Pending = { work: work as Pending['work'], resolve: resolve as Pending['resolve'], reject };
+      const alsoKey = also ? JSON.stringify([also.sql, also.values]) : '';
+      const pending: Pending = { work: work as Pending['work'], also, alsoKey, resolve: resolve as Pending['resolve'], reject };
       const waiting = queued.get(rowKey);
       if (waiting) {
         waiting.push(pending);
         return;
       }
       queued.set(rowKey, []);
-      void drain(entity as EntityClass<object>, id, also, rowKey, pending);
+      void drain(entity as EntityClass<object>, id, rowKey, pending);
     });
   };
 }
