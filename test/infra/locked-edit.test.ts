@@ -234,4 +234,27 @@ describe('edits of different rows sent at once', () => {
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
     expect([(await reload(first.id)).title, (await reload(second.id)).title, (await reload(third.id)).title]).toEqual(['First kept', 'B', 'Third kept']);
   });
+
+  it('go on without a row that another transaction holds, which waits alone', async () => {
+    const [free, alsoFree] = await Promise.all(['Free', 'Also free'].map((title) => tickets.create({ title }, caller)));
+    if (!free || !alsoFree) throw new Error('two tickets expected');
+    // Its id sorts first, so the rows are locked after it in the shared transaction.
+    const first = `00000000-0000-4000-8000-${randomUUID().slice(-12)}`;
+    const { ticket: held, events } = Ticket.create({ title: 'Held' }, { replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: () => first });
+    await uow.insertWithEvents(Ticket, held, events);
+    const lock = await holdTicketLock(env.databaseUrl, held.id);
+    let heldAnswered = false;
+    const heldEdit = tickets.update(held.id, { title: 'Held, then edited' }, undefined, caller).then((answer) => {
+      heldAnswered = true;
+      return answer;
+    });
+    try {
+      const freeEdits = await Promise.all([free, alsoFree].map((ticket) => tickets.update(ticket.id, { title: `${ticket.title}, edited` }, undefined, caller)));
+      expect(freeEdits.map((answer) => answer.ticket.title)).toEqual(['Free, edited', 'Also free, edited']);
+      expect(heldAnswered).toBe(false);
+    } finally {
+      await lock.release();
+    }
+    expect((await heldEdit).ticket.title).toBe('Held, then edited');
+  });
 });

@@ -31,6 +31,12 @@ const MAX_BATCH = 64;
 const MAX_ROWS = 32;
 /** Transactions of locked edits in flight at once; edits arriving meanwhile wait for the next. */
 const IN_FLIGHT = 4;
+/**
+ * How long a transaction of several rows waits for a lock another transaction holds. Past it, each
+ * row goes again in a transaction of its own (which waits as long as it takes), so one row held
+ * elsewhere holds up only its own edits.
+ */
+const GROUP_LOCK_TIMEOUT = '1s';
 
 /** What the edit decides on: the row (null when there is none) and the rows of its `also` statement. */
 export type LockedWork<E, T> = (found: E | null, also: ReadonlyArray<Record<string, unknown>>) => Edited<T>;
@@ -111,8 +117,9 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
 
   /**
    * Decides and commits the edits of `rows` (distinct rows) in one transaction and settles each
-   * edit. When the transaction fails, every edit of it that the domain accepted runs again on its
-   * own, so one edit's failing statement (or a lost connection) fails that edit alone.
+   * edit. When the transaction fails, each row of several goes again on its own, and each edit of a
+   * row that the domain accepted again on its own: one edit's failing statement (or a lock held
+   * elsewhere) fails or holds up that edit alone.
    */
   async function commitRows(rows: readonly RowBatch[]): Promise<void> {
     // Key order: two transactions that lock some of the same rows never wait for each other in a circle.
@@ -123,8 +130,9 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
       const sqlPool = await (pool ??= sqlPoolOf(orm));
       await withConnection(sqlPool, async (client) => {
         try {
-          const results = (await client.query(message([{ sql: 'begin', values: [] }, ...ordered.flatMap(readOf)]))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
-          let next = 1;
+          const start = [{ sql: 'begin', values: [] }, ...(ordered.length > 1 ? [{ sql: `set local lock_timeout = '${GROUP_LOCK_TIMEOUT}'`, values: [] }] : [])];
+          const results = (await client.query(message([...start, ...ordered.flatMap(readOf)]))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
+          let next = start.length;
           for (const row of ordered) {
             const locked = results[next++]?.rows ?? [];
             const alsoRows = row.batch[0]?.also ? (results[next++]?.rows ?? []) : [];
@@ -141,13 +149,18 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
         }
       });
     } catch (error) {
+      // Several rows: each goes again on its own (a lock held elsewhere, a statement of one row).
+      if (ordered.length > 1) {
+        await Promise.all(ordered.map((row) => commitRows([row])));
+        return;
+      }
       for (const { refused } of decisions) for (const { pending, error: own } of refused) pending.reject(own);
-      const accepted = decisions.flatMap(({ decided }, index) => decided.map(({ pending }) => ({ row: ordered[index] as RowBatch, pending })));
+      const accepted = decisions.flatMap(({ decided }) => decided.map(({ pending }) => pending));
       if (accepted.length > 1) {
-        for (const { row, pending } of accepted) await commitRows([{ ...row, batch: [pending] }]);
-      } else for (const { pending } of accepted) pending.reject(error);
-      // Edits of rows the read never reached were neither accepted nor refused: they fail with it.
-      for (const row of ordered.slice(decisions.length)) for (const pending of row.batch) pending.reject(error);
+        for (const pending of accepted) await commitRows([{ ...(ordered[0] as RowBatch), batch: [pending] }]);
+      } else for (const pending of accepted) pending.reject(error);
+      // Edits the read never reached were neither accepted nor refused: they fail with it.
+      if (decisions.length === 0) for (const pending of ordered[0]?.batch ?? []) pending.reject(error);
       return;
     }
     for (const { refused } of decisions) for (const { pending, error } of refused) pending.reject(error);
