@@ -17,6 +17,7 @@ import { createUnitOfWork, type Committed, type UnitOfWork } from '#infra/persis
 import { createTicketService, type TicketService } from '#infra/services/tickets.ts';
 import { createTestEnvironment, type TestEnvironment } from '#test/support/lockstep.ts';
 import { holdTicketLock } from '#test/support/row-lock.ts';
+import { eventually } from '#test/support/eventually.ts';
 import { sampleProject } from '#test/support/sample-project.ts';
 
 let env: TestEnvironment;
@@ -256,5 +257,27 @@ describe('edits of different rows sent at once', () => {
       await lock.release();
     }
     expect((await heldEdit).ticket.title).toBe('Held, then edited');
+  });
+
+  it('fail, and are not run again, when the connection is lost: the commit may have happened', async () => {
+    const [free] = await Promise.all(['Free'].map((title) => tickets.create({ title }, caller)));
+    const held = await tickets.create({ title: 'Held' }, caller);
+    if (!free) throw new Error('a ticket expected');
+    const lock = await holdTicketLock(env.databaseUrl, held.id);
+    try {
+      const edits = Promise.allSettled([held, free].map((ticket) => tickets.update(ticket.id, { title: `${ticket.title}, edited` }, undefined, caller)));
+      // The shared transaction waits for the held row; its session ends under it.
+      const admin = orm.em.getConnection();
+      const waiting = await eventually(
+        () => admin.execute<Array<{ pid: number }>>(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%for update%'`),
+        (rows) => rows.length === 1,
+      );
+      await admin.execute('select pg_terminate_backend(?)', [waiting[0]?.pid]);
+      const results = await edits;
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      await lock.release();
+    }
+    expect([(await reload(held.id)).title, (await reload(free.id)).title]).toEqual(['Held', 'Free']);
   });
 });

@@ -65,6 +65,16 @@ interface RowDecision {
   readonly writes: readonly PlainStatement[];
 }
 
+/**
+ * True for an ERROR PostgreSQL answered (with its SQLSTATE): the statement failed and the
+ * transaction is rolled back. Not for a lost connection, nor a FATAL that ends the session (the
+ * commit may or may not have happened then).
+ */
+function isErrorAnswer(error: unknown): boolean {
+  const answer = error as { severity?: unknown; code?: unknown } | null;
+  return answer?.severity === 'ERROR' && typeof answer.code === 'string' && answer.code.length === 5;
+}
+
 /** Locked edits over `orm`'s own pool; `afterCommit` runs with the events of each commit that wrote some. */
 export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (events: Committed<unknown>['events']) => void) {
   const em = orm.em.fork();
@@ -149,6 +159,13 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
         }
       });
     } catch (error) {
+      // Only PostgreSQL's own error answer says the transaction is rolled back: after a lost
+      // connection the commit may have happened, and running the edits again could apply them twice.
+      if (!isErrorAnswer(error)) {
+        const refused = new Map(decisions.flatMap((decision) => decision.refused.map(({ pending, error: own }) => [pending, own] as const)));
+        for (const row of ordered) for (const pending of row.batch) pending.reject(refused.has(pending) ? refused.get(pending) : error);
+        return;
+      }
       // Several rows: each goes again on its own (a lock held elsewhere, a statement of one row).
       if (ordered.length > 1) {
         await Promise.all(ordered.map((row) => commitRows([row])));
