@@ -6,7 +6,7 @@
 // same limits and lanes. `stop()` lets the messages in hand finish.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FieldChange } from '#domain/events.ts';
-import { runDurableConsumer, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
+import { runDurableConsumer, type DurableConsumerOptions, type RunningConsumer } from '#infra/bus/durable-consumer.ts';
 import type { NatsLink } from '#infra/bus/nats-link.ts';
 import type { StreamNames } from '#infra/bus/streams.ts';
 import type { Logger } from '#infra/logger.ts';
@@ -80,43 +80,30 @@ export function startSyncEngine(deps: {
   const plan = createPushPlanner(deps.uow, routesThrough(deps.projects), shape);
   const keepSilences = createSilenceKeeper(deps.uow, deps.projects, shape, logger.child({ worker: 'silences' }));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
-  const pushes = runDurableConsumer(deps.nats, {
-    stream: names.events,
-    durable: 'push',
-    spanName: 'push change',
-    tracer: deps.tracer,
-    subject: `${p}.events.push.*.requested`,
+  /** A durable consumer of `<prefix>.events.<subject>` on the events stream, traced and logged under its name. */
+  const consume = (durable: string, subject: string, spanName: string, work: Pick<DurableConsumerOptions, 'handle' | 'concurrency' | 'park'>) =>
+    runDurableConsumer(deps.nats, { stream: names.events, durable, subject: `${p}.events.${subject}`, spanName, tracer: deps.tracer, logger: logger.child({ consumer: durable }), ...work });
+  const pushes = consume('push', 'push.*.requested', 'push change', {
     handle: (payload) => push(String(payload['jobId'])),
     concurrency: workerConcurrency.push,
     park: (payload, error) => parkPushJob(deps.uow, String(payload['jobId']), error),
-    logger: logger.child({ consumer: 'push' }),
   });
-  const deliveries = runDurableConsumer(deps.nats, {
-    stream: names.events,
-    durable: 'inbound',
-    spanName: 'apply delivery',
-    tracer: deps.tracer,
-    subject: `${p}.events.delivery.*.received`,
+  const deliveries = consume('inbound', 'delivery.*.received', 'apply delivery', {
     handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
     concurrency: workerConcurrency.inbound,
     park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
-    logger: logger.child({ consumer: 'inbound' }),
   });
   const handedOff: Record<(typeof handedOffKinds)[number], RunningConsumer> = { 'delivery.received': deliveries, 'push.requested': pushes };
   const { handoff } = deps;
   const detachHandoff = handoff ? handedOffKinds.map((kind) => handoff.attach(kind, handedOff[kind].runHere)) : [];
+  const runSession = createSessionRunner({ orm: deps.orm, uow: deps.uow, projects: deps.projects, hub: deps.hubReplica, logger: logger.child({ worker: 'sessions' }) });
   const consumers: RunningConsumer[] = [
     deliveries,
     // Ticket changes call for a plan, and bring alert groups' silences at their sources in step
     // with their tickets' status: one consumer does both, so each ticket event is delivered once.
     // Planning first: a silence the source refuses for now retries the event, and planning again
     // finds the fields already in flight.
-    runDurableConsumer(deps.nats, {
-      stream: names.events,
-      durable: 'push-planner',
-      subject: `${p}.events.ticket.*.*`,
-      spanName: 'plan pushes',
-      tracer: deps.tracer,
+    consume('push-planner', 'ticket.*.*', 'plan pushes', {
       handle: async (payload, deliveryCount) => {
         // Whatever creates a linked ticket (an import, a peer's twin) plans it in the same
         // transaction, and a ticket created on the hub has no link yet: only sync rules may want
@@ -131,38 +118,22 @@ export function startSyncEngine(deps: {
         return keepSilences(ticketId, deliveryCount);
       },
       concurrency: workerConcurrency.planner,
-      logger: logger.child({ consumer: 'push-planner' }),
     }),
     // Conflict resolutions release held fields: they call for a plan too.
-    runDurableConsumer(deps.nats, {
-      stream: names.events,
-      durable: 'push-planner-resolutions',
-      subject: `${p}.events.conflict.*.resolved`,
-      spanName: 'plan pushes',
-      tracer: deps.tracer,
+    consume('push-planner-resolutions', 'conflict.*.resolved', 'plan pushes', {
       handle: async (payload) => {
         await plan(String(payload['ticketId']));
         return 'done';
       },
       concurrency: workerConcurrency.planner,
-      logger: logger.child({ consumer: 'push-planner-resolutions' }),
     }),
     pushes,
-  ];
-  const runSession = createSessionRunner({ orm: deps.orm, uow: deps.uow, projects: deps.projects, hub: deps.hubReplica, logger: logger.child({ worker: 'sessions' }) });
-  consumers.push(
-    runDurableConsumer(deps.nats, {
-      stream: names.events,
-      durable: 'sessions',
-      spanName: 'run sync session',
-      tracer: deps.tracer,
-      subject: `${p}.events.session.*.requested`,
+    consume('sessions', 'session.*.requested', 'run sync session', {
       handle: (payload) => runSession(String(payload['sessionId'])),
       concurrency: workerConcurrency.sessions,
       park: (payload, error) => parkSession(deps.uow, String(payload['sessionId']), error),
-      logger: logger.child({ consumer: 'sessions' }),
     }),
-  );
+  ];
   const sweeper = startSweeper(deps.orm, deps.uow, logger.child({ worker: 'sweeper' }));
   const scheduler = startScheduler(deps.uow, deps.projects, logger.child({ worker: 'scheduler' }));
   return {
