@@ -55,6 +55,8 @@ interface Pending {
 interface RowBatch {
   readonly entity: EntityClass<object>;
   readonly id: string;
+  /** `<entity>|<id>`: the row's place in the lock order (ids compare as PostgreSQL orders uuids). */
+  readonly rowKey: string;
   readonly batch: readonly Pending[];
 }
 
@@ -133,7 +135,7 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
    */
   async function commitRows(rows: readonly RowBatch[]): Promise<void> {
     // Key order: two transactions that lock some of the same rows never wait for each other in a circle.
-    const ordered = [...rows].sort((a, b) => (a.entity.name === b.entity.name ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.entity.name < b.entity.name ? -1 : 1));
+    const ordered = [...rows].sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
     const decisions: RowDecision[] = [];
     let events: Committed<unknown>['events'] = [];
     try {
@@ -198,7 +200,7 @@ export function createLockedEdits(orm: MikroORM, prefix: string, afterCommit: (e
   async function drain(entity: EntityClass<object>, id: string, rowKey: string, first: Pending): Promise<void> {
     let batch: readonly Pending[] = [first];
     while (batch.length > 0) {
-      await group({ entity, id, batch }).catch((error: unknown) => {
+      await group({ entity, id, rowKey, batch }).catch((error: unknown) => {
         for (const pending of batch) pending.reject(error);
       });
       // The next batch: the edits queued since, up to the first that reads something else.
