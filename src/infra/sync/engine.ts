@@ -71,7 +71,7 @@ export function startSyncEngine(deps: {
   metrics: ProjectMetrics;
   tracer: Tracer;
   /** Engine messages of this process's commits, handed to its consumers here (local-handoff.ts). */
-  handoff?: LocalHandoff;
+  handoff: LocalHandoff;
 }): SyncEngine {
   const { names, logger } = deps;
   const p = names.prefix;
@@ -94,8 +94,7 @@ export function startSyncEngine(deps: {
     park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
   });
   const handedOff: Record<(typeof handedOffKinds)[number], RunningConsumer> = { 'delivery.received': deliveries, 'push.requested': pushes };
-  const { handoff } = deps;
-  const detachHandoff = handoff ? handedOffKinds.map((kind) => handoff.attach(kind, handedOff[kind].runHere)) : [];
+  const detachHandoff = handedOffKinds.map((kind) => deps.handoff.attach(kind, handedOff[kind].runHere));
   const runSession = createSessionRunner({ orm: deps.orm, uow: deps.uow, projects: deps.projects, hub: deps.hubReplica, logger: logger.child({ worker: 'sessions' }) });
   const consumers: RunningConsumer[] = [
     deliveries,
