@@ -22,6 +22,8 @@ export interface WriteDeferral {
   within<T>(em: EntityManager, work: () => Promise<T>): Promise<T>;
   /** Adds `instances` to what waits in `em`'s unit of work; false when none is open there. */
   addLater<T extends object>(em: EntityManager, entity: EntityClass<T>, instances: readonly T[]): boolean;
+  /** Sends what waits in `em`'s unit of work now, for a statement that goes around MikroORM. */
+  sendWaiting(em: EntityManager): Promise<void>;
 }
 
 const deferrals = new WeakMap<object, WriteDeferral>();
@@ -48,6 +50,11 @@ export async function insertLater<T extends object>(em: EntityManager, entity: E
   if (instances.length === 0 || deferrals.get(em.getConnection())?.addLater(em, entity, instances)) return;
   const { sql, values } = plainInsertRowsOf(em, entity, instances);
   await em.getConnection().execute(sql, values, 'run', em.getTransactionContext());
+}
+
+/** Sends the writes `em`'s unit of work holds back, before a statement that does not go through MikroORM's `execute`. */
+export async function sendWaitingWrites(em: EntityManager): Promise<void> {
+  await deferrals.get(em.getConnection())?.sendWaiting(em);
 }
 
 /** `writes` as one statement: all but the last as CTEs in front of `last` (or of the last write). */
@@ -118,16 +125,22 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
     return send(formatted, [], method, ctx, loggerContext);
   };
 
+  /** Sends what waits in `em`'s unit of work, if one is open there. */
+  const sendWaiting = async (em: { getTransactionContext<C>(): C | undefined }): Promise<void> => {
+    const ctx = em.getTransactionContext<object>();
+    const state = ctx ? open.get(ctx) : undefined;
+    if (!ctx || !state) return;
+    const waiting = takeWaiting(state);
+    if (waiting.length > 0) await send(chainedStatement(waiting), [], 'run', ctx);
+  };
+
   // A flush's writes leave at its end (the last one's with the commit, in `within`): a row written
   // by two flushes would otherwise meet itself in one statement, where only one write would hold.
   // An error of the writes is then the flush's own, as without the deferral.
   orm.em.getEventManager().registerSubscriber({
     async afterFlush({ em }) {
       const ctx = em.getTransactionContext<object>();
-      const state = ctx ? open.get(ctx) : undefined;
-      if (!ctx || !state || state.finalFlush) return;
-      const waiting = takeWaiting(state);
-      if (waiting.length > 0) await send(chainedStatement(waiting), [], 'run', ctx);
+      if (ctx && !open.get(ctx)?.finalFlush) await sendWaiting(em);
     },
   });
 
@@ -158,6 +171,7 @@ export function deferredWritesOf(orm: MikroORM): WriteDeferral {
       state.later.set(entity as EntityClass<object>, rows);
       return true;
     },
+    sendWaiting,
   };
   deferrals.set(orm.em.getConnection(), deferral);
   return deferral;

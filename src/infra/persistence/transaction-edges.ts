@@ -4,13 +4,20 @@
 // pool, a bare `begin` waits and goes in front of the transaction's first statement (one
 // simple-protocol message), and a last write sent with `commitAlong` commits the transaction in
 // the same message, so the `commit` that follows has nothing left to do. A transaction that sends
-// nothing costs nothing.
+// nothing costs nothing. A statement whose text starts with a naming comment (see
+// `prepared-statement.ts`) goes as that named prepared statement.
 import type pg from 'pg';
 
 const BARE_BEGIN = /^\s*(begin|start transaction)\b[^;]*$/i;
 const BARE_END = /^\s*(commit|rollback)\s*;?\s*$/i;
 /** Ends a statement that commits its transaction (see commitAlong). */
 const COMMIT_SUFFIX = ';\ncommit /* along its last write */';
+
+/** The comment that starts a prepared statement's text; the wrapper sends such a text under its name. */
+export function namingComment(name: string): string {
+  return `/* ${name} */`;
+}
+const NAMED = /^\/\* (lockstep_[0-9a-f]+) \*\//;
 
 /** `sql` (parameters inlined) followed by the commit of its transaction, in the same message. */
 export function commitAlong(sql: string): string {
@@ -35,7 +42,10 @@ const wrapped = new WeakMap<pg.PoolClient, Edges>();
 function wrap(client: pg.PoolClient): Edges {
   const edges: Edges = { begin: undefined, committed: false };
   const query = client.query.bind(client) as unknown as Query;
-  (client as unknown as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+  (client as unknown as { query: unknown }).query = (text: unknown, parameters?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' && Array.isArray(parameters) && callback === undefined ? NAMED.exec(text)?.[1] : undefined;
+    const config = name === undefined ? text : { name, text, values: parameters };
+    const values = name === undefined ? parameters : undefined;
     const plainText = typeof config === 'string' && callback === undefined && typeof values !== 'function' && !(Array.isArray(values) && values.length > 0);
     if (edges.committed) {
       edges.committed = false;

@@ -4,6 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
+import { preparedPerSchema, runPrepared } from '#infra/persistence/prepared-statement.ts';
 import type { PushJob } from '#infra/persistence/sync-records.ts';
 import { entityFrom, prefixedColumns, type PrefixedRow } from './claimed-rows.ts';
 import type { LeaseHolder } from './job-lease.ts';
@@ -35,21 +36,20 @@ export async function lockedJobStatus(em: EntityManager, jobId: string): Promise
   return rows[0]?.status ?? null;
 }
 
+const ticketAndMapping = preparedPerSchema(
+  (em) => `select ${prefixedColumns(em, Ticket, 't', 'ticket')}, ${prefixedColumns(em, SyncMapping, 'm', 'mapping')}
+       from tickets t join sync_mappings m on m.id = $1
+      where t.id = $2
+        for update of t, m`,
+);
+
 /** Ticket `ticketId` and mapping `mappingId`, locked in that order by one statement; null when either is gone. */
 export async function lockTicketAndMapping(
   em: EntityManager,
   ticketId: string,
   mappingId: string,
 ): Promise<{ ticket: Ticket; mapping: SyncMapping } | null> {
-  const rows = await em.getConnection().execute<PrefixedRow[]>(
-    `select ${prefixedColumns(em, Ticket, 't', 'ticket')}, ${prefixedColumns(em, SyncMapping, 'm', 'mapping')}
-       from tickets t join sync_mappings m on m.id = ?
-      where t.id = ?
-        for update of t, m`,
-    [mappingId, ticketId],
-    'all',
-    em.getTransactionContext(),
-  );
+  const rows = await runPrepared<PrefixedRow>(em, ticketAndMapping(em), [mappingId, ticketId]);
   const row = rows[0];
   if (!row) return null;
   const ticket = entityFrom(em, Ticket, row, 'ticket');

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict } from '#domain/conflict/conflict.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
+import { preparedPerSchema, runPrepared } from '#infra/persistence/prepared-statement.ts';
 import { heldEntityFrom, prefixedColumns, type PrefixedRow } from './claimed-rows.ts';
 
 /** Locked tickets of one batch, their live links and their open conflicts, kept current as the batch applies. */
@@ -27,19 +28,19 @@ export interface HeldTickets {
  * and its open conflicts: one statement. Rows come in ticket then link id order, and each ticket is
  * locked before its links (the order every writer of a ticket and its links takes).
  */
-function linkedTicketsSql(em: EntityManager): string {
-  return `select ${prefixedColumns(em, Ticket, 't', 'ticket')}, ${prefixedColumns(em, SyncMapping, 'm', 'link')}, ${prefixedColumns(em, Conflict, 'c', 'conflict')}
+const linkedTickets = preparedPerSchema(
+  (em) => `select ${prefixedColumns(em, Ticket, 't', 'ticket')}, ${prefixedColumns(em, SyncMapping, 'm', 'link')}, ${prefixedColumns(em, Conflict, 'c', 'conflict')}
       from tickets t
       join sync_mappings m on m.ticket_id = t.id and m.status = 'linked'
       left join conflicts c on c.ticket_id = t.id and c.status = 'open'
-     where t.id in (select s.ticket_id from sync_mappings s where s.project_id = ? and s.external_id in (?) and s.status = 'linked')
+     where t.id in (select s.ticket_id from sync_mappings s where s.project_id = $1 and s.external_id = any($2::text[]) and s.status = 'linked')
      order by t.id, m.id
-       for update of t, m`;
-}
+       for update of t, m`,
+);
 
 /** Locks the tickets linked to items `externalIds` of `projectId` and all their live links, and reads their open conflicts: one statement. */
 export async function holdLinkedTickets(em: EntityManager, projectId: string, externalIds: readonly string[]): Promise<HeldTickets> {
-  const rows = await em.getConnection().execute<PrefixedRow[]>(linkedTicketsSql(em), [projectId, externalIds], 'all', em.getTransactionContext());
+  const rows = await runPrepared<PrefixedRow>(em, linkedTickets(em), [projectId, externalIds]);
   const tickets = new Map<string, Ticket>();
   const links = new Map<string, SyncMapping>();
   const conflicts = new Map<string, Conflict>();

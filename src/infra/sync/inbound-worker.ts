@@ -13,6 +13,7 @@ import type { ExternalComment, ExternalItem } from '#domain/project/connector.ts
 import type { ProjectService } from '#infra/services/projects.ts';
 import type { Outcome } from '#infra/bus/durable-consumer.ts';
 import type { Logger } from '#infra/logger.ts';
+import { prepared, preparedQuery } from '#infra/persistence/prepared-statement.ts';
 import { InboxDelivery, PushJob } from '#infra/persistence/sync-records.ts';
 import type { SqlPool } from '#infra/persistence/sql-pool.ts';
 import type { UnitOfWork } from '#infra/persistence/unit-of-work.ts';
@@ -32,14 +33,14 @@ export type DeliveryProcessor = (inboxId: string, deliveryCount?: number) => Pro
  * The stored delivery, and how many of the items it reports (or comments on) have no live link
  * here: one statement where reading the row and counting links per item took one each.
  */
-const READ_DELIVERY = `
+const READ_DELIVERY = prepared(`
   select i.project_id as "projectId", i.delivery_id as "deliveryId", i.status, i.items, i.comments, i.alerts,
     (select count(*)::int from (
         select item->>'externalId' as external_id from jsonb_array_elements(i.items) item
         union select comment->>'itemExternalId' from jsonb_array_elements(i.comments) comment) reported
       where not exists (select 1 from sync_mappings m
                          where m.project_id = i.project_id and m.external_id = reported.external_id and m.status = 'linked')) as unknown
-    from inbox i where i.id = $1`;
+    from inbox i where i.id = $1`);
 
 /** Marks a pending delivery processed at the start of the transaction that applies it (rolled back with it). */
 const CLAIM_DELIVERY = `update inbox set status = 'processed', processed_at = now(), attempts = attempts + 1 where id = ? and status = 'pending' returning id`;
@@ -94,7 +95,7 @@ export function createInboundWorker(uow: UnitOfWork, sql: SqlPool, projects: Pro
   }
 
   return async (inboxId, deliveryCount = 1) => {
-    const { rows } = await sql.query<StoredDelivery>(READ_DELIVERY, [inboxId]);
+    const { rows } = await sql.query<StoredDelivery>(preparedQuery(READ_DELIVERY, [inboxId]));
     const delivery = rows[0];
     if (!delivery || delivery.status !== 'pending') return 'done';
     const project = await projects.recent(delivery.projectId);

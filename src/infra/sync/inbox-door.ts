@@ -7,6 +7,7 @@
 // handed over once its statement committed.
 import { subjectFor } from '#infra/bus/subjects.ts';
 import { createGroupCommit, type Settled } from '#infra/persistence/group-commit.ts';
+import { prepared, preparedQuery } from '#infra/persistence/prepared-statement.ts';
 import type { SqlPool } from '#infra/persistence/sql-pool.ts';
 import { newHubId } from '#infra/services/ids.ts';
 import { currentTraceHeaders } from '#infra/tracing/trace-context.ts';
@@ -31,7 +32,7 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 
 // Rows go in in (project, delivery id) order, so two batches that share keys wait for each other
 // in the same order and never deadlock; a key twice in one batch is stored once, the first one sent.
-const RECORD = `
+const RECORD = prepared(`
   with input as (
     select (row->>'id')::uuid as id, (row->>'projectId')::uuid as project_id, row->>'deliveryId' as delivery_id,
            row->'items' as items, row->'comments' as comments, row->'alerts' as alerts,
@@ -51,7 +52,7 @@ const RECORD = `
     select input.message_id, input.subject, 'delivery.received', input.message, now(), nullif(input.trace, 'null'::jsonb)
     from input join stored using (id) where jsonb_typeof(input.message) = 'object' order by input.ord
   )
-  select id from stored`;
+  select id from stored`);
 
 interface Arrival {
   readonly message: DeliveryReceived;
@@ -70,7 +71,7 @@ export function createInboxDoor(
   handoff: LocalHandoff = createLocalHandoff(prefix),
 ): InboxDoor {
   const recordAll = async (arrivals: readonly Arrival[]): Promise<readonly boolean[]> => {
-    const { rows } = await pool.query<{ id: string }>(RECORD, [`[${arrivals.map((arrival) => arrival.json).join(',')}]`]);
+    const { rows } = await pool.query<{ id: string }>(preparedQuery(RECORD, [`[${arrivals.map((arrival) => arrival.json).join(',')}]`]));
     const stored = new Set(rows.map((row) => row.id));
     const accepted = arrivals.map((arrival) => stored.has(arrival.message.inboxId));
     const events = arrivals.filter((_, index) => accepted[index]).map((arrival) => arrival.message);

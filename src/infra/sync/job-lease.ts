@@ -8,6 +8,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ExternalProject } from '#domain/project/external-project.ts';
 import { SyncMapping } from '#domain/sync/mapping.ts';
 import { Ticket } from '#domain/ticket/ticket.ts';
+import { prepared, runPrepared } from '#infra/persistence/prepared-statement.ts';
 import { PushJob } from '#infra/persistence/sync-records.ts';
 import { entityFrom, prefixedColumns, type PrefixedRow } from './claimed-rows.ts';
 
@@ -70,17 +71,17 @@ export function createJobLeases(orm: MikroORM): JobLeases {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const connection = () => orm.em.getConnection();
   // The row lock is the job's only; the rest is read as it stands (a run re-reads what it writes under lock).
-  const claimSql = `update push_jobs j set lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'), updated_at = now()
+  const claim = prepared(`update push_jobs j set lease_owner = $1, lease_until = now() + ($2::float8 * interval '1 millisecond'), updated_at = now()
       from (select p.lease_owner as previous, ${prefixedColumns(orm, PushJob, 'p', 'job')}, ${prefixedColumns(orm, Ticket, 't', 'ticket')},
                    ${prefixedColumns(orm, SyncMapping, 'm', 'mapping')}, ${prefixedColumns(orm, ExternalProject, 'x', 'project')}
               from push_jobs p join tickets t on t.id = p.ticket_id join external_projects x on x.id = p.project_id
                    left join sync_mappings m on m.id = p.mapping_id
-             where p.id = ? for update of p) old
+             where p.id = $3 for update of p) old
      where j.id = old."job.id" and j.status = 'pending' and (j.lease_until is null or j.lease_until < now())
-     returning old.*`;
+     returning old.*`);
   return {
     async claim(jobId) {
-      const rows = await connection().execute<Array<PrefixedRow & { previous: string | null }>>(claimSql, [owner, leaseMs, jobId]);
+      const rows = await runPrepared<PrefixedRow & { previous: string | null }>(orm, claim, [owner, leaseMs, jobId]);
       const row = rows[0];
       if (!row) return null;
       const renew = setInterval(() => {
