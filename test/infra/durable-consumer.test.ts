@@ -1,7 +1,8 @@
 // The durable consumer against the real NATS server: a message whose handler keeps throwing is
 // parked once and acknowledged (not redelivered for ever), messages of different keys run side
 // by side while one key's work hangs, and a message handed over in this process (runHere) is
-// retried after its delay, in its lane, and let go when the consumer stops.
+// retried after its delay, in its lane, and let go when the consumer stops. It says when it has
+// pulled a message with nothing behind it in the stream, and when that message was published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -58,6 +59,34 @@ describe('durable consumer', () => {
     const info = await (await jetstreamManager(await nats.ready)).consumers.info(names().events, 'parking');
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
+  });
+
+  it('says, of the last message waiting in the stream only, that it caught up and when that message was published', async () => {
+    const published: number[] = [];
+    const caughtUp: number[] = [];
+    for (const n of ['1', '2', '3']) {
+      published.push(Date.now());
+      await publish(`events.backlog.${n}`, { n });
+    }
+    const handled: string[] = [];
+    running.push(
+      runDurableConsumer(nats, {
+        stream: names().events,
+        durable: 'backlog',
+        subject: `${env.prefix}.events.backlog.>`,
+        handle: async (payload) => {
+          handled.push(String(payload['n']));
+          return 'done';
+        },
+        caughtUp: (publishedAtMs) => void caughtUp.push(publishedAtMs),
+        logger,
+      }),
+    );
+    await eventually(async () => handled.length, (n) => n === 3, 10_000);
+    expect(caughtUp).toHaveLength(1);
+    // JetStream's clock stamps the last message: after it was sent, within a second of our clock.
+    expect(caughtUp[0]).toBeGreaterThanOrEqual((published[2] ?? 0) - 1000);
+    expect(caughtUp[0]).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
   it('runs another key while one key hangs', async () => {

@@ -1,5 +1,7 @@
 // Which engine messages a process keeps for itself: only kinds a worker is attached for, never more
-// than its bound of each kind at a time; what it gives back or finishes frees room.
+// than its bound of each kind at a time; what it gives back or finishes frees room. Once a message
+// of a kind went through the outbox, later ones follow it there (none overtakes it) until the
+// durable consumer has caught up with a message published since.
 import { describe, expect, it } from 'vitest';
 import type { RoutableEvent } from '#infra/bus/subjects.ts';
 import { createLocalHandoff, type LocalRunner } from '#infra/sync/local-handoff.ts';
@@ -47,7 +49,30 @@ describe('local handoff', () => {
     runs[0]?.finish();
     await new Promise((resolve) => setImmediate(resolve));
     expect(local.inHand('push.requested')).toBe(0);
+    local.caughtUp('push.requested', Date.now());
     expect(local.take([request('j2')]).taken).toEqual([request('j2')]);
+  });
+
+  it('sends a kind through the outbox after one went there, until the consumer caught up with a message published since', async () => {
+    const local = createLocalHandoff('ls', 1);
+    const { runner, runs } = heldRunner();
+    local.attach('delivery.received', runner);
+    local.attach('push.requested', heldRunner().runner);
+    const { taken } = local.take([delivery('i1')]);
+    const sentAroundAtMs = Date.now();
+    expect(local.take([delivery('i2')]).outbox).toEqual([delivery('i2')]);
+    local.handOver(taken);
+    runs[0]?.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Room again, but i2 waits in JetStream: i3 must not overtake it.
+    expect(local.take([delivery('i3')]).outbox).toEqual([delivery('i3')]);
+    // Another kind is not held back.
+    expect(local.take([request('j1')]).taken).toEqual([request('j1')]);
+    // A message published before i2 went around says nothing about i2.
+    local.caughtUp('delivery.received', sentAroundAtMs - 1000);
+    expect(local.take([delivery('i4')]).taken).toEqual([]);
+    local.caughtUp('delivery.received', sentAroundAtMs + 1);
+    expect(local.take([delivery('i5')]).taken).toEqual([delivery('i5')]);
   });
 
   it('frees the room of messages whose commit failed, without handling them', () => {

@@ -32,6 +32,8 @@ export interface DurableConsumerOptions {
   readonly maxFailures?: number;
   /** Records a message that kept failing (e.g. the job becomes dead with its error); it is then acknowledged. */
   readonly park?: (payload: Record<string, unknown>, error: unknown) => Promise<void>;
+  /** Hears, as a message arrives with nothing behind it in the stream, when it was published (ms). */
+  readonly caughtUp?: (publishedAtMs: number) => void;
   /** Each message is handled in a span of this name, continuing the trace in its headers. */
   readonly spanName?: string;
   readonly tracer?: Tracer;
@@ -135,6 +137,7 @@ export function runDurableConsumer(nats: NatsLink, options: DurableConsumerOptio
   }
 
   async function handleOne(message: JsMsg): Promise<void> {
+    if (message.info.pending === 0) options.caughtUp?.(message.info.timestampNanos / 1_000_000);
     // Queued or running, the message tells JetStream it is alive, so it is not redelivered meanwhile.
     const alive = setInterval(() => message.working(), ACK_WAIT_NS / 3 / 1_000_000);
     let outcome: Outcome;

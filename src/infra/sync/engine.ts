@@ -81,17 +81,19 @@ export function startSyncEngine(deps: {
   const keepSilences = createSilenceKeeper(deps.uow, deps.projects, shape, logger.child({ worker: 'silences' }));
   const push = createPushWorker(deps.uow, createJobLeases(deps.orm), deps.projects, deps.retry, deps.hubReplica, logger.child({ worker: 'push' }), deps.metrics);
   /** A durable consumer of `<prefix>.events.<subject>` on the events stream, traced and logged under its name. */
-  const consume = (durable: string, subject: string, spanName: string, work: Pick<DurableConsumerOptions, 'handle' | 'concurrency' | 'park'>) =>
+  const consume = (durable: string, subject: string, spanName: string, work: Pick<DurableConsumerOptions, 'handle' | 'concurrency' | 'park' | 'caughtUp'>) =>
     runDurableConsumer(deps.nats, { stream: names.events, durable, subject: `${p}.events.${subject}`, spanName, tracer: deps.tracer, logger: logger.child({ consumer: durable }), ...work });
   const pushes = consume('push', 'push.*.requested', 'push change', {
     handle: (payload) => push(String(payload['jobId'])),
     concurrency: workerConcurrency.push,
     park: (payload, error) => parkPushJob(deps.uow, String(payload['jobId']), error),
+    caughtUp: (publishedAtMs) => deps.handoff.caughtUp('push.requested', publishedAtMs),
   });
   const deliveries = consume('inbound', 'delivery.*.received', 'apply delivery', {
     handle: (payload, deliveryCount) => inbound(String(payload['inboxId']), deliveryCount),
     concurrency: workerConcurrency.inbound,
     park: (payload, error) => parkDelivery(deps.uow, String(payload['inboxId']), error),
+    caughtUp: (publishedAtMs) => deps.handoff.caughtUp('delivery.received', publishedAtMs),
   });
   const handedOff: Record<(typeof handedOffKinds)[number], RunningConsumer> = { 'delivery.received': deliveries, 'push.requested': pushes };
   const detachHandoff = handedOffKinds.map((kind) => deps.handoff.attach(kind, handedOff[kind].runHere));

@@ -8,6 +8,13 @@
 // time; beyond it, and while no worker of that kind is attached (a process without the engine, or
 // one stopping), messages go through the outbox as before, so a large import or a storm of
 // deliveries still spreads over every process.
+//
+// A message taken here must not overtake older ones of its kind waiting in JetStream: an alert
+// group's resolution applied before the firing that opened it leaves the group without its ticket.
+// So once a message of a kind had to go through the outbox, every later one of that kind follows
+// it there, until the durable consumer pulls a message published since with nothing behind it in
+// the stream (`caughtUp`). Local runs then queue behind the JetStream messages already pulled.
+// That compares JetStream's clock with ours: on hosts whose clocks differ, by that much.
 import { subjectFor, type RoutableEvent } from '#infra/bus/subjects.ts';
 
 /** The message kinds the engine takes from its own process's commits. */
@@ -28,11 +35,19 @@ export interface LocalHandoff {
   attach(type: string, runner: LocalRunner): () => void;
   /** Messages of `type` taken and not yet done. */
   inHand(type: string): number;
+  /**
+   * The durable consumer of `type` pulled a message published at `publishedAtMs` (JetStream's
+   * clock) with nothing behind it in the stream: messages sent around this process since it had to
+   * send one there are all pulled, so it takes messages of `type` again.
+   */
+  caughtUp(type: string, publishedAtMs: number): void;
 }
 
 interface Worker {
   readonly runner: LocalRunner;
   inHand: number;
+  /** Since when (ms) messages of this kind go through JetStream, because one had to; null when none waits there. */
+  aroundSince: number | null;
 }
 
 /**
@@ -49,11 +64,14 @@ export function createLocalHandoff(prefix: string, bound = 256): LocalHandoff {
       const taken: (typeof events)[number][] = [];
       for (const event of events) {
         const worker = workers.get(event.type);
-        if (worker && worker.inHand < bound) {
+        if (worker && worker.aroundSince === null && worker.inHand < bound) {
           worker.inHand += 1;
           takenBy.set(event, worker);
           taken.push(event);
-        } else outbox.push(event);
+          continue;
+        }
+        if (worker) worker.aroundSince ??= Date.now();
+        outbox.push(event);
       }
       return { outbox, taken };
     },
@@ -74,12 +92,16 @@ export function createLocalHandoff(prefix: string, bound = 256): LocalHandoff {
       }
     },
     attach(type, runner) {
-      const worker: Worker = { runner, inHand: 0 };
+      const worker: Worker = { runner, inHand: 0, aroundSince: null };
       workers.set(type, worker);
       return () => {
         if (workers.get(type) === worker) workers.delete(type);
       };
     },
     inHand: (type) => workers.get(type)?.inHand ?? 0,
+    caughtUp(type, publishedAtMs) {
+      const worker = workers.get(type);
+      if (worker && worker.aroundSince !== null && publishedAtMs >= worker.aroundSince) worker.aroundSince = null;
+    },
   };
 }
