@@ -2,7 +2,8 @@
 // and inside a unit of work alike: the connection holds them by name afterwards. Inside a unit of
 // work one runs in its transaction (a rollback undoes it, whether or not `begin` was still
 // waiting) and after the writes the unit of work held back; outside one, through the ORM, it runs
-// on its own.
+// on its own. Values travel as parameters, not spliced into the text: an array of awkward strings
+// (the form the locked read of a batch's tickets takes its external ids in) comes back as sent.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Ticket } from '#domain/ticket/ticket.ts';
@@ -35,6 +36,7 @@ const ctx = () => ({ replica: 'hub', actor: 'tester', nowMs: Date.now(), newId: 
 const titleOf = prepared('select title from tickets where id = $1');
 const retitle = prepared('update tickets set title = $2 where id = $1 returning id');
 const auditCount = prepared('select count(*)::int as count from audit_entries where ticket_id = $1');
+const echoed = prepared('select value from unnest($1::text[]) with ordinality as given (value, position) order by position');
 /** What the connection it runs on holds prepared, by name. */
 const preparedHere = prepared('select name from pg_prepared_statements');
 
@@ -102,6 +104,12 @@ describe('prepared statements', () => {
       return { result: rows[0]?.count, events: [] };
     });
     expect(seen).toBe(1);
+  });
+
+  it('carry an array of awkward strings as one parameter, each element as sent', async () => {
+    const awkward = ['plain', 'a,b', '{braces}', 'quote " and \\ backslash', "it's", 'NULL', ''];
+    const rows = await runPrepared<{ value: string }>(orm, echoed, [awkward]);
+    expect(rows.map((row) => row.value)).toEqual(awkward);
   });
 
   it('run on their own through the ORM, outside any unit of work', async () => {
